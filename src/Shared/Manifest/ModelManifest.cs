@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace MLPipeline.Shared.Manifest;
+
+/// <summary>
+/// Everything a consumer needs to know about one immutable model version. Written last into a
+/// version folder: a version without a manifest is incomplete and is never listed or served.
+/// </summary>
+public sealed record ModelManifest
+{
+    public const string FileName = "manifest.json";
+    public const string ModelFileName = "model.zip";
+    public const string OnnxFileName = "model.onnx";
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public required string Name { get; init; }
+    public required string Version { get; init; }
+    public required ModelTask Task { get; init; }
+    public required DateTimeOffset CreatedUtc { get; init; }
+    public required IReadOnlyList<InputColumn> Inputs { get; init; }
+    public required IReadOnlyList<OutputColumn> Outputs { get; init; }
+    public required LabelInfo Label { get; init; }
+    public required TrainerDescription Trainer { get; init; }
+    public required ModelMetrics Metrics { get; init; }
+    public required TrainingDataInfo TrainingData { get; init; }
+    public required IReadOnlyDictionary<string, ArtifactInfo> Artifacts { get; init; }
+    public required LineageInfo Lineage { get; init; }
+
+    /// <summary>One real input row (raw values as strings keyed by column), used for warm-up and docs.</summary>
+    public required IReadOnlyDictionary<string, string?> SampleInput { get; init; }
+
+    /// <summary>The training spec as it was read, for reproducibility.</summary>
+    public JsonElement? Spec { get; init; }
+
+    /// <summary>ONNX export facts, or why there is no ONNX file.</summary>
+    public OnnxInfo? Onnx { get; init; }
+
+    /// <summary>The name of the metric used to compare versions of this model (e.g. RSquared).</summary>
+    public string MainMetric => Metrics.MainMetric;
+}
+
+public sealed record InputColumn(string Name, string Type, ColumnRole Role);
+
+public sealed record OutputColumn(string Name, string Type);
+
+/// <summary>The label column and, for classification, the class labels in the model's output order.</summary>
+public sealed record LabelInfo(string Column, IReadOnlyList<string>? Classes, string? PositiveClass = null);
+
+public sealed record TrainerDescription(string Name, IReadOnlyDictionary<string, JsonElement>? Options);
+
+public sealed record ModelMetrics
+{
+    public required string MainMetric { get; init; }
+    public required IReadOnlyDictionary<string, double> Test { get; init; }
+    public IReadOnlyDictionary<string, MetricSummary>? CrossValidation { get; init; }
+    public IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix { get; init; }
+    public IReadOnlyDictionary<string, double>? PerClassRecall { get; init; }
+}
+
+public sealed record MetricSummary(double Mean, double StdDev);
+
+public sealed record TrainingDataInfo(string Path, long Rows, string Sha256, long TrainRows, long TestRows);
+
+public sealed record ArtifactInfo(string Sha256, long Size);
+
+public sealed record LineageInfo(string? SpecFile, string? GitCommit, string MLNetVersion, string Runtime, string? Host);
+
+public sealed record OnnxInfo
+{
+    public bool Exported { get; init; }
+    public string? Reason { get; init; }
+    public int? IrVersion { get; init; }
+    public IReadOnlyDictionary<string, long>? Opsets { get; init; }
+    public double? MaxAbsoluteDifference { get; init; }
+    public double? MaxRelativeDifference { get; init; }
+    public long? ParityRows { get; init; }
+}

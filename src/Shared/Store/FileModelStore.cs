@@ -1,0 +1,272 @@
+using System.Text.Json;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Shared.Store;
+
+/// <summary>
+/// The model store in a local folder. A version is staged under a hidden name and renamed into place in one
+/// step, so a reader sees either nothing or the whole version; alias moves are serialized by a lock file and
+/// conditional on the alias file's content hash, the folder's equivalent of a blob ETag.
+/// </summary>
+public sealed class FileModelStore : IModelStore
+{
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StaleLockAge = TimeSpan.FromMinutes(2);
+    private readonly string _root;
+
+    public FileModelStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Location = _root;
+    }
+
+    public string Location { get; }
+
+    public async Task<ModelManifest> PublishAsync(string versionDirectory, CancellationToken cancellationToken = default)
+    {
+        var manifest = VersionFolder.ReadVerified(versionDirectory);
+        var versionsDir = Path.Combine(_root, manifest.Name, "versions");
+        var finalDir = Path.Combine(versionsDir, manifest.Version);
+        if (Directory.Exists(finalDir))
+        {
+            throw new ModelVersionExistsException(manifest.Name, manifest.Version, Location);
+        }
+
+        var staging = Path.Combine(versionsDir, $".staging-{manifest.Version}-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(staging);
+            foreach (var file in manifest.Artifacts.Keys)
+            {
+                File.Copy(Path.Combine(versionDirectory, file), Path.Combine(staging, file));
+            }
+
+            // The manifest goes last: it is what makes a version complete.
+            await File.WriteAllBytesAsync(Path.Combine(staging, ModelManifest.FileName), ManifestJson.Serialize(manifest), cancellationToken);
+            try
+            {
+                Directory.Move(staging, finalDir);
+            }
+            catch (IOException) when (Directory.Exists(finalDir))
+            {
+                throw new ModelVersionExistsException(manifest.Name, manifest.Version, Location);
+            }
+
+            return manifest;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new ModelStoreException($"Cannot write to the model store folder {Location}: {ex.Message} Check that it exists and is writable.", ex);
+        }
+        finally
+        {
+            TryDelete(staging);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string> names = !Directory.Exists(_root)
+            ? []
+            : Directory.EnumerateDirectories(_root)
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(n => StoreNames.IsValid(n) && EnumerateCompleteVersions(n).Any())
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        return Task.FromResult(names);
+    }
+
+    public async Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        StoreNames.Check(name, "model name");
+        var manifests = new List<ModelManifest>();
+        foreach (var version in EnumerateCompleteVersions(name))
+        {
+            var manifest = await FindVersionAsync(name, version, cancellationToken);
+            if (manifest is not null)
+            {
+                manifests.Add(manifest);
+            }
+        }
+
+        return manifests.OrderBy(m => m.CreatedUtc).ThenBy(m => m.Version, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<ModelManifest?> FindVersionAsync(string name, string version, CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(_root, StoreNames.Check(name, "model name"), "versions", StoreNames.Check(version, "version"), ModelManifest.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        return ManifestJson.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken), path);
+    }
+
+    public async Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var dir = Path.Combine(_root, StoreNames.Check(name, "model name"), "aliases");
+        if (!Directory.Exists(dir))
+        {
+            return [];
+        }
+
+        var aliases = new List<AliasRecord>();
+        foreach (var file in Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal))
+        {
+            var alias = await FindAliasAsync(name, Path.GetFileNameWithoutExtension(file), cancellationToken);
+            if (alias is not null)
+            {
+                aliases.Add(alias);
+            }
+        }
+
+        return aliases;
+    }
+
+    public async Task<AliasRecord?> FindAliasAsync(string name, string alias, CancellationToken cancellationToken = default)
+    {
+        var path = AliasFile(name, alias);
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        return ParseAlias(bytes, path);
+    }
+
+    public async Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, CancellationToken cancellationToken = default)
+    {
+        if (await FindVersionAsync(name, version, cancellationToken) is null)
+        {
+            throw new ModelNotFoundException($"Version {name}:{version} does not exist in {Location}; an alias can only point at a complete version.");
+        }
+
+        var path = AliasFile(name, alias);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var aliasLock = await AcquireLockAsync(path + ".lock", cancellationToken);
+
+        var current = File.Exists(path) ? ParseAlias(await File.ReadAllBytesAsync(path, cancellationToken), path) : null;
+        if (current?.ETag != expected?.ETag)
+        {
+            throw new AliasConflictException(name, alias, Location);
+        }
+
+        var record = new AliasRecord
+        {
+            Model = name,
+            Alias = alias,
+            Version = version,
+            PreviousVersion = current?.Version,
+            MovedBy = AliasMover.Identity,
+            MovedUtc = DateTimeOffset.UtcNow,
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.AliasRecord);
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temp, bytes, cancellationToken);
+        File.Move(temp, path, overwrite: true);
+        return record with { ETag = ArtifactHash.Of(bytes) };
+    }
+
+    public async Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(_root, StoreNames.Check(manifest.Name, "model name"), "versions", StoreNames.Check(manifest.Version, "version"), fileName);
+        if (!File.Exists(path))
+        {
+            throw new ModelIntegrityException($"{path} is missing although the manifest lists it.");
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        ArtifactHash.Verify(manifest, fileName, bytes, Location);
+        return bytes;
+    }
+
+    private IEnumerable<string> EnumerateCompleteVersions(string name)
+    {
+        var dir = Path.Combine(_root, name, "versions");
+        return !Directory.Exists(dir)
+            ? []
+            : Directory.EnumerateDirectories(dir)
+                .Where(d => File.Exists(Path.Combine(d, ModelManifest.FileName)))
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(StoreNames.IsValid);
+    }
+
+    private string AliasFile(string name, string alias) =>
+        Path.Combine(_root, StoreNames.Check(name, "model name"), "aliases", StoreNames.Check(alias, "alias") + ".json");
+
+    private static AliasRecord ParseAlias(byte[] bytes, string path)
+    {
+        try
+        {
+            var record = JsonSerializer.Deserialize(bytes, ManifestJsonContext.Default.AliasRecord)
+                ?? throw new ModelStoreException($"{path} is empty.");
+            return record with { ETag = ArtifactHash.Of(bytes) };
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelStoreException($"{path} is not a valid alias file: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string lockPath, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + LockTimeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (File.Exists(lockPath))
+            {
+                // A lock left by a crashed process must not block every later move.
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(lockPath) > StaleLockAge)
+                {
+                    TryDeleteFile(lockPath);
+                }
+                else if (DateTime.UtcNow > deadline)
+                {
+                    throw new ModelStoreException($"Timed out waiting for the alias lock {lockPath}.");
+                }
+
+                await Task.Delay(Random.Shared.Next(5, 25), cancellationToken);
+            }
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

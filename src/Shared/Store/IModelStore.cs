@@ -1,0 +1,46 @@
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Shared.Store;
+
+/// <summary>
+/// A model store: immutable, verified model versions and movable aliases, with one layout on every backend:
+/// <c>&lt;name&gt;/versions/&lt;version&gt;/{model.zip, model.onnx?, manifest.json}</c> and
+/// <c>&lt;name&gt;/aliases/&lt;alias&gt;.json</c>.
+/// </summary>
+public interface IModelStore
+{
+    /// <summary>The location string this store was opened from (secrets removed).</summary>
+    string Location { get; }
+
+    /// <summary>
+    /// Publishes a local version folder (artifacts + manifest.json). Artifacts are checked against the manifest
+    /// first, uploaded without overwriting, and the manifest goes last: until then the version is invisible.
+    /// </summary>
+    /// <exception cref="ModelVersionExistsException">The version was already published.</exception>
+    Task<ModelManifest> PublishAsync(string versionDirectory, CancellationToken cancellationToken = default);
+
+    /// <summary>Names of the models that have at least one complete version.</summary>
+    Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Complete versions of a model, oldest first.</summary>
+    Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The manifest of a complete version, or null when there is none.</summary>
+    Task<ModelManifest?> FindVersionAsync(string name, string version, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The alias with the ETag it was read at, or null when it does not exist.</summary>
+    Task<AliasRecord?> FindAliasAsync(string name, string alias, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Points an alias at a complete version, only if the alias is still where <paramref name="expected"/> says
+    /// (null: the alias must not exist yet). The previous version is kept for rollback.
+    /// </summary>
+    /// <exception cref="AliasConflictException">Someone moved the alias since it was read.</exception>
+    Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one artifact in full and checks its size and SHA-256 against the manifest.</summary>
+    /// <exception cref="ModelIntegrityException">The bytes do not match the manifest.</exception>
+    Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,63 @@
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Shared.Store;
+
+/// <summary>Operations composed from the store contract, identical on every backend.</summary>
+public static class ModelStoreExtensions
+{
+    /// <summary>Resolves a reference to the manifest of a complete version.</summary>
+    public static async Task<ModelManifest> ResolveAsync(this IModelStore store, ModelReference reference, CancellationToken cancellationToken = default)
+    {
+        string version;
+        if (reference.Alias is not null)
+        {
+            var alias = await store.FindAliasAsync(reference.Name, reference.Alias, cancellationToken)
+                ?? throw new ModelNotFoundException($"Alias {reference} does not exist in {store.Location}.");
+            version = alias.Version;
+        }
+        else if (reference.Version is not null)
+        {
+            version = reference.Version;
+        }
+        else
+        {
+            var versions = await store.ListVersionsAsync(reference.Name, cancellationToken);
+            version = versions.Count > 0
+                ? versions[^1].Version
+                : throw new ModelNotFoundException($"Model '{reference.Name}' has no versions in {store.Location}.");
+        }
+
+        return await store.FindVersionAsync(reference.Name, version, cancellationToken)
+            ?? throw new ModelNotFoundException($"Version {reference.Name}:{version} does not exist in {store.Location}.");
+    }
+
+    /// <summary>Moves an alias to a version, conditional on the alias as just read.</summary>
+    public static async Task<AliasRecord> PromoteAsync(this IModelStore store, string name, string version, string alias, CancellationToken cancellationToken = default)
+    {
+        var current = await store.FindAliasAsync(name, alias, cancellationToken);
+        return await store.MoveAliasAsync(name, alias, version, current, cancellationToken);
+    }
+
+    /// <summary>Moves an alias back to the version it pointed at before its last move.</summary>
+    public static async Task<AliasRecord> RollbackAsync(this IModelStore store, string name, string alias, CancellationToken cancellationToken = default)
+    {
+        var current = await store.FindAliasAsync(name, alias, cancellationToken)
+            ?? throw new ModelNotFoundException($"Alias {name}@{alias} does not exist in {store.Location}.");
+        var previous = current.PreviousVersion
+            ?? throw new ModelStoreException($"Alias {name}@{alias} has no previous version to roll back to.");
+        return await store.MoveAliasAsync(name, alias, previous, current, cancellationToken);
+    }
+
+    /// <summary>Downloads every artifact of a version, verified, and its manifest into a folder.</summary>
+    public static async Task DownloadAsync(this IModelStore store, ModelManifest manifest, string targetDirectory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(targetDirectory);
+        foreach (var file in manifest.Artifacts.Keys)
+        {
+            var bytes = await store.ReadArtifactAsync(manifest, file, cancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(targetDirectory, file), bytes, cancellationToken);
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(targetDirectory, ModelManifest.FileName), ManifestJson.Serialize(manifest), cancellationToken);
+    }
+}

@@ -1,0 +1,11 @@
+namespace MLPipeline.Training.Cli;
+
+/// <summary>The console's documented exit codes (README, "Exit codes").</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int BadUsageOrSpec = 1;
+    public const int BadData = 2;
+    public const int GateFailed = 3;
+    public const int StoreError = 4;
+}

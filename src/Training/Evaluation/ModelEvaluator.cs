@@ -1,0 +1,70 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLPipeline.Shared.Manifest;
+using MLPipeline.Training.Featurization;
+
+namespace MLPipeline.Training.Evaluation;
+
+/// <summary>Scores a split with ML.NET's evaluators and keeps the task's metrics.</summary>
+public static class ModelEvaluator
+{
+    public static EvaluationResult Evaluate(MLContext ml, ModelTask task, IDataView scored, IReadOnlyList<string>? classes)
+    {
+        const string label = LabelPreparation.LabelColumn;
+        switch (task)
+        {
+            case ModelTask.Regression:
+                var r = ml.Regression.Evaluate(scored, label);
+                return new EvaluationResult(new Dictionary<string, double>
+                {
+                    ["RSquared"] = r.RSquared,
+                    ["RootMeanSquaredError"] = r.RootMeanSquaredError,
+                    ["MeanAbsoluteError"] = r.MeanAbsoluteError,
+                    ["MeanSquaredError"] = r.MeanSquaredError,
+                });
+            case ModelTask.Binary:
+                var b = ml.BinaryClassification.Evaluate(scored, label);
+                return new EvaluationResult(
+                    new Dictionary<string, double>
+                    {
+                        ["AreaUnderRocCurve"] = b.AreaUnderRocCurve,
+                        ["AreaUnderPrecisionRecallCurve"] = b.AreaUnderPrecisionRecallCurve,
+                        ["Accuracy"] = b.Accuracy,
+                        ["F1Score"] = b.F1Score,
+                        ["LogLoss"] = b.LogLoss,
+                        ["LogLossReduction"] = b.LogLossReduction,
+                        ["PositivePrecision"] = b.PositivePrecision,
+                        ["PositiveRecall"] = b.PositiveRecall,
+                        ["NegativePrecision"] = b.NegativePrecision,
+                        ["NegativeRecall"] = b.NegativeRecall,
+                    },
+                    Counts(b.ConfusionMatrix));
+            default:
+                var m = ml.MulticlassClassification.Evaluate(scored, label);
+                var names = classes ?? Enumerable.Range(0, m.ConfusionMatrix.NumberOfClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                return new EvaluationResult(
+                    new Dictionary<string, double>
+                    {
+                        ["MacroAccuracy"] = m.MacroAccuracy,
+                        ["MicroAccuracy"] = m.MicroAccuracy,
+                        ["LogLoss"] = m.LogLoss,
+                        ["LogLossReduction"] = m.LogLossReduction,
+                    },
+                    Counts(m.ConfusionMatrix),
+                    m.ConfusionMatrix.PerClassRecall.Select((recall, i) => (names[i], recall)).ToDictionary(x => x.Item1, x => x.recall));
+        }
+    }
+
+    /// <summary>Mean and sample standard deviation of each metric over the folds.</summary>
+    public static IReadOnlyDictionary<string, MetricSummary> Summarize(IReadOnlyList<EvaluationResult> folds) =>
+        folds[0].Metrics.Keys.ToDictionary(k => k, k =>
+        {
+            var values = folds.Select(f => f.Metrics[k]).ToArray();
+            var mean = values.Average();
+            var std = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+            return new MetricSummary(mean, std);
+        });
+
+    private static List<IReadOnlyList<long>> Counts(ConfusionMatrix matrix) =>
+        matrix.Counts.Select(row => (IReadOnlyList<long>)row.Select(c => (long)c).ToList()).ToList();
+}

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using MLPipeline.Training.Cli;
+
+var root = new RootCommand("MLPipeline training console: train, evaluate, gate and publish ML.NET models.")
+{
+    TrainCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,13 @@
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Training.Runs;
+
+/// <summary>What a run produced: the package folder (not yet published), its manifest and the comparison.</summary>
+public sealed record TrainingResult(
+    ModelManifest Manifest,
+    string PackageDirectory,
+    IReadOnlyList<CandidateResult> Comparison,
+    IReadOnlyList<GateOutcome> Gates,
+    TimeSpan Duration);
+
+public sealed record GateOutcome(string Gate, double Actual, bool Passed);

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLPipeline.Shared.Manifest;
+using MLPipeline.Training.Cli;
+using MLPipeline.Training.Data;
+using MLPipeline.Training.Evaluation;
+using MLPipeline.Training.Featurization;
+using MLPipeline.Training.Gates;
+using MLPipeline.Training.Packaging;
+using MLPipeline.Training.Specs;
+using MLPipeline.Training.Trainers;
+
+namespace MLPipeline.Training.Runs;
+
+/// <summary>
+/// One training run from a spec: profile the data, compare the candidates by cross-validation, fit the
+/// winner on the training split, evaluate it on the test split, check the gates, and write the version
+/// folder. Publishing is the caller's step, so a failed gate never touches a store.
+/// </summary>
+public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
+{
+    /// <exception cref="SpecException">Exit code 1.</exception>
+    /// <exception cref="DataException">Exit code 2.</exception>
+    /// <exception cref="GateFailedException">Exit code 3; the package folder is deleted.</exception>
+    public TrainingResult Execute(string? version = null)
+    {
+        var clock = Stopwatch.StartNew();
+
+        // Everything the spec alone can get wrong fails before any data is read.
+        var candidates = CandidateExpansion.Expand(spec);
+        var gates = QualityGate.ParseAll(spec);
+        var mainMetric = MetricNames.MainMetric(spec.Task);
+
+        DataProfile profile;
+        using (progress.Start($"Reading {Path.GetFileName(spec.DataPath)}"))
+        {
+            profile = CsvProfiler.Profile(spec);
+        }
+
+        progress.Note($"{profile.Rows} rows; features: {string.Join(", ", profile.Features.Select(f => $"{f.Name} ({f.Kind.ToString().ToLowerInvariant()}{(f.Inferred ? ", inferred" : "")})"))}");
+
+        var ml = new MLContext(spec.Seed);
+        var raw = DataLoading.CreateLoader(ml, spec, profile).Load(profile.Path);
+        var label = LabelPreparation.Create(ml, spec, profile);
+        var prepared = label.Estimator.Fit(raw).Transform(raw);
+        var (train, test) = Split(ml, prepared);
+
+        var results = candidates.Select(c => CrossValidate(ml, c, train, test, profile, label.Classes)).ToList();
+        var best = results.MaxBy(r => r.Score(mainMetric))!;
+        if (results.Count > 1)
+        {
+            progress.Note($"Winner: {best.Candidate.DisplayName} ({mainMetric} {best.Score(mainMetric):F4})");
+        }
+
+        ITransformer model;
+        EvaluationResult evaluation;
+        using (progress.Start($"Fitting {best.Candidate.DisplayName} on {(spec.TestFraction > 0 ? "the training split" : "all rows")}"))
+        {
+            var scoring = BuildEstimator(ml, best.Candidate, profile).Fit(train);
+            evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scoring.Transform(test), label.Classes);
+            model = spec.Task == ModelTask.Multiclass
+                ? scoring.Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scoring.Transform(test)))
+                : scoring;
+        }
+
+        var gateOutcomes = gates.Select(g =>
+        {
+            var (passed, actual) = g.Check(evaluation.Metrics, best.CrossValidation);
+            return new GateOutcome(g.Describe(best.CrossValidation is not null && g.Source != GateSource.Test), actual, passed);
+        }).Concat(ExpectationChecker.Check(ml, spec, profile, model)).ToList();
+        var failed = gateOutcomes.Where(g => !g.Passed).Select(g => $"{g.Gate}: got {g.Actual:G6}").ToList();
+        if (failed.Count > 0)
+        {
+            throw new GateFailedException(failed);
+        }
+
+        var directory = ModelPackageWriter.CreateStagingDirectory();
+        var inputSchema = DataLoading.FeatureSchema(profile);
+        ModelPackageWriter.SaveModel(ml, model, inputSchema, directory);
+        var created = DateTimeOffset.UtcNow;
+        var modelHash = Shared.Store.ArtifactHash.Describe(Path.Combine(directory, ModelManifest.ModelFileName)).Sha256;
+        var manifest = ModelPackageWriter.WriteManifest(directory, new ModelManifest
+        {
+            Name = spec.Name,
+            Version = version ?? ModelPackageWriter.NewVersion(created, modelHash),
+            Task = spec.Task,
+            CreatedUtc = created,
+            Inputs = profile.Features.Select(f => new InputColumn(f.Name, f.TypeName, f.Role)).ToList(),
+            Outputs = OutputsOf(model, inputSchema),
+            Label = new LabelInfo(spec.Label, label.Classes, label.PositiveClass),
+            Trainer = new TrainerDescription(best.Candidate.Definition.Name, best.Candidate.Options.Count > 0 ? best.Candidate.Options : null),
+            Metrics = new ModelMetrics
+            {
+                MainMetric = mainMetric,
+                Test = evaluation.Metrics,
+                CrossValidation = best.CrossValidation,
+                ConfusionMatrix = evaluation.ConfusionMatrix,
+                PerClassRecall = evaluation.PerClassRecall,
+            },
+            TrainingData = new TrainingDataInfo(spec.Data.Path, profile.Rows, profile.Sha256, CountRows(train), CountRows(test)),
+            Artifacts = new Dictionary<string, ArtifactInfo>(),
+            Lineage = Lineage.Describe(spec.SourcePath),
+            SampleInput = profile.SampleRow,
+            Spec = spec.Raw,
+        });
+
+        return new TrainingResult(manifest, directory, results, gateOutcomes, clock.Elapsed);
+    }
+
+    private (IDataView Train, IDataView Test) Split(MLContext ml, IDataView prepared)
+    {
+        if (spec.TestFraction <= 0)
+        {
+            progress.Note("testFraction is 0: test metrics are measured on the training rows.");
+            return (prepared, prepared);
+        }
+
+        var split = ml.Data.TrainTestSplit(prepared, spec.TestFraction, seed: spec.Seed);
+        return (split.TrainSet, split.TestSet);
+    }
+
+    private CandidateResult CrossValidate(MLContext ml, TrainerCandidate candidate, IDataView train, IDataView test, DataProfile profile, IReadOnlyList<string>? classes)
+    {
+        var clock = Stopwatch.StartNew();
+        if (spec.Folds < 2)
+        {
+            // No cross-validation: rank by the test split (only matters when several trainers compete).
+            using var single = progress.Start($"Training {candidate.DisplayName}");
+            var fitted = BuildEstimator(ml, candidate, profile).Fit(train);
+            var holdout = ModelEvaluator.Evaluate(ml, spec.Task, fitted.Transform(test), classes);
+            return new CandidateResult(candidate, null, holdout.Metrics, clock.Elapsed);
+        }
+
+        var folds = ml.Data.CrossValidationSplit(train, spec.Folds, seed: spec.Seed);
+        var evaluations = new List<EvaluationResult>();
+        using (var step = progress.Start($"Cross-validating {candidate.DisplayName}", folds.Count))
+        {
+            foreach (var fold in folds)
+            {
+                var fitted = BuildEstimator(ml, candidate, profile).Fit(fold.TrainSet);
+                evaluations.Add(ModelEvaluator.Evaluate(ml, spec.Task, fitted.Transform(fold.TestSet), classes));
+                step.Advance();
+            }
+        }
+
+        return new CandidateResult(candidate, ModelEvaluator.Summarize(evaluations), null, clock.Elapsed);
+    }
+
+    private IEstimator<ITransformer> BuildEstimator(MLContext ml, TrainerCandidate candidate, DataProfile profile)
+    {
+        var features = FeaturePipeline.Build(ml, profile.Features, normalize: candidate.Definition.IsLinear);
+        if (spec.Cache == CacheMode.Memory)
+        {
+            features = features.AppendCacheCheckpoint(ml);
+        }
+
+        return features.Append(candidate.CreateEstimator(ml, spec.Seed));
+    }
+
+    private static IReadOnlyList<OutputColumn> OutputsOf(ITransformer model, DataViewSchema inputSchema) =>
+        model.GetOutputSchema(inputSchema)
+            .Where(c => !c.IsHidden && c.Name is "Score" or "PredictedLabel" or "Probability")
+            .Select(c => new OutputColumn(c.Name, c.Type.ToString() ?? c.Type.RawType.Name))
+            .ToList();
+
+    private static long CountRows(IDataView view)
+    {
+        if (view.GetRowCount() is { } known)
+        {
+            return known;
+        }
+
+        var rows = 0L;
+        using var cursor = view.GetRowCursor([]);
+        while (cursor.MoveNext())
+        {
+            rows++;
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Training.Specs;
+
+/// <summary>A training spec (pipelines/&lt;model&gt;.json), validated against pipelines/spec.schema.json.</summary>
+public sealed record TrainingSpec
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    public required DataSpec Data { get; init; }
+    public required string Label { get; init; }
+    public required ModelTask Task { get; init; }
+    public string? PositiveClass { get; init; }
+    public IReadOnlyDictionary<string, ColumnKind> Columns { get; init; } = new Dictionary<string, ColumnKind>();
+    public required IReadOnlyList<TrainerSpec> Trainers { get; init; }
+    public double TestFraction { get; init; } = 0.2;
+    public int Folds { get; init; } = 5;
+    public int Seed { get; init; } = 42;
+    public CacheMode Cache { get; init; } = CacheMode.Memory;
+    public IReadOnlyDictionary<string, string> Gates { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<Expectation> Expectations { get; init; } = [];
+    public ExportSpec Export { get; init; } = new();
+
+    /// <summary>Absolute path of the spec file; data paths are relative to its folder.</summary>
+    public string SourcePath { get; init; } = "";
+
+    /// <summary>The spec as read, recorded in the manifest.</summary>
+    public JsonElement Raw { get; init; }
+
+    public string DataPath => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SourcePath) ?? ".", Data.Path));
+}
+
+public sealed record DataSpec
+{
+    public required string Path { get; init; }
+    public string Separator { get; init; } = ",";
+    public bool HasHeader { get; init; } = true;
+    public bool AllowQuoting { get; init; } = true;
+
+    public char SeparatorChar => Separator is "\\t" or "\t" ? '\t' : Separator[0];
+}
+
+public enum ColumnKind
+{
+    Numeric,
+    Categorical,
+    Text,
+    Ignore,
+}
+
+public enum CacheMode
+{
+    Memory,
+    Disk,
+    None,
+}
+
+public sealed record TrainerSpec(string Name, IReadOnlyDictionary<string, JsonElement> Options, IReadOnlyDictionary<string, IReadOnlyList<JsonElement>> Grid);
+
+public sealed record Expectation(IReadOnlyDictionary<string, JsonElement> Input, double Score, double Tolerance);
+
+public sealed record ExportSpec
+{
+    public bool Onnx { get; init; } = true;
+
+    /// <summary>True when the spec says "onnx" itself; then a model that cannot be exported fails the run.</summary>
+    public bool OnnxExplicit { get; init; }
+}

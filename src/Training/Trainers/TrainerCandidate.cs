@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using MLPipeline.Training.Featurization;
+
+namespace MLPipeline.Training.Trainers;
+
+/// <summary>One trainer with one set of option values: what cross-validation compares.</summary>
+public sealed record TrainerCandidate(TrainerDefinition Definition, IReadOnlyDictionary<string, JsonElement> Options)
+{
+    public string DisplayName => Options.Count == 0
+        ? Definition.Name
+        : $"{Definition.Name}({string.Join(", ", Options.Select(o => $"{o.Key}={o.Value.ToString()}"))})";
+
+    /// <summary>A fresh estimator with the spec's options applied over ML.NET's defaults and the run's seed.</summary>
+    public IEstimator<ITransformer> CreateEstimator(MLContext ml, int seed)
+    {
+        var options = Activator.CreateInstance(Definition.OptionsType)!;
+        TrainerOptionsBinder.Set(options, "LabelColumnName", LabelPreparation.LabelColumn);
+        TrainerOptionsBinder.Set(options, "FeatureColumnName", FeaturePipeline.FeaturesColumn);
+        TrainerOptionsBinder.TrySet(options, "Seed", seed);
+
+        // Multi-threaded SDCA is not reproducible; one thread keeps runs with the same seed identical.
+        if (options is SdcaRegressionTrainer.Options or SdcaLogisticRegressionBinaryTrainer.Options or SdcaMaximumEntropyMulticlassTrainer.Options)
+        {
+            TrainerOptionsBinder.Set(options, "NumberOfThreads", 1);
+        }
+
+        foreach (var (name, value) in Options)
+        {
+            TrainerOptionsBinder.Apply(options, Definition.Name, name, value);
+        }
+
+        return Definition.Create(ml, options);
+    }
+
+    public override string ToString() => DisplayName.ToString(CultureInfo.InvariantCulture);
+}

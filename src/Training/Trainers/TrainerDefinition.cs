@@ -1,0 +1,15 @@
+using Microsoft.ML;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Training.Trainers;
+
+/// <summary>
+/// One trainer the console offers for one task: its ML.NET Options type (the names a spec's options use)
+/// and how to build the estimator from a filled-in Options object.
+/// </summary>
+public sealed record TrainerDefinition(
+    string Name,
+    ModelTask Task,
+    bool IsLinear,
+    Type OptionsType,
+    Func<MLContext, object, IEstimator<ITransformer>> Create);
