@@ -18,7 +18,7 @@ public static class TrainingSummary
                 .AddColumns("Trainer", main, "Time");
             foreach (var r in result.Comparison.OrderByDescending(r => r.Score(main)))
             {
-                var winner = ReferenceEquals(r.Candidate.DisplayName, manifest.Trainer.Name) || r.Candidate.Definition.Name == manifest.Trainer.Name && r.Score(main) == result.Comparison.Max(x => x.Score(main));
+                var winner = r.Candidate == result.Winner;
                 var score = r.CrossValidation is { } cv ? $"{cv[main].Mean:F4} ± {cv[main].StdDev:F4}" : r.Score(main).ToString("F4", CultureInfo.InvariantCulture);
                 comparison.AddRow(Markup.Escape((winner ? "* " : "  ") + r.Candidate.DisplayName), score, $"{r.Duration.TotalSeconds:F1} s");
             }

@@ -1,4 +1,5 @@
 using MLPipeline.Shared.Manifest;
+using MLPipeline.Training.Trainers;
 
 namespace MLPipeline.Training.Runs;
 
@@ -7,6 +8,7 @@ public sealed record TrainingResult(
     ModelManifest Manifest,
     string PackageDirectory,
     IReadOnlyList<CandidateResult> Comparison,
+    TrainerCandidate Winner,
     IReadOnlyList<GateOutcome> Gates,
     TimeSpan Duration);
 

@@ -38,7 +38,9 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             profile = CsvProfiler.Profile(spec);
         }
 
-        progress.Note($"{profile.Rows} rows; features: {string.Join(", ", profile.Features.Select(f => $"{f.Name} ({f.Kind.ToString().ToLowerInvariant()}{(f.Inferred ? ", inferred" : "")})"))}");
+        progress.Note($"{profile.Rows} rows, {profile.Features.Count} features: " + string.Join(", ", profile.Features
+            .GroupBy(f => f.Kind)
+            .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()} ({g.Count(f => f.Inferred)} inferred)")));
 
         var ml = new MLContext(spec.Seed);
         var raw = DataLoading.CreateLoader(ml, spec, profile).Load(profile.Path);
@@ -46,8 +48,11 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var prepared = label.Estimator.Fit(raw).Transform(raw);
         var (train, test) = Split(ml, prepared);
 
-        var results = candidates.Select(c => CrossValidate(ml, c, train, test, profile, label.Classes)).ToList();
-        var best = results.MaxBy(r => r.Score(mainMetric))!;
+        // A lone candidate without cross-validation has nothing to be compared with: fit it once, below.
+        var results = candidates.Count == 1 && spec.Folds < 2
+            ? []
+            : candidates.Select(c => CrossValidate(ml, c, train, test, profile, label.Classes)).ToList();
+        var best = results.Count == 0 ? new CandidateResult(candidates[0], null, null, TimeSpan.Zero) : results.MaxBy(r => r.Score(mainMetric))!;
         if (results.Count > 1)
         {
             progress.Note($"Winner: {best.Candidate.DisplayName} ({mainMetric} {best.Score(mainMetric):F4})");
@@ -105,7 +110,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Spec = spec.Raw,
         });
 
-        return new TrainingResult(manifest, directory, results, gateOutcomes, clock.Elapsed);
+        return new TrainingResult(manifest, directory, results, best.Candidate, gateOutcomes, clock.Elapsed);
     }
 
     private (IDataView Train, IDataView Test) Split(MLContext ml, IDataView prepared)
