@@ -1,5 +1,12 @@
 using System.CommandLine;
 using MLPipeline.Training.Cli;
+using Spectre.Console;
+
+// Redirected output (CI logs, pipes) has no terminal width: keep tables and lines from wrapping at 80.
+if (!Terminal.IsInteractive)
+{
+    AnsiConsole.Profile.Width = 200;
+}
 
 var root = new RootCommand("MLPipeline training console: train, evaluate, gate and publish ML.NET models.")
 {

@@ -39,8 +39,17 @@ public static class CliErrors
 
     private static int Fail(int code, string kind, string message)
     {
-        var error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        error.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
+        // Unwrapped plain text where no person watches: CI logs are searched by line.
+        if (Terminal.IsInteractive)
+        {
+            var error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            error.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
+        }
+        else
+        {
+            Console.Error.WriteLine($"{kind}: {message}");
+        }
+
         return code;
     }
 }

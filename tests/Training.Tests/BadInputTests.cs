@@ -1,0 +1,170 @@
+namespace MLPipeline.Training.Tests;
+
+/// <summary>Every bad input through the real console: a clear message naming the place, the documented exit code, and nothing in the store.</summary>
+public class BadInputTests
+{
+    private static async Task<CliRunner.Result> Train(TempDirectory dir, string spec, string? store = null)
+    {
+        store ??= Path.Combine(dir.Path, "store");
+        return await CliRunner.RunAsync("train", spec, "--store", store);
+    }
+
+    private static string Spec(TempDirectory dir, string dataPath, string label = "y", string task = "regression", string trainers = "\"FastTree\"", string extra = "") =>
+        dir.File("m.json", $$"""
+            { "name": "m", "data": { "path": "{{dataPath}}" }, "label": "{{label}}", "task": "{{task}}", "trainers": {{trainers}}, "folds": 0{{extra}} }
+            """);
+
+    private static void StoreIsEmpty(TempDirectory dir) =>
+        Directory.Exists(Path.Combine(dir.Path, "store", "m")).Should().BeFalse("nothing may be written to the store");
+
+    [Fact]
+    public async Task Missing_data_file_exits_2_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        var result = await Train(dir, Spec(dir, "nope.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("nope.csv").And.Contain("not found");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Empty_data_file_exits_2()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "");
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv").And.Contain("empty");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Header_without_the_label_exits_2_naming_the_label()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "a,b\n1,2\n");
+        var result = await Train(dir, Spec(dir, "d.csv", label: "price"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("no label column 'price'");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Header_without_a_declared_column_exits_2_naming_it()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "a,y\n1,2\n");
+        var result = await Train(dir, Spec(dir, "d.csv", extra: """, "columns": { "rooms": "numeric" }"""));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("no column 'rooms'");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Non_numeric_value_in_a_numeric_column_exits_2_naming_line_and_column()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "a,y\n1,2\n2,3\nthree,4\n");
+        var result = await Train(dir, Spec(dir, "d.csv", extra: """, "columns": { "a": "numeric" }"""));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("line 4").And.Contain("column 'a'").And.Contain("'three' is not a number");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Non_numeric_regression_label_exits_2_naming_line_and_column()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "a,y\n1,2\n2,n/a\n");
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("line 3").And.Contain("column 'y'").And.Contain("'n/a' is not a number");
+    }
+
+    [Fact]
+    public async Task Single_class_label_exits_2()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "a,y\n1,yes\n2,yes\n3,yes\n");
+        var result = await Train(dir, Spec(dir, "d.csv", task: "binary", trainers: "\"LbfgsLogisticRegression\""));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("single class 'yes'");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Unknown_trainer_exits_1()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "a,y\n1,2\n");
+        var result = await Train(dir, Spec(dir, "d.csv", trainers: "\"NeuralNet\""));
+
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain("trainers").And.Contain("value is not one of");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Unknown_trainer_option_exits_1_naming_it()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "a,y\n1,2\n");
+        var result = await Train(dir, Spec(dir, "d.csv", trainers: """{ "name": "FastTree", "options": { "Leaves": 3 } }"""));
+
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain("unknown option 'Leaves'");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Spec_failing_the_schema_exits_1_naming_the_field()
+    {
+        using var dir = new TempDirectory();
+        var spec = dir.File("m.json", """{ "name": "m", "data": { "path": "d.csv" }, "task": "regression", "trainers": "FastTree" }""");
+        var result = await Train(dir, spec);
+
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain("required field 'label' is missing");
+    }
+
+    [Fact]
+    public async Task Unwritable_store_exits_4_naming_the_store()
+    {
+        using var dir = new TempDirectory();
+        var blocker = dir.File("not-a-folder", "a file where the store folder should be");
+        var result = await Train(dir, RepoPaths.Spec("linear-2x-minus-1"), store: blocker);
+
+        result.ExitCode.Should().Be(4);
+        result.StdErr.Should().Contain(blocker);
+    }
+
+    [Fact]
+    public async Task Failed_gate_exits_3_and_publishes_nothing()
+    {
+        using var dir = new TempDirectory();
+        var spec = Spec(dir, Path.Combine(RepoPaths.Data, "iris.csv"), label: "species", task: "multiclass", trainers: "\"LbfgsMaximumEntropy\"", extra: """, "gates": { "MacroAccuracy": ">= 1.5" }""");
+        var result = await Train(dir, spec);
+
+        result.ExitCode.Should().Be(3);
+        result.StdErr.Should().Contain("test:MacroAccuracy >= 1.5").And.Contain("Nothing was published");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Unknown_command_option_is_bad_usage_and_help_works_everywhere()
+    {
+        var bad = await CliRunner.RunAsync("train", "x.json", "--no-such-option");
+        var help = await CliRunner.RunAsync("train", "--help");
+
+        bad.ExitCode.Should().Be(1);
+        help.ExitCode.Should().Be(0);
+        help.StdOut.Should().Contain("--store").And.Contain("--alias");
+    }
+}
