@@ -1,0 +1,114 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using MLPipeline.Shared.Manifest;
+using MLPipeline.Training.Cli;
+using MLPipeline.Training.Runs;
+using MLPipeline.Training.Specs;
+
+namespace MLPipeline.Training.Tests;
+
+public class FeaturizationTests
+{
+    private sealed class Penguin
+    {
+        [ColumnName("island")]
+        public string? Island { get; set; }
+
+        [ColumnName("bill_length_mm")]
+        public float BillLength { get; set; }
+
+        [ColumnName("bill_depth_mm")]
+        public float BillDepth { get; set; }
+
+        [ColumnName("flipper_length_mm")]
+        public float FlipperLength { get; set; }
+
+        [ColumnName("body_mass_g")]
+        public float BodyMass { get; set; }
+
+        [ColumnName("sex")]
+        public string? Sex { get; set; }
+    }
+
+    private sealed class MulticlassOutput
+    {
+        public float[] Score { get; set; } = [];
+
+        public string PredictedLabel { get; set; } = "";
+    }
+
+    [Fact]
+    public void Missing_numbers_missing_categories_and_unseen_categories_all_predict()
+    {
+        var spec = SpecLoader.Load(RepoPaths.Spec("penguins")) with { Folds = 0, Trainers = [new("LbfgsMaximumEntropy", new Dictionary<string, System.Text.Json.JsonElement>(), new Dictionary<string, IReadOnlyList<System.Text.Json.JsonElement>>())] };
+        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);
+        using var engine = ml.Model.CreatePredictionEngine<Penguin, MulticlassOutput>(model);
+
+        var known = engine.Predict(new Penguin { Island = "Biscoe", BillLength = 47.5f, BillDepth = 15f, FlipperLength = 218, BodyMass = 4950, Sex = "female" });
+        var missing = engine.Predict(new Penguin { Island = "", BillLength = float.NaN, BillDepth = 15f, FlipperLength = 218, BodyMass = float.NaN, Sex = "" });
+        var unseen = engine.Predict(new Penguin { Island = "Atlantis", BillLength = 47.5f, BillDepth = 15f, FlipperLength = 218, BodyMass = 4950, Sex = "unknown" });
+
+        known.PredictedLabel.Should().Be("Gentoo");
+        foreach (var prediction in new[] { missing, unseen })
+        {
+            prediction.Score.Should().HaveCount(3).And.OnlyContain(p => float.IsFinite(p));
+            prediction.Score.Sum().Should().BeApproximately(1, 1e-4f);
+        }
+
+        missing.PredictedLabel.Should().BeOneOf("Adelie", "Chinstrap", "Gentoo");
+        unseen.PredictedLabel.Should().BeOneOf("Adelie", "Chinstrap", "Gentoo");
+
+        Directory.Delete(result.PackageDirectory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("Sdca", true)]
+    [InlineData("FastTree", false)]
+    public void Numeric_features_are_normalized_for_linear_trainers_only(string trainer, bool normalized)
+    {
+        using var dir = new TempDirectory();
+        var spec = TestSpecs.Load(dir, "n", "diabetes.csv", "progression", "regression", $"\"{trainer}\"");
+        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        var model = new MLContext().Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);
+
+        Flatten(model).Any(t => t is NormalizingTransformer).Should().Be(normalized);
+        Directory.Delete(result.PackageDirectory, recursive: true);
+    }
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
+        transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];
+
+    [Fact]
+    public void Text_columns_are_featurized()
+    {
+        using var dir = new TempDirectory();
+        var rows = Enumerable.Range(0, 120).Select(i => i % 2 == 0
+            ? $"\"great product, works well, item {i}\",{i % 7},true"
+            : $"\"broken on arrival, poor quality, item {i}\",{i % 7},false");
+        var data = dir.File("reviews.csv", "review,stars,liked\n" + string.Join("\n", rows) + "\n");
+        var spec = SpecLoader.Load(dir.File("reviews.json", $$"""
+            { "name": "reviews", "data": { "path": "{{data}}" }, "label": "liked", "task": "binary", "columns": { "review": "text" },
+              "trainers": "LbfgsLogisticRegression", "folds": 0 }
+            """));
+
+        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+
+        result.Manifest.Inputs.Should().Contain(new InputColumn("review", "String", ColumnRole.Text));
+        result.Manifest.Metrics.Test["Accuracy"].Should().BeGreaterThan(0.95);
+        Directory.Delete(result.PackageDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Redirected_output_is_plain_text_without_terminal_escapes()
+    {
+        using var store = new TempDirectory();
+        var result = await CliRunner.RunAsync("train", "pipelines/linear-2x-minus-1.json", "--store", store.Path);
+
+        result.ExitCode.Should().Be(0, result.Output);
+        result.Output.Should().NotContain("\u001b[");
+        result.StdErr.Should().Contain("> Reading linear-2x-minus-1.csv").And.Contain("done: Fitting OnlineGradientDescent");
+    }
+}
