@@ -10,7 +10,10 @@ public static class CliRunner
         public string Output => StdOut + StdErr;
     }
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
+
+    /// <param name="environment">Variables to set (a null value removes the variable).</param>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -29,6 +32,19 @@ public static class CliRunner
         start.Environment["COLUMNS"] = "250";
         start.Environment["NO_COLOR"] = "1";
         start.Environment.Remove("MLPIPELINE_STORE");
+        start.Environment.Remove("TF_BUILD");
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

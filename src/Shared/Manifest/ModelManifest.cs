@@ -36,6 +36,12 @@ public sealed record ModelManifest
     /// <summary>ONNX export facts, or why there is no ONNX file.</summary>
     public OnnxInfo? Onnx { get; init; }
 
+    /// <summary>The champion/challenger comparison against the version an alias pointed at, when one was asked for.</summary>
+    public ChampionComparison? Champion { get; init; }
+
+    /// <summary>Permutation feature importance on the test split: column -> drop of the main metric.</summary>
+    public IReadOnlyDictionary<string, double>? FeatureImportance { get; init; }
+
     /// <summary>The name of the metric used to compare versions of this model (e.g. RSquared).</summary>
     public string MainMetric => Metrics.MainMetric;
 }
@@ -59,6 +65,17 @@ public sealed record ModelMetrics
 }
 
 public sealed record MetricSummary(double Mean, double StdDev);
+
+/// <summary>The new model (challenger) and the aliased one (champion) scored on the same test rows.</summary>
+public sealed record ChampionComparison(
+    string Alias,
+    string Version,
+    string Metric,
+    double? Champion,
+    double Challenger,
+    double Tolerance,
+    bool Passed,
+    string? Note = null);
 
 public sealed record TrainingDataInfo(string Path, long Rows, string Sha256, long TrainRows, long TestRows);
 

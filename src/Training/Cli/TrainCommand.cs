@@ -14,16 +14,20 @@ public static class TrainCommand
         var store = StoreOptions.Store();
         var alias = new Option<string?>("--alias") { Description = "After publishing, point this alias (e.g. staging) at the new version." };
         var version = new Option<string?>("--version") { Description = "Version name to publish under (default: UTC time and model hash)." };
+        var compareTo = new Option<string?>("--compare-to")
+        {
+            Description = "Champion/challenger: score the version this alias points at on the same test rows; fail (exit 3) when the new model is worse by more than the spec's championTolerance.",
+        };
         var command = new Command("train", "Train a model from a spec, evaluate it, enforce its gates and publish it to the store.")
         {
-            spec, store, alias, version,
+            spec, store, alias, version, compareTo,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => RunAsync(
-            parse.GetValue(spec)!, parse.GetValue(store), parse.GetValue(alias), parse.GetValue(version), cancellationToken)));
+            parse.GetValue(spec)!, parse.GetValue(store), parse.GetValue(alias), parse.GetValue(version), parse.GetValue(compareTo), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string specPath, string? storeLocation, string? alias, string? version, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string specPath, string? storeLocation, string? alias, string? version, string? compareTo, CancellationToken cancellationToken)
     {
         if (version is not null)
         {
@@ -37,17 +41,34 @@ public static class TrainCommand
 
         var spec = SpecLoader.Load(specPath);
         var store = ModelStoreFactory.Open(storeLocation);
-        var result = await SpectreProgress.RunAsync(Terminal.IsInteractive, progress => Task.FromResult(new TrainingRun(spec, progress).Execute(version)));
+        var champion = compareTo is null ? null : await FetchChampionAsync(store, spec.Name, StoreNames.Check(compareTo, "alias"), cancellationToken);
+        var result = await SpectreProgress.RunAsync(Terminal.IsInteractive, progress => Task.FromResult(new TrainingRun(spec, progress).Execute(version, champion)));
         try
         {
             var manifest = await store.PublishAsync(result.PackageDirectory, cancellationToken);
             var moved = alias is null ? null : await store.PromoteAsync(manifest.Name, manifest.Version, alias, cancellationToken);
             TrainingSummary.Print(result, store.Location, moved);
+            AzureDevOps.Publish(Console.Out, manifest, result.PackageDirectory);
             return ExitCodes.Ok;
         }
         finally
         {
             Directory.Delete(result.PackageDirectory, recursive: true);
         }
+    }
+
+    /// <summary>The champion is whatever the alias points at now; without one there is nothing to beat.</summary>
+    private static async Task<ChampionModel?> FetchChampionAsync(IModelStore store, string name, string alias, CancellationToken cancellationToken)
+    {
+        var pointer = await store.FindAliasAsync(name, alias, cancellationToken);
+        if (pointer is null)
+        {
+            Console.Error.WriteLine($"! {name}@{alias} does not exist in {store.Location}: no champion to compare with.");
+            return null;
+        }
+
+        var manifest = await store.ResolveAsync(new ModelReference(name, pointer.Version, null), cancellationToken);
+        var model = await store.ReadArtifactAsync(manifest, Shared.Manifest.ModelManifest.ModelFileName, cancellationToken);
+        return new ChampionModel(alias, manifest, model);
     }
 }

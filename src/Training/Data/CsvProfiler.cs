@@ -142,6 +142,7 @@ public static class CsvProfiler
             Rows = rows,
             Sha256 = HashFile(path),
             LabelClasses = spec.Task == ModelTask.Regression ? [] : stats[labelIndex].Distinct!.Keys.Order(StringComparer.Ordinal).ToList(),
+            LabelCounts = spec.Task == ModelTask.Regression ? new Dictionary<string, long>() : new Dictionary<string, long>(stats[labelIndex].Distinct!, StringComparer.Ordinal),
             MissingByColumn = header.Select((h, i) => (h, stats[i].Missing)).Where(x => x.Missing > 0).ToDictionary(x => x.h, x => x.Missing),
             SampleRow = sample ?? fallbackSample!,
         };

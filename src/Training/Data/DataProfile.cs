@@ -13,6 +13,9 @@ public sealed record DataProfile
     /// <summary>Distinct label values, ordinal order (classification only).</summary>
     public required IReadOnlyList<string> LabelClasses { get; init; }
 
+    /// <summary>Rows per label value: the class balance (classification only).</summary>
+    public required IReadOnlyDictionary<string, long> LabelCounts { get; init; }
+
     public required IReadOnlyDictionary<string, long> MissingByColumn { get; init; }
 
     public required IReadOnlyDictionary<string, string?> SampleRow { get; init; }

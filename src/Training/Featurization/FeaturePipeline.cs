@@ -18,12 +18,29 @@ public static class FeaturePipeline
     public const string CategoricalSuffix = ".OneHot";
     public const string TextSuffix = ".Text";
 
+    /// <summary>
+    /// The parts concatenated into <see cref="FeaturesColumn"/>, in order, each with the raw columns it comes
+    /// from: lets a slot of the feature vector be traced back to its column (feature importance, export).
+    /// </summary>
+    public static IReadOnlyList<(string Part, IReadOnlyList<string> Columns)> Parts(IReadOnlyList<ColumnPlan> features)
+    {
+        var parts = new List<(string, IReadOnlyList<string>)>();
+        var numeric = features.Where(c => c.Kind == ColumnKind.Numeric).Select(c => c.Name).ToList();
+        if (numeric.Count > 0)
+        {
+            parts.Add((NumericColumn, numeric));
+        }
+
+        parts.AddRange(features.Where(c => c.Kind == ColumnKind.Categorical).Select(c => (c.Name + CategoricalSuffix, (IReadOnlyList<string>)[c.Name])));
+        parts.AddRange(features.Where(c => c.Kind == ColumnKind.Text).Select(c => (c.Name + TextSuffix, (IReadOnlyList<string>)[c.Name])));
+        return parts;
+    }
+
     public static IEstimator<ITransformer> Build(MLContext ml, IReadOnlyList<ColumnPlan> features, bool normalize)
     {
         var numeric = features.Where(c => c.Kind == ColumnKind.Numeric).Select(c => c.Name).ToArray();
         var categorical = features.Where(c => c.Kind == ColumnKind.Categorical).Select(c => c.Name).ToArray();
         var text = features.Where(c => c.Kind == ColumnKind.Text).Select(c => c.Name).ToArray();
-        var parts = new List<string>();
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
 
         if (numeric.Length > 0)
@@ -35,8 +52,6 @@ public static class FeaturePipeline
             {
                 pipeline = pipeline.Append(ml.Transforms.NormalizeMinMax(NumericColumn));
             }
-
-            parts.Add(NumericColumn);
         }
 
         if (categorical.Length > 0)
@@ -44,15 +59,13 @@ public static class FeaturePipeline
             pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(
                 categorical.Select(c => new InputOutputColumnPair(c + CategoricalSuffix, c)).ToArray(),
                 OneHotEncodingEstimator.OutputKind.Indicator));
-            parts.AddRange(categorical.Select(c => c + CategoricalSuffix));
         }
 
         foreach (var column in text)
         {
             pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText(column + TextSuffix, column));
-            parts.Add(column + TextSuffix);
         }
 
-        return pipeline.Append(ml.Transforms.Concatenate(FeaturesColumn, parts.ToArray()));
+        return pipeline.Append(ml.Transforms.Concatenate(FeaturesColumn, Parts(features).Select(p => p.Part).ToArray()));
     }
 }

@@ -8,6 +8,7 @@ using MLPipeline.Training.Evaluation;
 using MLPipeline.Training.Featurization;
 using MLPipeline.Training.Gates;
 using MLPipeline.Training.Packaging;
+using MLPipeline.Training.Reports;
 using MLPipeline.Training.Specs;
 using MLPipeline.Training.Trainers;
 
@@ -23,7 +24,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
     /// <exception cref="SpecException">Exit code 1.</exception>
     /// <exception cref="DataException">Exit code 2.</exception>
     /// <exception cref="GateFailedException">Exit code 3; the package folder is deleted.</exception>
-    public TrainingResult Execute(string? version = null)
+    public TrainingResult Execute(string? version = null, ChampionModel? champion = null)
     {
         var clock = Stopwatch.StartNew();
 
@@ -60,20 +61,36 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 
         ITransformer model;
         EvaluationResult evaluation;
+        TestPredictions predictions;
+        IReadOnlyDictionary<string, double>? importance;
         using (progress.Start($"Fitting {best.Candidate.DisplayName} on {(spec.TestFraction > 0 ? "the training split" : "all rows")}"))
         {
             var scoring = BuildEstimator(ml, best.Candidate, profile).Fit(train);
-            evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scoring.Transform(test), label.Classes);
+            var scored = scoring.Transform(test);
+            evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scored, label.Classes);
+            predictions = TestPredictions.From(spec.Task, scored);
+            importance = FeatureImportance.Compute(ml, spec.Task, scoring, test, profile.Features);
             model = spec.Task == ModelTask.Multiclass
-                ? scoring.Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scoring.Transform(test)))
+                ? scoring.Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored))
                 : scoring;
         }
+
+        var championResult = champion is null ? null : ChampionCheck.Compare(
+            ml, spec.Task, champion, test, label.Classes, evaluation.Metrics[mainMetric], mainMetric, spec.ChampionTolerance);
 
         var gateOutcomes = gates.Select(g =>
         {
             var (passed, actual) = g.Check(evaluation.Metrics, best.CrossValidation);
             return new GateOutcome(g.Describe(best.CrossValidation is not null && g.Source != GateSource.Test), actual, passed);
         }).Concat(ExpectationChecker.Check(ml, spec, profile, model)).ToList();
+        if (championResult is { Champion: { } championValue })
+        {
+            gateOutcomes.Add(new GateOutcome(
+                $"test:{mainMetric} vs champion {championResult.Alias} ({championResult.Version}: {championValue:G6}, tolerance {championResult.Tolerance:G6})",
+                championResult.Challenger,
+                championResult.Passed));
+        }
+
         var failed = gateOutcomes.Where(g => !g.Passed).Select(g => $"{g.Gate}: got {g.Actual:G6}").ToList();
         if (failed.Count > 0)
         {
@@ -85,7 +102,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         ModelPackageWriter.SaveModel(ml, model, inputSchema, directory);
         var created = DateTimeOffset.UtcNow;
         var modelHash = Shared.Store.ArtifactHash.Describe(Path.Combine(directory, ModelManifest.ModelFileName)).Sha256;
-        var manifest = ModelPackageWriter.WriteManifest(directory, new ModelManifest
+        var draft = new ModelManifest
         {
             Name = spec.Name,
             Version = version ?? ModelPackageWriter.NewVersion(created, modelHash),
@@ -108,7 +125,15 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Lineage = Lineage.Describe(spec.SourcePath),
             SampleInput = profile.SampleRow,
             Spec = spec.Raw,
-        });
+            Champion = championResult,
+            FeatureImportance = importance,
+        };
+        using (progress.Start("Writing the report and plots"))
+        {
+            TrainingReport.Write(directory, draft, predictions, profile, results, gateOutcomes);
+        }
+
+        var manifest = ModelPackageWriter.WriteManifest(directory, draft);
 
         return new TrainingResult(manifest, directory, results, best.Candidate, gateOutcomes, clock.Elapsed);
     }

@@ -75,6 +75,7 @@ public static class SpecLoader
                 : new Dictionary<string, ColumnKind>(),
             Trainers = ReadTrainers(root.GetProperty("trainers")),
             TestFraction = root.TryGetProperty("testFraction", out var tf) ? tf.GetDouble() : 0.2,
+            ChampionTolerance = root.TryGetProperty("championTolerance", out var ct) ? ct.GetDouble() : 0,
             Folds = root.TryGetProperty("folds", out var folds) ? folds.GetInt32() : 5,
             Seed = root.TryGetProperty("seed", out var seed) ? seed.GetInt32() : 42,
             Cache = OptionalString(root, "cache") is { } cache ? Enum.Parse<CacheMode>(cache, ignoreCase: true) : CacheMode.Memory,

@@ -22,6 +22,9 @@ public sealed record TrainingSpec
     public IReadOnlyList<Expectation> Expectations { get; init; } = [];
     public ExportSpec Export { get; init; } = new();
 
+    /// <summary>How much worse than the champion (in the main metric) a new model may be and still pass.</summary>
+    public double ChampionTolerance { get; init; }
+
     /// <summary>Absolute path of the spec file; data paths are relative to its folder.</summary>
     public string SourcePath { get; init; } = "";
 
@@ -52,7 +55,6 @@ public enum ColumnKind
 public enum CacheMode
 {
     Memory,
-    Disk,
     None,
 }
 

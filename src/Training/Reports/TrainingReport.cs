@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.ML;
+using MLPipeline.Shared.Manifest;
+using MLPipeline.Training.Data;
+using MLPipeline.Training.Runs;
+
+namespace MLPipeline.Training.Reports;
+
+/// <summary>
+/// report.md and its PNG plots in the version folder: how good the model is (metrics, plots), why (feature
+/// importance, data summary), how it was chosen (trainer comparison) and whether it beats the champion.
+/// </summary>
+public static class TrainingReport
+{
+    public const string FileName = "report.md";
+
+    public static void Write(string directory, ModelManifest manifest, TestPredictions predictions, DataProfile profile,
+        IReadOnlyList<CandidateResult> comparison, IReadOnlyList<GateOutcome> gates)
+    {
+        var classes = manifest.Label.Classes ?? [];
+        var plots = manifest.Task switch
+        {
+            ModelTask.Regression => RegressionPlots.Write(predictions, directory),
+            ModelTask.Binary => BinaryPlots.Write(predictions, manifest.Metrics.ConfusionMatrix, classes, directory),
+            _ => MulticlassPlots.Write(manifest.Metrics.ConfusionMatrix!, manifest.Metrics.PerClassRecall!, classes, directory),
+        };
+        if (manifest.FeatureImportance is { Count: > 0 } importance)
+        {
+            var bars = Plots.Bars($"Permutation feature importance (drop in {manifest.MainMetric})", $"Drop in {manifest.MainMetric}",
+                importance.Take(25).Select(kv => (kv.Key, kv.Value)).ToList());
+            plots = [.. plots, ("Feature importance", Plots.Save(bars, directory, "plot-feature-importance.png"))];
+        }
+
+        File.WriteAllText(Path.Combine(directory, FileName), Markdown(manifest, profile, comparison, gates, plots));
+    }
+
+    private static string Markdown(ModelManifest m, DataProfile profile, IReadOnlyList<CandidateResult> comparison,
+        IReadOnlyList<GateOutcome> gates, IReadOnlyList<(string Title, string File)> plots)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# {m.Name} {m.Version}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{m.Task} model trained by **{m.Trainer.Name}** on {m.CreatedUtc:yyyy-MM-dd HH:mm} UTC from `{m.TrainingData.Path}` ({m.TrainingData.TrainRows} training rows, {m.TrainingData.TestRows} test rows).");
+        md.AppendLine();
+
+        md.AppendLine("## Metrics").AppendLine();
+        var cv = m.Metrics.CrossValidation;
+        md.AppendLine(cv is null ? "| metric | test split |" : "| metric | test split | cross-validation (mean ± std) |");
+        md.AppendLine(cv is null ? "|---|---|" : "|---|---|---|");
+        foreach (var (name, value) in m.Metrics.Test)
+        {
+            var main = name == m.MainMetric ? " (main)" : "";
+            md.AppendLine(cv is null
+                ? $"| {name}{main} | {F(value)} |"
+                : $"| {name}{main} | {F(value)} | {F(cv[name].Mean)} ± {F(cv[name].StdDev)} |");
+        }
+
+        md.AppendLine();
+        if (gates.Count > 0)
+        {
+            md.AppendLine("## Gates").AppendLine();
+            foreach (var gate in gates)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {(gate.Passed ? "passed" : "FAILED")}: `{gate.Gate}` (got {F(gate.Actual)})");
+            }
+
+            md.AppendLine();
+        }
+
+        if (m.Champion is { } champion)
+        {
+            md.AppendLine("## Champion vs challenger").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"| | version | {champion.Metric} |");
+            md.AppendLine("|---|---|---|");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| champion (`{champion.Alias}`) | {champion.Version} | {(champion.Champion is { } c ? F(c) : "n/a")} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| challenger (this run) | {m.Version} | {F(champion.Challenger)} |");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"{(champion.Passed ? "Passed" : "FAILED")} with tolerance {F(champion.Tolerance)}{(champion.Note is null ? "" : $": {champion.Note}")}.");
+            md.AppendLine();
+        }
+
+        if (comparison.Count > 0)
+        {
+            md.AppendLine("## Trainer comparison").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"| trainer | {m.MainMetric} mean | std | training time |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var r in comparison.OrderByDescending(r => r.Score(m.MainMetric)))
+            {
+                var summary = r.CrossValidation?[m.MainMetric];
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Candidate.DisplayName} | {F(r.Score(m.MainMetric))} | {(summary is null ? "-" : F(summary.StdDev))} | {r.Duration.TotalSeconds:F1} s |");
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine("## Plots").AppendLine();
+        foreach (var (title, file) in plots)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"### {title}").AppendLine().AppendLine(CultureInfo.InvariantCulture, $"![{title}]({file})").AppendLine();
+        }
+
+        if (m.FeatureImportance is { Count: > 0 } importance)
+        {
+            md.AppendLine("## Feature importance").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Permutation feature importance on the test split: the drop in {m.MainMetric} when the column is shuffled.").AppendLine();
+            md.AppendLine("| column | importance |").AppendLine("|---|---|");
+            foreach (var (column, value) in importance)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {column} | {F(value)} |");
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine("## Data").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{profile.Rows} rows, {profile.Header.Count} columns, SHA-256 `{profile.Sha256}`.").AppendLine();
+        md.AppendLine("| column | role | missing |").AppendLine("|---|---|---|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {m.Label.Column} | label | {profile.MissingByColumn.GetValueOrDefault(m.Label.Column)} |");
+        foreach (var column in profile.Features)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {column.Name} | {column.Kind.ToString().ToLowerInvariant()}{(column.Inferred ? " (inferred)" : "")} | {profile.MissingByColumn.GetValueOrDefault(column.Name)} |");
+        }
+
+        if (profile.LabelCounts.Count > 0)
+        {
+            md.AppendLine().AppendLine("Class balance:").AppendLine().AppendLine("| class | rows | share |").AppendLine("|---|---|---|");
+            foreach (var (label, count) in profile.LabelCounts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {count} | {100.0 * count / profile.Rows:F1}% |");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}
