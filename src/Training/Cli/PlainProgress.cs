@@ -28,6 +28,9 @@ public sealed class PlainProgress(TextWriter writer) : IRunProgress
             }
         }
 
+        public void ReportRows(long rowsRead, TimeSpan elapsed, long rowsPerPass) =>
+            writer.WriteLine($"  {description}: {RowRate.Describe(rowsRead, elapsed, rowsPerPass)}");
+
         public void Dispose() => writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  done: {description} ({_clock.Elapsed.TotalSeconds:F1} s)"));
     }
 }

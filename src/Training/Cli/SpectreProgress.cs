@@ -6,7 +6,7 @@ namespace MLPipeline.Training.Cli;
 public sealed class SpectreProgress(ProgressContext context) : IRunProgress
 {
     public IProgressStep Start(string description, int total = 1) =>
-        new Step(context.AddTask(Markup.Escape(description), maxValue: total));
+        new Step(context.AddTask(Markup.Escape(description), maxValue: total), description);
 
     public void Note(string message) => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
 
@@ -24,9 +24,12 @@ public sealed class SpectreProgress(ProgressContext context) : IRunProgress
             .StartAsync(ctx => work(new SpectreProgress(ctx)));
     }
 
-    private sealed class Step(ProgressTask task) : IProgressStep
+    private sealed class Step(ProgressTask task, string description) : IProgressStep
     {
         public void Advance(string? detail = null) => task.Increment(1);
+
+        public void ReportRows(long rowsRead, TimeSpan elapsed, long rowsPerPass) =>
+            task.Description = Markup.Escape($"{description}: {RowRate.Describe(rowsRead, elapsed, rowsPerPass)}");
 
         public void Dispose()
         {

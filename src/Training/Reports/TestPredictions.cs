@@ -15,6 +15,9 @@ public sealed record TestPredictions(
     int[] ActualClass,
     int[] PredictedClass)
 {
+    /// <summary>Plots show at most this many test rows: enough for every curve, bounded for any data size.</summary>
+    public const int MaxRows = 20_000;
+
     public static TestPredictions From(ModelTask task, IDataView scored)
     {
         const string label = LabelPreparation.LabelColumn;

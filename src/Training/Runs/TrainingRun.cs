@@ -21,6 +21,10 @@ namespace MLPipeline.Training.Runs;
 /// </summary>
 public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 {
+    // Counts the rows streamed from the CSV, so long steps can show rows per second and the time left.
+    private CountingDataView? _rows;
+    private long _rowsPerPass;
+
     /// <exception cref="SpecException">Exit code 1.</exception>
     /// <exception cref="DataException">Exit code 2.</exception>
     /// <exception cref="GateFailedException">Exit code 3; the package folder is deleted.</exception>
@@ -44,7 +48,8 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()} ({g.Count(f => f.Inferred)} inferred)")));
 
         var ml = new MLContext(spec.Seed);
-        var raw = DataLoading.CreateLoader(ml, spec, profile).Load(profile.Path);
+        var raw = _rows = new CountingDataView(DataLoading.CreateLoader(ml, spec, profile).Load(profile.Path));
+        _rowsPerPass = profile.Rows;
         var label = LabelPreparation.Create(ml, spec, profile);
         var prepared = label.Estimator.Fit(raw).Transform(raw);
         var (train, test) = Split(ml, prepared);
@@ -63,12 +68,13 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         EvaluationResult evaluation;
         TestPredictions predictions;
         IReadOnlyDictionary<string, double>? importance;
-        using (progress.Start($"Fitting {best.Candidate.DisplayName} on {(spec.TestFraction > 0 ? "the training split" : "all rows")}"))
+        using (var step = progress.Start($"Fitting {best.Candidate.DisplayName} on {(spec.TestFraction > 0 ? "the training split" : "all rows")}"))
+        using (Meter(step))
         {
             var scoring = BuildEstimator(ml, best.Candidate, profile).Fit(train);
             var scored = scoring.Transform(test);
             evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scored, label.Classes);
-            predictions = TestPredictions.From(spec.Task, scored);
+            predictions = TestPredictions.From(spec.Task, ml.Data.TakeRows(scored, TestPredictions.MaxRows));
             importance = FeatureImportance.Compute(ml, spec.Task, scoring, test, profile.Features);
             model = spec.Task == ModelTask.Multiclass
                 ? scoring.Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored))
@@ -157,6 +163,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         {
             // No cross-validation: rank by the test split (only matters when several trainers compete).
             using var single = progress.Start($"Training {candidate.DisplayName}");
+            using var meter = Meter(single);
             var fitted = BuildEstimator(ml, candidate, profile).Fit(train);
             var holdout = ModelEvaluator.Evaluate(ml, spec.Task, fitted.Transform(test), classes);
             return new CandidateResult(candidate, null, holdout.Metrics, clock.Elapsed);
@@ -165,6 +172,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var folds = ml.Data.CrossValidationSplit(train, spec.Folds, seed: spec.Seed);
         var evaluations = new List<EvaluationResult>();
         using (var step = progress.Start($"Cross-validating {candidate.DisplayName}", folds.Count))
+        using (Meter(step))
         {
             foreach (var fold in folds)
             {
@@ -177,15 +185,18 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         return new CandidateResult(candidate, ModelEvaluator.Summarize(evaluations), null, clock.Elapsed);
     }
 
+    private RowMeter Meter(IProgressStep step) => new(step, _rows!, _rowsPerPass);
+
     private IEstimator<ITransformer> BuildEstimator(MLContext ml, TrainerCandidate candidate, DataProfile profile)
     {
         var features = FeaturePipeline.Build(ml, profile.Features, normalize: candidate.Definition.IsLinear);
-        if (spec.Cache == CacheMode.Memory)
+        var trainer = candidate.CreateEstimator(ml, spec.Seed);
+        return (candidate.Definition.MultiPass ? spec.Cache : CacheMode.None) switch
         {
-            features = features.AppendCacheCheckpoint(ml);
-        }
-
-        return features.Append(candidate.CreateEstimator(ml, spec.Seed));
+            CacheMode.Memory => features.AppendCacheCheckpoint(ml).Append(trainer),
+            CacheMode.Disk => new DiskCachedEstimator(ml, features, trainer),
+            _ => features.Append(trainer),
+        };
     }
 
     private static IReadOnlyList<OutputColumn> OutputsOf(ITransformer model, DataViewSchema inputSchema) =>

@@ -55,6 +55,7 @@ public enum ColumnKind
 public enum CacheMode
 {
     Memory,
+    Disk,
     None,
 }
 

@@ -12,4 +12,11 @@ public sealed record TrainerDefinition(
     ModelTask Task,
     bool IsLinear,
     Type OptionsType,
-    Func<MLContext, object, IEstimator<ITransformer>> Create);
+    Func<MLContext, object, IEstimator<ITransformer>> Create)
+{
+    /// <summary>
+    /// Linear trainers iterate over the rows many times and gain from a cache; tree trainers read the rows
+    /// once into their own binned dataset, so a cache would only double the memory.
+    /// </summary>
+    public bool MultiPass => IsLinear;
+}
