@@ -52,10 +52,10 @@ var tags = {
   application: 'mlpipeline'
 }
 // Globally unique names (registry, storage) get a short stable suffix.
-var token = toLower(uniqueString(subscription().id, environmentName, location))
+var nameSuffix = toLower(uniqueString(subscription().id, environmentName, location))
 // Names known before deployment, so role assignments get stable, predictable ids.
-var registryName = 'crmlpipeline${token}'
-var storageAccountName = 'stmlp${token}'
+var registryName = 'crmlpipeline${nameSuffix}'
+var storageAccountName = 'stmlp${nameSuffix}'
 var servingIdentityName = 'id-mlpipeline-serving-${environmentName}'
 var trainingIdentityName = 'id-mlpipeline-training-${environmentName}'
 

@@ -82,7 +82,7 @@ public sealed partial class PipelineFile
 
     public override string ToString() => RelativePath;
 
-    private static IEnumerable<JsonNode> Descendants(JsonNode? node)
+    public static IEnumerable<JsonNode> Descendants(JsonNode? node)
     {
         if (node is null)
         {
