@@ -12,3 +12,6 @@ param servingMaxReplicas = 10
 param servingConcurrentRequests = 50
 param trainingSpec = 'house-prices'
 param trainingSchedule = '0 3 * * 1'
+// Who may publish models besides the training job, as JSON, e.g.
+// [{"principalId":"<object id>","principalType":"User"}] (shared keys are off: access is by role).
+param modelPublishers = json(readEnvironmentVariable('MLPIPELINE_MODEL_PUBLISHERS', '[]'))
