@@ -74,6 +74,73 @@ public sealed class DockerfileTests
         }
     }
 
+    [Theory]
+    [InlineData("Dockerfile.serving", "src/Serving/MLPipeline.Serving.csproj")]
+    [InlineData("Dockerfile.training", "src/Training/MLPipeline.Training.csproj")]
+    public void Copies_every_project_and_file_the_build_needs(string name, string project)
+    {
+        if (!File.Exists(RepoRoot.Combine(project)))
+        {
+            // Reported by ReferencedPathsTests; nothing to follow here.
+            return;
+        }
+
+        var build = Load(name).Stages[0].ToList();
+        var restore = build.FindIndex(instruction => instruction.Keyword == "RUN" && instruction.Arguments.StartsWith("dotnet restore ", StringComparison.Ordinal));
+        var copied = build.Select((instruction, index) => (instruction, index))
+            .Where(entry => entry.instruction.Keyword == "COPY" && !entry.instruction.Arguments.StartsWith("--from", StringComparison.Ordinal))
+            .SelectMany(entry => entry.instruction.Words.SkipLast(1).Select(source => (Source: source, BeforeRestore: entry.index < restore)))
+            .ToList();
+
+        foreach (var csproj in ProjectClosure(project))
+        {
+            copied.Should().Contain((csproj, true), $"{name} restores {csproj}, so it copies it before restore");
+            copied.Should().Contain(entry => entry.Source == Path.GetDirectoryName(csproj)!.Replace('\\', '/') + "/", $"{name} builds the sources of {csproj}");
+            foreach (var outside in FilesOutsideProject(csproj))
+            {
+                copied.Should().Contain(entry => entry.BeforeRestore && (entry.Source == outside || outside.StartsWith(entry.Source, StringComparison.Ordinal)),
+                    $"{csproj} includes {outside}, which the build needs");
+            }
+        }
+    }
+
+    /// <summary>The project and every project it references, transitively, as repository paths.</summary>
+    private static IEnumerable<string> ProjectClosure(string project)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([project]);
+        while (pending.TryPop(out var current))
+        {
+            if (!seen.Add(current))
+            {
+                continue;
+            }
+
+            foreach (var reference in ItemIncludes(current).Where(item => item.Kind == "ProjectReference"))
+            {
+                pending.Push(reference.Path);
+            }
+        }
+
+        return seen;
+    }
+
+    /// <summary>Non-project items a project includes from outside its own folder (e.g. the embedded spec schema).</summary>
+    private static IEnumerable<string> FilesOutsideProject(string csproj)
+    {
+        var folder = Path.GetDirectoryName(csproj)!.Replace('\\', '/') + "/";
+        return ItemIncludes(csproj).Where(item => item.Kind != "ProjectReference" && !item.Path.StartsWith(folder, StringComparison.Ordinal)).Select(item => item.Path);
+    }
+
+    private static IEnumerable<(string Kind, string Path)> ItemIncludes(string csproj)
+    {
+        var folder = Path.GetDirectoryName(RepoRoot.Combine(csproj))!;
+        return XDocument.Load(RepoRoot.Combine(csproj)).Descendants()
+            .Where(element => element.Parent?.Name.LocalName == "ItemGroup" && element.Attribute("Include") is not null)
+            .Where(element => element.Name.LocalName is not ("PackageReference" or "Using" or "InternalsVisibleTo" or "AssemblyAttribute"))
+            .Select(element => (element.Name.LocalName, Path.GetRelativePath(RepoRoot.Path, Path.GetFullPath(Path.Combine(folder, element.Attribute("Include")!.Value.Replace('\\', '/')))).Replace('\\', '/')));
+    }
+
     [Fact]
     public void Docker_context_leaves_out_build_output_and_git_but_keeps_what_the_Dockerfiles_copy()
     {
