@@ -1,0 +1,244 @@
+// MLPipeline on Azure Container Apps: a resource group with logs, a Container Apps environment, a
+// registry, the model store (blob container `models`), one managed identity per workload, the
+// serving app and the training jobs. Subscription scope so `azd up` and `az deployment sub create`
+// create the resource group too. Local modules only: the template builds offline.
+targetScope = 'subscription'
+
+@description('Name of the environment (azd: AZURE_ENV_NAME), e.g. dev or prod; part of every resource name.')
+@minLength(2)
+@maxLength(12)
+param environmentName string
+
+@description('Azure region for every resource.')
+param location string
+
+@description('Serving image, e.g. <registry>.azurecr.io/mlpipeline-serving:<tag>. Empty on the first provision, before any image exists.')
+param servingImage string = ''
+
+@description('Training image, e.g. <registry>.azurecr.io/mlpipeline-training:<tag>. The training jobs are created once it is set.')
+param trainingImage string = ''
+
+@description('Alias the service serves.')
+param servingAlias string = 'production'
+
+@description('Fewest serving replicas.')
+@minValue(0)
+param servingMinReplicas int = 1
+
+@description('Most serving replicas.')
+@minValue(1)
+param servingMaxReplicas int = 10
+
+@description('Concurrent HTTP requests per replica before the service scales out.')
+@minValue(1)
+param servingConcurrentRequests int = 50
+
+@description('Spec (pipelines/<spec>.json in the training image) the training jobs train.')
+param trainingSpec string = 'house-prices'
+
+@description('Cron expression (UTC) of the scheduled training run.')
+param trainingSchedule string = '0 3 * * 1'
+
+@description('Principals allowed to publish models to the store, e.g. the Azure DevOps service connection.')
+param modelPublishers {
+  @description('Principal (object) id.')
+  principalId: string
+  @description('ServicePrincipal, User or Group.')
+  principalType: ('ServicePrincipal' | 'User' | 'Group')
+}[] = []
+
+var tags = {
+  'azd-env-name': environmentName
+  application: 'mlpipeline'
+}
+// Globally unique names (registry, storage) get a short stable suffix.
+var nameSuffix = toLower(uniqueString(subscription().id, environmentName, location))
+// Names known before deployment, so role assignments get stable, predictable ids.
+var registryName = 'crmlpipeline${nameSuffix}'
+var storageAccountName = 'stmlp${nameSuffix}'
+var servingIdentityName = 'id-mlpipeline-serving-${environmentName}'
+var trainingIdentityName = 'id-mlpipeline-training-${environmentName}'
+
+resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-mlpipeline-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module logs 'modules/log-analytics.bicep' = {
+  scope: group
+  params: {
+    name: 'log-mlpipeline-${environmentName}'
+    location: location
+    tags: tags
+  }
+}
+
+module environment 'modules/container-apps-environment.bicep' = {
+  scope: group
+  params: {
+    name: 'cae-mlpipeline-${environmentName}'
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: logs.outputs.id
+  }
+}
+
+module registry 'modules/container-registry.bicep' = {
+  scope: group
+  params: {
+    name: registryName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/model-storage.bicep' = {
+  scope: group
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    containerName: 'models'
+  }
+}
+
+module servingIdentity 'modules/managed-identity.bicep' = {
+  scope: group
+  params: {
+    name: servingIdentityName
+    location: location
+    tags: tags
+  }
+}
+
+module trainingIdentity 'modules/managed-identity.bicep' = {
+  scope: group
+  params: {
+    name: trainingIdentityName
+    location: location
+    tags: tags
+  }
+}
+
+// The service only reads the store; training writes versions and moves aliases.
+module servingAccess 'modules/workload-access.bicep' = {
+  scope: group
+  dependsOn: [
+    registry
+    storage
+    servingIdentity
+  ]
+  params: {
+    registryName: registryName
+    storageAccountName: storageAccountName
+    identityName: servingIdentityName
+    storageRole: 'Storage Blob Data Reader'
+  }
+}
+
+module trainingAccess 'modules/workload-access.bicep' = {
+  scope: group
+  dependsOn: [
+    registry
+    storage
+    trainingIdentity
+  ]
+  params: {
+    registryName: registryName
+    storageAccountName: storageAccountName
+    identityName: trainingIdentityName
+    storageRole: 'Storage Blob Data Contributor'
+  }
+}
+
+module publisherAccess 'modules/store-publisher-access.bicep' = [
+  for publisher in modelPublishers: {
+    scope: group
+    dependsOn: [
+      storage
+    ]
+    params: {
+      storageAccountName: storageAccountName
+      principalId: publisher.principalId
+      principalType: publisher.principalType
+    }
+  }
+]
+
+module serving 'modules/serving-app.bicep' = {
+  scope: group
+  // The identity must hold AcrPull before the first revision pulls its image.
+  dependsOn: [
+    servingAccess
+  ]
+  params: {
+    name: 'ca-mlpipeline-${environmentName}'
+    location: location
+    tags: union(tags, { 'azd-service-name': 'serving' })
+    environmentId: environment.outputs.id
+    identityId: servingIdentity.outputs.id
+    identityClientId: servingIdentity.outputs.clientId
+    registryServer: registry.outputs.loginServer
+    image: servingImage
+    storeUri: storage.outputs.storeUri
+    alias: servingAlias
+    minReplicas: servingMinReplicas
+    maxReplicas: servingMaxReplicas
+    concurrentRequests: servingConcurrentRequests
+  }
+}
+
+module trainingOnDemand 'modules/training-job.bicep' = if (!empty(trainingImage)) {
+  scope: group
+  dependsOn: [
+    trainingAccess
+  ]
+  params: {
+    name: 'job-train-${environmentName}'
+    location: location
+    tags: tags
+    environmentId: environment.outputs.id
+    identityId: trainingIdentity.outputs.id
+    identityClientId: trainingIdentity.outputs.clientId
+    registryServer: registry.outputs.loginServer
+    image: trainingImage
+    storeUri: storage.outputs.storeUri
+    spec: trainingSpec
+    triggerType: 'Manual'
+  }
+}
+
+module trainingScheduled 'modules/training-job.bicep' = if (!empty(trainingImage)) {
+  scope: group
+  dependsOn: [
+    trainingAccess
+  ]
+  params: {
+    name: 'job-train-sched-${environmentName}'
+    location: location
+    tags: tags
+    environmentId: environment.outputs.id
+    identityId: trainingIdentity.outputs.id
+    identityClientId: trainingIdentity.outputs.clientId
+    registryServer: registry.outputs.loginServer
+    image: trainingImage
+    storeUri: storage.outputs.storeUri
+    spec: trainingSpec
+    triggerType: 'Schedule'
+    cronExpression: trainingSchedule
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = group.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
+output AZURE_CONTAINER_ENVIRONMENT_NAME string = environment.outputs.name
+output SERVING_APP_NAME string = serving.outputs.name
+@description('Public URL of the prediction service.')
+output SERVICE_URL string = serving.outputs.url
+@description('Model store location: pass it as --store to the training console.')
+output MODEL_STORE_URI string = storage.outputs.storeUri
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output TRAINING_JOB_NAME string = 'job-train-${environmentName}'

@@ -1,0 +1,32 @@
+// Lets a principal outside the platform publish to the model store (Storage Blob Data
+// Contributor): the Azure DevOps service connection that runs train.yml, or a developer.
+
+@description('Name of the storage account that holds the model store.')
+param storageAccountName string
+
+@description('Principal (object) id to grant.')
+param principalId string
+
+@description('Kind of principal: a pipeline\'s service principal or a person.')
+@allowed([
+  'ServicePrincipal'
+  'User'
+  'Group'
+])
+param principalType string
+
+var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storageAccount.id, principalId, storageBlobDataContributor)
+  scope: storageAccount
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: principalId
+    principalType: principalType
+  }
+}
