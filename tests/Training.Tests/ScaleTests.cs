@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLPipeline.Shared.Manifest;
+using MLPipeline.Training.Cli;
+using MLPipeline.Training.Data;
+using MLPipeline.Training.Runs;
+using MLPipeline.Training.Specs;
+
+namespace MLPipeline.Training.Tests;
+
+public class ScaleTests
+{
+    private static string Generate(TempDirectory dir, ModelTask task, long rows, int seed = 7, double missing = 0.01, string name = "data.csv")
+    {
+        var path = Path.Combine(dir.Path, name);
+        using var writer = new StreamWriter(path);
+        SyntheticDataGenerator.Write(new SyntheticDataOptions(task, rows, 8, 3, missing, seed), writer);
+        return path;
+    }
+
+    [Fact]
+    public void Generator_is_deterministic_per_seed()
+    {
+        using var dir = new TempDirectory();
+        var a = File.ReadAllBytes(Generate(dir, ModelTask.Binary, 500, seed: 1, name: "a.csv"));
+        var b = File.ReadAllBytes(Generate(dir, ModelTask.Binary, 500, seed: 1, name: "b.csv"));
+        var c = File.ReadAllBytes(Generate(dir, ModelTask.Binary, 500, seed: 2, name: "c.csv"));
+
+        SHA256.HashData(a).Should().Equal(SHA256.HashData(b));
+        SHA256.HashData(a).Should().NotEqual(SHA256.HashData(c));
+    }
+
+    [Theory]
+    [InlineData(ModelTask.Regression)]
+    [InlineData(ModelTask.Binary)]
+    [InlineData(ModelTask.Multiclass)]
+    public void Generator_writes_the_asked_shape_with_missing_values_and_labels_of_the_task(ModelTask task)
+    {
+        using var dir = new TempDirectory();
+        var lines = File.ReadAllLines(Generate(dir, task, 2000, missing: 0.1));
+
+        lines[0].Should().Be("x0,x1,x2,x3,x4,cat0,cat1,cat2,label");
+        lines.Should().HaveCount(2001);
+        var fields = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        fields.Should().OnlyContain(f => f.Length == 9 && f[8].Length > 0, "labels are never missing");
+        var missing = fields.Sum(f => f.Take(8).Count(v => v.Length == 0)) / (2000.0 * 8);
+        missing.Should().BeInRange(0.08, 0.12);
+        var labels = fields.Select(f => f[8]).Distinct().ToList();
+        switch (task)
+        {
+            case ModelTask.Binary:
+                labels.Should().BeEquivalentTo("true", "false");
+                break;
+            case ModelTask.Multiclass:
+                labels.Should().BeEquivalentTo("class0", "class1", "class2", "class3");
+                break;
+            default:
+                labels.Where(l => !double.TryParse(l, System.Globalization.CultureInfo.InvariantCulture, out var value)).Should().BeEmpty();
+                break;
+        }
+    }
+
+    [Fact]
+    public void The_known_signal_is_learnable_up_to_the_best_achievable_fit()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "r.csv");
+        double best;
+        using (var writer = new StreamWriter(path))
+        {
+            best = SyntheticDataGenerator.Write(new SyntheticDataOptions(ModelTask.Regression, 5000, 8, 3, 0.0, 3), writer);
+        }
+
+        var result = new TrainingRun(Spec(dir, path, "Sdca", "memory"), SilentProgress.Instance).Execute();
+
+        best.Should().BeInRange(0.5, 0.99);
+        result.Manifest.Metrics.Test["RSquared"].Should().BeApproximately(best, 0.05);
+        Directory.Delete(result.PackageDirectory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("Sdca")]
+    [InlineData("OnlineGradientDescent")]
+    public void Training_streamed_from_the_disk_cache_equals_training_from_the_memory_cache(string trainer)
+    {
+        using var dir = new TempDirectory();
+        var path = Generate(dir, ModelTask.Regression, 3000);
+        var cachesBefore = CacheFiles();
+
+        var models = new[] { "none", "memory", "disk" }.Select(cache =>
+        {
+            var result = new TrainingRun(Spec(dir, path, trainer, cache), SilentProgress.Instance).Execute();
+            var predictions = Score(result.PackageDirectory, path);
+            Directory.Delete(result.PackageDirectory, recursive: true);
+            return (result.Manifest.Metrics.Test, predictions);
+        }).ToList();
+
+        models[2].Test.Should().Equal(models[1].Test, "the disk cache must not change the model");
+        models[2].predictions.Should().Equal(models[1].predictions);
+
+        // Without a cache every pass re-reads the CSV, which cannot be shuffled: same data, rows in file order.
+        models[0].Test["RSquared"].Should().BeApproximately(models[1].Test["RSquared"], 0.02);
+        CacheFiles().Should().BeEquivalentTo(cachesBefore, "the disk cache is deleted after training");
+    }
+
+    [Fact]
+    public void Counting_view_counts_every_row_a_cursor_reads()
+    {
+        using var dir = new TempDirectory();
+        var path = Generate(dir, ModelTask.Binary, 1234);
+        var ml = new MLContext();
+        var counted = new CountingDataView(ml.Data.LoadFromTextFile(path, [new("x0", Microsoft.ML.Data.DataKind.Single, 0)], ',', hasHeader: true));
+
+        counted.GetColumn<float>("x0").Count().Should().Be(1234);
+        counted.GetColumn<float>("x0").Count().Should().Be(1234);
+
+        counted.RowsRead.Should().Be(2468);
+        RowRate.Describe(2468, TimeSpan.FromSeconds(2), 1234).Should().Be("2,468 rows read, 1,234 rows/s, pass 3: about 00:00:01 left");
+    }
+
+    [Fact]
+    public async Task Generate_command_writes_the_file_and_refuses_bad_arguments()
+    {
+        using var dir = new TempDirectory();
+        var output = Path.Combine(dir.Path, "g.csv");
+
+        var ok = await CliRunner.RunAsync("generate", "--task", "multiclass", "--rows", "100", "--features", "6", "--categorical", "2", "--seed", "5", "--out", output);
+        var bad = await CliRunner.RunAsync("generate", "--task", "binary", "--rows", "10", "--features", "3", "--categorical", "4", "--out", output);
+
+        ok.ExitCode.Should().Be(0, ok.Output);
+        ok.StdOut.Should().Contain("Wrote 100 rows x 6 features (2 categorical)").And.Contain("best achievable accuracy");
+        File.ReadAllLines(output).Should().HaveCount(101);
+        bad.ExitCode.Should().Be(1);
+        bad.StdErr.Should().Contain("--categorical between 0 and --features");
+    }
+
+    private static TrainingSpec Spec(TempDirectory dir, string data, string trainer, string cache) =>
+        SpecLoader.Load(dir.File($"{trainer}-{cache}.json", $$"""
+            { "name": "s", "data": { "path": "{{data}}" }, "label": "label", "task": "regression",
+              "trainers": { "name": "{{trainer}}", "options": { {{(trainer == "Sdca" ? "\"MaximumNumberOfIterations\": 5" : "\"NumberOfIterations\": 3")}} } },
+              "folds": 0, "cache": "{{cache}}" }
+            """));
+
+    private static float[] Score(string packageDirectory, string data)
+    {
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(packageDirectory, ModelManifest.ModelFileName), out var schema);
+        var columns = schema.Select((c, i) => new Microsoft.ML.Data.TextLoader.Column(c.Name,
+            c.Type is Microsoft.ML.Data.TextDataViewType ? Microsoft.ML.Data.DataKind.String : Microsoft.ML.Data.DataKind.Single, i)).ToArray();
+        var view = ml.Data.LoadFromTextFile(data, columns, ',', hasHeader: true);
+        return ml.Data.TakeRows(model.Transform(view), 200).GetColumn<float>("Score").ToArray();
+    }
+
+    private static string[] CacheFiles() => Directory.GetFiles(Path.GetTempPath(), "mlpipeline-cache-*.idv");
+}
