@@ -38,7 +38,7 @@ public static class TrainingSummary
             AnsiConsole.MarkupLine($"gate {Markup.Escape(gate.Gate)}: {gate.Actual:G6} [green]passed[/]");
         }
 
-        AnsiConsole.MarkupLine($"Published [bold]{manifest.Name}:{manifest.Version}[/] to {Markup.Escape(storeLocation)} ({result.Duration.TotalSeconds:F1} s)");
+        AnsiConsole.MarkupLine($"Published [bold]{manifest.Name}:{manifest.Version}[/] to {Markup.Escape(storeLocation)} ({result.Duration.TotalSeconds:F1} s, peak memory {PeakMemory.Megabytes():F0} MB)");
         if (alias is not null)
         {
             AnsiConsole.MarkupLine($"Alias [bold]{alias.Model}@{alias.Alias}[/] -> {alias.Version}{(alias.PreviousVersion is null ? "" : $" (was {alias.PreviousVersion})")}");
