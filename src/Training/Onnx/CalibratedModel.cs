@@ -9,14 +9,16 @@ namespace MLPipeline.Training.Onnx;
 /// </summary>
 internal static class CalibratedModel
 {
+    private const System.Reflection.BindingFlags Flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly;
+
     public static bool TrySplit(object parameters, out object subModel, out PlattCalibrator? calibrator)
     {
         for (var type = parameters.GetType(); type is not null; type = type.BaseType)
         {
             if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(CalibratedModelParametersBase<,>))
             {
-                subModel = type.GetProperty("SubModel")!.GetValue(parameters)!;
-                calibrator = type.GetProperty("Calibrator")!.GetValue(parameters) as PlattCalibrator;
+                subModel = type.GetProperty("SubModel", Flags)!.GetValue(parameters)!;
+                calibrator = type.GetProperty("Calibrator", Flags)!.GetValue(parameters) as PlattCalibrator;
                 return true;
             }
         }

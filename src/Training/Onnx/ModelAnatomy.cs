@@ -13,7 +13,6 @@ namespace MLPipeline.Training.Onnx;
 internal sealed record ModelAnatomy(
     MissingValueReplacingTransformer? Imputer,
     NormalizingTransformer? Normalizer,
-    OneHotEncodingTransformer? OneHot,
     ITransformer Predictor,
     object ModelParameters,
     DataViewSchema OutputSchema)
@@ -28,7 +27,6 @@ internal sealed record ModelAnatomy(
 
         MissingValueReplacingTransformer? imputer = null;
         NormalizingTransformer? normalizer = null;
-        OneHotEncodingTransformer? oneHot = null;
         ITransformer? predictor = null;
         object? parameters = null;
         foreach (var step in Flatten(model))
@@ -41,9 +39,10 @@ internal sealed record ModelAnatomy(
                 case NormalizingTransformer n when normalizer is null:
                     normalizer = n;
                     break;
-                case OneHotEncodingTransformer o when oneHot is null:
-                    oneHot = o;
-                    break;
+                case OneHotEncodingTransformer:
+                case ValueToKeyMappingTransformer:
+                case KeyToVectorMappingTransformer:
+                    // One-hot encoding (a loaded model holds its two halves); categories come from the slot names.
                 case ColumnConcatenatingTransformer:
                 case KeyToValueMappingTransformer:
                     // The concatenation order is FeaturePipeline's; the feature width is checked against the model.
@@ -62,7 +61,7 @@ internal sealed record ModelAnatomy(
             throw new OnnxExportException("The model has no prediction step to export.");
         }
 
-        return new ModelAnatomy(imputer, normalizer, oneHot, predictor, parameters, model.GetOutputSchema(inputSchema));
+        return new ModelAnatomy(imputer, normalizer, predictor, parameters, model.GetOutputSchema(inputSchema));
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer transformer)

@@ -11,7 +11,7 @@ public sealed record OnnxExportRequest(
     IReadOnlyList<FeatureInput> Inputs,
     ModelTask Task,
     IReadOnlyList<string>? Classes,
-    string Trainer,
+    string? Trainer,
     string ModelName);
 
 /// <summary>
@@ -25,25 +25,26 @@ public static class OnnxExporter
     {
         var inputSchema = InputSchema(request.Inputs);
         var anatomy = ModelAnatomy.Of(request.Model, request.Inputs, inputSchema);
+        var trainer = request.Trainer ?? TrainerNames.Of(anatomy.ModelParameters);
         var classes = request.Task == ModelTask.Multiclass ? ModelClassOrder(anatomy.OutputSchema, request.Classes) : null;
 
         var graph = new OnnxGraphBuilder();
         var inputs = FeaturizationMapper.AddInputs(graph, request.Inputs);
         var (features, width) = FeaturizationMapper.Map(graph, anatomy, request.Inputs, inputs);
-        PredictorMapper.Map(graph, features, width, anatomy, request.Task, classes, request.Trainer);
+        PredictorMapper.Map(graph, features, width, anatomy, request.Task, classes, trainer);
 
         var metadata = new Dictionary<string, string>
         {
             ["mlpipeline.model"] = request.ModelName,
             ["mlpipeline.task"] = request.Task.ToString(),
-            ["mlpipeline.trainer"] = request.Trainer,
+            ["mlpipeline.trainer"] = trainer,
         };
         if (classes is not null)
         {
             metadata["mlpipeline.classes"] = string.Join("\n", classes);
         }
 
-        return graph.Build($"{request.ModelName}: {request.Task} model trained with {request.Trainer}, exported by mlpipeline.", metadata).ToByteArray();
+        return graph.Build($"{request.ModelName}: {request.Task} model trained with {trainer}, exported by mlpipeline.", metadata).ToByteArray();
     }
 
     /// <summary>The model's input schema: one column per raw feature (float numeric, text otherwise).</summary>
