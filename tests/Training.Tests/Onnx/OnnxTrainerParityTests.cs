@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Training.Onnx;
+using Xunit.Abstractions;
 
 namespace MLPipeline.Training.Tests.Onnx;
 
