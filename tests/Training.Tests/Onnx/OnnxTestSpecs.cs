@@ -7,7 +7,7 @@ using MLPipeline.Training.Specs;
 namespace MLPipeline.Training.Tests.Onnx;
 
 /// <summary>Small test-local specs over the bundled data sets (no cross-validation, to stay fast).</summary>
-internal static class OnnxTestSpecs
+public static class OnnxTestSpecs
 {
     public static string Write(string name, string data, string label, string task, JsonNode trainer, object? columns = null, string? positiveClass = null, bool? onnx = null)
     {
