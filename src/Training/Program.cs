@@ -4,6 +4,7 @@ using MLPipeline.Training.Cli;
 var root = new RootCommand("MLPipeline training console: train, evaluate, gate and publish ML.NET models.")
 {
     TrainCommand.Create(),
+    ExportOnnxCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -42,7 +42,7 @@ internal sealed record ModelAnatomy(
                 case OneHotEncodingTransformer:
                 case ValueToKeyMappingTransformer:
                 case KeyToVectorMappingTransformer:
-                    // One-hot encoding (a loaded model holds its two halves); categories come from the slot names.
+                // One-hot encoding (a loaded model holds its two halves); categories come from the slot names.
                 case ColumnConcatenatingTransformer:
                 case KeyToValueMappingTransformer:
                     // The concatenation order is FeaturePipeline's; the feature width is checked against the model.
