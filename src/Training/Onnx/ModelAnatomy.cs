@@ -39,13 +39,13 @@ internal sealed record ModelAnatomy(
                 case NormalizingTransformer n when normalizer is null:
                     normalizer = n;
                     break;
+                // One-hot encoding (a loaded model holds its two halves): the categories come from the slot names.
+                // The concatenation order is FeaturePipeline's; the feature width is checked against the model.
                 case OneHotEncodingTransformer:
                 case ValueToKeyMappingTransformer:
                 case KeyToVectorMappingTransformer:
-                // One-hot encoding (a loaded model holds its two halves); categories come from the slot names.
                 case ColumnConcatenatingTransformer:
                 case KeyToValueMappingTransformer:
-                    // The concatenation order is FeaturePipeline's; the feature width is checked against the model.
                     break;
                 case IPredictionTransformer<object> p when predictor is null:
                     predictor = step;
