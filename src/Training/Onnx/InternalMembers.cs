@@ -6,9 +6,9 @@ using Microsoft.ML.Trainers;
 namespace MLPipeline.Training.Onnx;
 
 /// <summary>
-/// The few trained facts ML.NET 5 keeps internal, read by reflection. Each accessor throws a loud
-/// <see cref="InvalidOperationException"/> naming the member when it moves; tests/Training.Tests/Onnx/
-/// InternalMembersTests fails on an ML.NET upgrade that changes any of them.
+/// The few trained facts ML.NET 5 keeps internal, read by reflection. When a member moves, each accessor
+/// refuses the export with a message naming the member (so a default run still publishes the .zip), and
+/// tests/Training.Tests/Onnx/InternalMembersTests fails loudly on the ML.NET upgrade that moved it.
 /// </summary>
 internal static class InternalMembers
 {
@@ -65,6 +65,6 @@ internal static class InternalMembers
         ?? type.GetProperty(name, Instance)?.GetValue(target)
         ?? throw Moved($"BinaryPredictionTransformer.{name}");
 
-    private static InvalidOperationException Moved(string member) =>
+    private static OnnxExportException Moved(string member) =>
         new($"ML.NET internal member {member} was not found; the ONNX exporter needs updating for this ML.NET version.");
 }

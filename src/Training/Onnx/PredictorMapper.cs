@@ -131,7 +131,9 @@ internal static class PredictorMapper
                 var asDouble = graph.Node("Cast", [probabilities], [OnnxAttributes.Int("to", (long)TensorProto.Types.DataType.Double)]);
                 var clamped = graph.Node("Relu", [asDouble]);
                 var sum = graph.Node("ReduceSum", [clamped, graph.Initializer("class_axis", [1L], 1)], [OnnxAttributes.Int("keepdims", 1)]);
-                var normalized = graph.Node("Div", [clamped, sum]);
+                // All-zero probabilities stay zero, as in ML.NET (which divides only when the sum is positive).
+                var divisor = graph.Node("Max", [sum, graph.Initializer("smallest_sum", [1e-300], 1)]);
+                var normalized = graph.Node("Div", [clamped, divisor]);
                 return graph.Node("Cast", [normalized], [OnnxAttributes.Int("to", (long)TensorProto.Types.DataType.Float)]);
         }
     }
