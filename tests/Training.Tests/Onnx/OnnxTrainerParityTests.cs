@@ -33,15 +33,21 @@ public sealed class OnnxTrainerParityTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Trainers))]
-    public void Every_trainer_exports_with_parity(string task, string trainer)
+    public void Every_trainer_exports_with_parity(string task, string trainer) => ExportsWithParity(task, trainer, JsonValue.Create(trainer));
+
+    [Fact]
+    public void LightGbm_multiclass_with_softmax_exports_with_parity() =>
+        ExportsWithParity("multiclass", "LightGbm (softmax)", new JsonObject { ["name"] = "LightGbm", ["options"] = new JsonObject { ["UseSoftmax"] = true } });
+
+    private void ExportsWithParity(string task, string trainer, JsonNode trainerSpec)
     {
         // Regression: house prices (one categorical). Binary: credit (categoricals with missing values).
         // Multiclass: penguins (categoricals and missing values).
         var spec = task switch
         {
-            "regression" => OnnxTestSpecs.Write("house", "house-prices.csv", "MEDV", task, JsonValue.Create(trainer), HouseColumns),
-            "binary" => OnnxTestSpecs.Write("credit", "credit.csv", "Status", task, JsonValue.Create(trainer), positiveClass: "bad"),
-            _ => OnnxTestSpecs.Write("penguins", "penguins.csv", "species", task, JsonValue.Create(trainer)),
+            "regression" => OnnxTestSpecs.Write("house", "house-prices.csv", "MEDV", task, trainerSpec, HouseColumns),
+            "binary" => OnnxTestSpecs.Write("credit", "credit.csv", "Status", task, trainerSpec, positiveClass: "bad"),
+            _ => OnnxTestSpecs.Write("penguins", "penguins.csv", "species", task, trainerSpec),
         };
 
         using var run = OnnxTestSpecs.Train(spec);
