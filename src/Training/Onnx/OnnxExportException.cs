@@ -5,6 +5,3 @@ namespace MLPipeline.Training.Onnx;
 /// or trainer. Exit code 5 when the spec asked for ONNX explicitly (docs/onnx.md).
 /// </summary>
 public class OnnxExportException(string message) : Exception(message);
-
-/// <summary>ONNX Runtime and ML.NET disagree on the parity rows: nothing is published. Exit code 5.</summary>
-public sealed class OnnxParityException(string message) : OnnxExportException(message);

@@ -4,16 +4,6 @@ using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Training.Onnx;
 
-/// <summary>How closely ONNX Runtime reproduced ML.NET, and how long each took to score the timed rows.</summary>
-public sealed record ParityReport(
-    double MaxAbsoluteDifference,
-    double MaxRelativeDifference,
-    long Rows,
-    int BatchSize,
-    long TimedRows,
-    double OnnxRuntimeMilliseconds,
-    double MLNetMilliseconds);
-
 /// <summary>
 /// Scores the same raw rows with ML.NET and with ONNX Runtime (in batches larger than one row) and demands
 /// identical predicted labels and scores / probabilities within max(1e-5 absolute, 1e-5 relative).
