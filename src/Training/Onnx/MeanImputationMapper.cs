@@ -1,4 +1,5 @@
 using Microsoft.ML.Transforms;
+using MLPipeline.Training.Onnx.Proto;
 
 namespace MLPipeline.Training.Onnx;
 
@@ -19,9 +20,11 @@ internal static class MeanImputationMapper
 
     /// <summary>Imputes NaN in a [N, n] float tensor with one value per column.</summary>
     public static string Map(OnnxGraphBuilder graph, string numeric, float[] replacements) =>
-        graph.MlNode("Imputer", [numeric],
-        [
-            OnnxAttributes.Floats("imputed_value_floats", replacements),
-            OnnxAttributes.Float("replaced_value_float", float.NaN),
-        ], output: "numeric_imputed");
+        graph.Declare(
+            graph.MlNode("Imputer", [numeric],
+            [
+                OnnxAttributes.Floats("imputed_value_floats", replacements),
+                OnnxAttributes.Float("replaced_value_float", float.NaN),
+            ], output: "numeric_imputed"),
+            TensorProto.Types.DataType.Float, null, replacements.Length);
 }

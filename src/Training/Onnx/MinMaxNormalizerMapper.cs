@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.ML.Transforms;
+using MLPipeline.Training.Onnx.Proto;
 
 namespace MLPipeline.Training.Onnx;
 
@@ -23,10 +24,11 @@ internal static class MinMaxNormalizerMapper
             throw new OnnxExportException($"Transform NormalizeMinMax on column 'NumericFeatures' has {scale.Length} scales for {width} numeric columns.");
         }
 
-        return graph.MlNode("Scaler", [numeric],
+        var normalized = graph.MlNode("Scaler", [numeric],
         [
             OnnxAttributes.Floats("offset", offset),
             OnnxAttributes.Floats("scale", scale),
         ], output: "numeric_normalized");
+        return graph.Declare(normalized, TensorProto.Types.DataType.Float, null, width);
     }
 }

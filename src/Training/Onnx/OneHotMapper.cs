@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLPipeline.Training.Featurization;
+using MLPipeline.Training.Onnx.Proto;
 
 namespace MLPipeline.Training.Onnx;
 
@@ -33,6 +34,7 @@ internal static class OneHotMapper
             OnnxAttributes.Strings("cats_strings", categories),
             OnnxAttributes.Int("zeros", 1),
         ], output: column + "_onehot3d");
+        graph.Declare(encoded, TensorProto.Types.DataType.Float, null, 1, categories.Count);
         return graph.Node("Flatten", [encoded], [OnnxAttributes.Int("axis", 1)], output: column + "_onehot");
     }
 }

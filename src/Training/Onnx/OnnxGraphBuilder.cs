@@ -28,6 +28,16 @@ internal sealed class OnnxGraphBuilder
     public void AddOutput(string name, TensorProto.Types.DataType type, params long?[] dims) =>
         _graph.Output.Add(ValueInfo(name, type, dims));
 
+    /// <summary>
+    /// Declares an intermediate value's type and shape: for ai.onnx.ml operators, whose outputs the ONNX
+    /// checker's shape inference cannot derive, so a strict check still sees a fully typed graph.
+    /// </summary>
+    public string Declare(string name, TensorProto.Types.DataType type, params long?[] dims)
+    {
+        _graph.ValueInfo.Add(ValueInfo(name, type, dims));
+        return name;
+    }
+
     public string Initializer(string hint, float[] values, params long[] dims)
     {
         var tensor = NewTensor(hint, TensorProto.Types.DataType.Float, dims);

@@ -87,9 +87,10 @@ internal static class TreeEnsembleMapper
         }
 
         var asDouble = graph.Node("Cast", [features], [OnnxAttributes.Int("to", (long)TensorProto.Types.DataType.Double)], output: "features_double");
-        return graph.MlNode("TreeEnsembleRegressor", [asDouble],
+        var targetCount = targets.Max(t => t.Target) + 1;
+        var sums = graph.MlNode("TreeEnsembleRegressor", [asDouble],
         [
-            OnnxAttributes.Int("n_targets", targets.Max(t => t.Target) + 1),
+            OnnxAttributes.Int("n_targets", targetCount),
             OnnxAttributes.String("aggregate_function", "SUM"),
             OnnxAttributes.String("post_transform", "NONE"),
             OnnxAttributes.Ints("nodes_treeids", treeIds),
@@ -105,5 +106,6 @@ internal static class TreeEnsembleMapper
             OnnxAttributes.Ints("target_ids", leafTargets),
             OnnxAttributes.DoubleTensor("target_weights_as_tensor", leafWeights.ToArray()),
         ], output: "tree_sum");
+        return graph.Declare(sums, TensorProto.Types.DataType.Float, null, targetCount);
     }
 }
