@@ -39,6 +39,19 @@ public sealed class OnnxTrainerParityTests(ITestOutputHelper output)
     public void LightGbm_multiclass_with_softmax_exports_with_parity() =>
         ExportsWithParity("multiclass", "LightGbm (softmax)", new JsonObject { ["name"] = "LightGbm", ["options"] = new JsonObject { ["UseSoftmax"] = true } });
 
+    [Theory]
+    [InlineData("breast-cancer.csv", "malignant", "binary", "FastTree")]
+    [InlineData("breast-cancer.csv", "malignant", "binary", "SdcaLogisticRegression")]
+    [InlineData("iris.csv", "species", "multiclass", "OneVersusAllFastTree")]
+    public void Other_bundled_data_sets_export_with_parity(string data, string label, string task, string trainer)
+    {
+        using var run = OnnxTestSpecs.Train(OnnxTestSpecs.Write(Path.GetFileNameWithoutExtension(data), data, label, task, JsonValue.Create(trainer)));
+
+        run.Result.Manifest.Onnx!.Exported.Should().BeTrue(run.Result.Manifest.Onnx.Reason);
+        run.Result.Manifest.Onnx.MaxAbsoluteDifference.Should().BeLessThanOrEqualTo(1e-5);
+        output.WriteLine($"{data} {trainer}: max abs {run.Result.Manifest.Onnx.MaxAbsoluteDifference:G3}");
+    }
+
     private void ExportsWithParity(string task, string trainer, JsonNode trainerSpec)
     {
         // Regression: house prices (one categorical). Binary: credit (categoricals with missing values).
