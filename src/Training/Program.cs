@@ -12,6 +12,7 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
 {
     TrainCommand.Create(),
     GenerateCommand.Create(),
+    ExportOnnxCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -30,7 +30,9 @@ public class PackageTests
         var manifest = await new FileModelStore(store.Path).PublishAsync(result.PackageDirectory);
 
         var versionDir = Path.Combine(store.Path, "penguins", "versions", "v1");
-        Directory.GetFiles(versionDir).Select(Path.GetFileName).Should().BeEquivalentTo([ModelManifest.ModelFileName, ModelManifest.FileName]);
+        Directory.GetFiles(versionDir).Select(Path.GetFileName).Where(f => !f!.StartsWith("plot-", StringComparison.Ordinal))
+            .Should().BeEquivalentTo([ModelManifest.ModelFileName, ModelManifest.OnnxFileName, "report.md", ModelManifest.FileName]);
+        manifest.Artifacts.Keys.Should().BeEquivalentTo(Directory.GetFiles(versionDir).Select(Path.GetFileName).Where(f => f != ModelManifest.FileName));
         var stored = ManifestJson.Deserialize(File.ReadAllBytes(Path.Combine(versionDir, ModelManifest.FileName)), "test");
         ManifestJson.Serialize(stored).Should().Equal(ManifestJson.Serialize(manifest));
         stored.Name.Should().Be("penguins");

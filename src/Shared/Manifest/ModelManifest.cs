@@ -92,4 +92,16 @@ public sealed record OnnxInfo
     public double? MaxAbsoluteDifference { get; init; }
     public double? MaxRelativeDifference { get; init; }
     public long? ParityRows { get; init; }
+
+    /// <summary>Rows per ONNX Runtime call in the parity check (always more than one).</summary>
+    public int? ParityBatchSize { get; init; }
+
+    /// <summary>Rows of the test split scored for the timings below.</summary>
+    public long? TimedRows { get; init; }
+
+    /// <summary>Best warm time for ONNX Runtime to score the test split in one batch.</summary>
+    public double? OnnxRuntimeMilliseconds { get; init; }
+
+    /// <summary>Best warm time for ML.NET to score the test split in one pass.</summary>
+    public double? MLNetMilliseconds { get; init; }
 }

@@ -1,6 +1,7 @@
 using MLPipeline.Shared.Store;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Gates;
+using MLPipeline.Training.Onnx;
 using MLPipeline.Training.Specs;
 using Spectre.Console;
 
@@ -30,6 +31,10 @@ public static class CliErrors
         catch (ModelStoreException ex)
         {
             return Fail(ExitCodes.StoreError, "store error", ex.Message);
+        }
+        catch (OnnxExportException ex)
+        {
+            return Fail(ExitCodes.OnnxExportFailed, "onnx export failed", ex.Message + Environment.NewLine + "No ONNX file was written and nothing was published.");
         }
         catch (ArgumentException ex)
         {

@@ -8,4 +8,7 @@ public static class ExitCodes
     public const int BadData = 2;
     public const int GateFailed = 3;
     public const int StoreError = 4;
+
+    /// <summary>ONNX export refused (spec asked for ONNX explicitly) or ONNX parity with ML.NET failed.</summary>
+    public const int OnnxExportFailed = 5;
 }

@@ -7,6 +7,7 @@ using MLPipeline.Training.Data;
 using MLPipeline.Training.Evaluation;
 using MLPipeline.Training.Featurization;
 using MLPipeline.Training.Gates;
+using MLPipeline.Training.Onnx;
 using MLPipeline.Training.Packaging;
 using MLPipeline.Training.Reports;
 using MLPipeline.Training.Specs;
@@ -106,6 +107,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var directory = ModelPackageWriter.CreateStagingDirectory();
         var inputSchema = DataLoading.FeatureSchema(profile);
         ModelPackageWriter.SaveModel(ml, model, inputSchema, directory);
+        var onnx = OnnxExportStep.Run(ml, model, profile, spec, test, directory, progress);
         var created = DateTimeOffset.UtcNow;
         var modelHash = Shared.Store.ArtifactHash.Describe(Path.Combine(directory, ModelManifest.ModelFileName)).Sha256;
         var draft = new ModelManifest
@@ -131,6 +133,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Lineage = Lineage.Describe(spec.SourcePath),
             SampleInput = profile.SampleRow,
             Spec = spec.Raw,
+            Onnx = onnx,
             Champion = championResult,
             FeatureImportance = importance,
         };

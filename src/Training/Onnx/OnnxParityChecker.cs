@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Training.Onnx;
+
+/// <summary>
+/// Scores the same raw rows with ML.NET and with ONNX Runtime (in batches larger than one row) and demands
+/// identical predicted labels and scores / probabilities within max(1e-5 absolute, 1e-5 relative).
+/// </summary>
+internal static class OnnxParityChecker
+{
+    public const double Tolerance = 1e-5;
+    public const int BatchSize = 64;
+
+    /// <param name="timedRows">The first rows (the test split) are also timed: one ONNX Runtime batch vs one ML.NET pass.</param>
+    public static ParityReport Check(ITransformer model, byte[] onnx, RawRows rows, int timedRows, ModelTask task)
+    {
+        using var runtime = new OnnxRuntimeScorer(onnx, task);
+        var expected = MLNetScorer.Score(model, rows, task);
+        var actual = runtime.Score(rows, BatchSize);
+
+        var problems = new List<string>();
+        var outputs = new List<(string Name, float[] Expected, float[] Actual)> { (task == ModelTask.Multiclass ? "scores" : "score", expected.Scores, actual.Scores) };
+        if (expected.Probabilities is not null)
+        {
+            outputs.Add(("probability", expected.Probabilities, actual.Probabilities!));
+        }
+
+        double maxAbsolute = 0, maxRelative = 0;
+        var width = expected.Scores.Length / Math.Max(1, rows.Count);
+        foreach (var (name, want, got) in outputs)
+        {
+            if (want.Length != got.Length)
+            {
+                throw new OnnxParityException($"ONNX output '{name}' has {got.Length} values, ML.NET's has {want.Length}.");
+            }
+
+            for (var i = 0; i < want.Length; i++)
+            {
+                if (float.IsNaN(want[i]) && float.IsNaN(got[i]))
+                {
+                    continue;
+                }
+
+                var absolute = Math.Abs((double)want[i] - got[i]);
+                var relative = absolute / Math.Max(Math.Abs((double)want[i]), double.Epsilon);
+                maxAbsolute = Math.Max(maxAbsolute, double.IsNaN(absolute) ? double.PositiveInfinity : absolute);
+                maxRelative = Math.Max(maxRelative, double.IsNaN(relative) ? double.PositiveInfinity : relative);
+                if (!(absolute <= Math.Max(Tolerance, Tolerance * Math.Abs((double)want[i]))) && problems.Count < 5)
+                {
+                    problems.Add($"row {(i / (name == "probability" ? 1 : width)) + 1} {name}: ML.NET {want[i]:R}, ONNX {got[i]:R}");
+                }
+            }
+        }
+
+        for (var i = 0; i < expected.Labels.Length && problems.Count < 10; i++)
+        {
+            if (!string.Equals(expected.Labels[i], actual.Labels.ElementAtOrDefault(i), StringComparison.Ordinal))
+            {
+                problems.Add($"row {i + 1} label: ML.NET '{expected.Labels[i]}', ONNX '{actual.Labels.ElementAtOrDefault(i)}'");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new OnnxParityException($"ONNX Runtime disagrees with ML.NET on {rows.Count} parity rows (tolerance max({Tolerance} abs, {Tolerance} rel)): {string.Join("; ", problems)}.");
+        }
+
+        var (onnxMs, mlnetMs) = Time(model, runtime, rows.Slice(0, Math.Min(timedRows, rows.Count)), task);
+        return new ParityReport(maxAbsolute, maxRelative, rows.Count, BatchSize, Math.Min(timedRows, rows.Count), onnxMs, mlnetMs);
+    }
+
+    /// <summary>Best of three warm runs each: ONNX Runtime scores the rows as one batch, ML.NET in one pass.</summary>
+    private static (double Onnx, double MLNet) Time(ITransformer model, OnnxRuntimeScorer runtime, RawRows rows, ModelTask task)
+    {
+        if (rows.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        double onnx = double.MaxValue, mlnet = double.MaxValue;
+        for (var run = 0; run < 4; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            runtime.Score(rows, rows.Count);
+            var onnxElapsed = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            MLNetScorer.Score(model, rows, task);
+            var mlnetElapsed = clock.Elapsed.TotalMilliseconds;
+            if (run > 0)
+            {
+                onnx = Math.Min(onnx, onnxElapsed);
+                mlnet = Math.Min(mlnet, mlnetElapsed);
+            }
+        }
+
+        return (onnx, mlnet);
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
+using MLPipeline.Shared.Manifest;
+using MLPipeline.Shared.Store;
+using MLPipeline.Training.Cli;
+
+namespace MLPipeline.Training.Tests.Onnx;
+
+/// <summary>The export-onnx command on store references and version folders, and the ONNX exit code of train.</summary>
+public sealed class ExportOnnxCommandTests : IDisposable
+{
+    private readonly string _store = Path.Combine(Path.GetTempPath(), "mlpipeline-onnx-cli", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Exports_a_published_model_by_reference_and_by_version_folder()
+    {
+        var manifest = await Publish(OnnxTestSpecs.Write("iris", "iris.csv", "species", "multiclass", JsonValue.Create("LightGbm")));
+        var byReference = Path.Combine(_store, "by-reference.onnx");
+        var versionFolder = Path.Combine(_store, manifest.Name, "versions", manifest.Version);
+
+        (await Run("export-onnx", "iris@staging", "--store", _store, "--output", byReference)).Should().Be(ExitCodes.Ok);
+        (await Run("export-onnx", "iris:" + manifest.Version, "--store", _store, "--output", byReference, "--data", Path.Combine(RepoPaths.Data, "iris.csv"))).Should().Be(ExitCodes.Ok);
+        (await Run("export-onnx", Path.Combine(versionFolder, ModelManifest.ModelFileName), "--output", Path.Combine(_store, "by-path.onnx"))).Should().Be(ExitCodes.Ok);
+
+        using var session = new InferenceSession(byReference);
+        session.OutputMetadata.Keys.Should().BeEquivalentTo("scores", "label");
+        File.ReadAllBytes(Path.Combine(_store, "by-path.onnx")).Should().Equal(File.ReadAllBytes(byReference));
+    }
+
+    [Fact]
+    public async Task Bad_references_and_data_get_their_exit_codes()
+    {
+        await Publish(OnnxTestSpecs.Write("iris", "iris.csv", "species", "multiclass", JsonValue.Create("LbfgsMaximumEntropy")));
+        var wrongData = Path.Combine(RepoPaths.Data, "penguins.csv");
+
+        (await Run("export-onnx", "no-such-model", "--store", _store)).Should().Be(ExitCodes.StoreError);
+        (await Run("export-onnx", "iris", "--store", _store, "--data", wrongData, "--output", Path.Combine(_store, "x.onnx"))).Should().Be(ExitCodes.BadData);
+        (await Run("export-onnx", Path.Combine(RepoPaths.Data, "iris.csv"))).Should().Be(ExitCodes.BadUsageOrSpec);
+    }
+
+    [Fact]
+    public async Task Train_with_explicit_onnx_and_a_text_column_exits_5_and_publishes_nothing()
+    {
+        var spec = OnnxTestSpecs.Write("credit-text", "credit.csv", "Status", "binary", JsonValue.Create("LbfgsLogisticRegression"), new Dictionary<string, string> { ["Job"] = "text" }, positiveClass: "bad", onnx: true);
+
+        (await Run("train", spec, "--store", _store)).Should().Be(ExitCodes.OnnxExportFailed);
+
+        Directory.Exists(Path.Combine(_store, "credit-text")).Should().BeFalse();
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_store))
+        {
+            Directory.Delete(_store, recursive: true);
+        }
+    }
+
+    private async Task<ModelManifest> Publish(string spec)
+    {
+        using var run = OnnxTestSpecs.Train(spec);
+        var store = new FileModelStore(_store);
+        var manifest = await store.PublishAsync(run.Result.PackageDirectory);
+        await store.PromoteAsync(manifest.Name, manifest.Version, "staging");
+        return manifest;
+    }
+
+    private static Task<int> Run(params string[] args) =>
+        new RootCommand { TrainCommand.Create(), ExportOnnxCommand.Create() }.Parse(args).InvokeAsync();
+}
