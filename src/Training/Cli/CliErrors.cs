@@ -9,7 +9,8 @@ namespace MLPipeline.Training.Cli;
 /// <summary>Maps the console's failures to their documented exit codes, with one clear message on stderr.</summary>
 public static class CliErrors
 {
-    public static async Task<int> RunAsync(Func<Task<int>> command)
+    /// <param name="error">Where the message goes (default: standard error).</param>
+    public static async Task<int> RunAsync(Func<Task<int>> command, TextWriter? error = null)
     {
         try
         {
@@ -17,30 +18,36 @@ public static class CliErrors
         }
         catch (SpecException ex)
         {
-            return Fail(ExitCodes.BadUsageOrSpec, "spec error", ex.Message);
+            return Fail(ExitCodes.BadUsageOrSpec, "spec error", ex.Message, error);
         }
         catch (DataException ex)
         {
-            return Fail(ExitCodes.BadData, "data error", ex.Message);
+            return Fail(ExitCodes.BadData, "data error", ex.Message, error);
         }
         catch (GateFailedException ex)
         {
-            return Fail(ExitCodes.GateFailed, "gate failed", ex.Message + Environment.NewLine + "Nothing was published.");
+            return Fail(ExitCodes.GateFailed, "gate failed", ex.Message + Environment.NewLine + "Nothing was published.", error);
         }
         catch (ModelStoreException ex)
         {
-            return Fail(ExitCodes.StoreError, "store error", ex.Message);
+            return Fail(ExitCodes.StoreError, "store error", ex.Message, error);
         }
         catch (ArgumentException ex)
         {
-            return Fail(ExitCodes.BadUsageOrSpec, "usage error", ex.Message);
+            return Fail(ExitCodes.BadUsageOrSpec, "usage error", ex.Message, error);
         }
     }
 
-    private static int Fail(int code, string kind, string message)
+    private static int Fail(int code, string kind, string message, TextWriter? error)
     {
-        var error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        error.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error ?? Console.Error) });
+        if (!console.Profile.Out.IsTerminal)
+        {
+            // Unwrapped in logs and files, so a message (and the URI in it) stays on one line.
+            console.Profile.Width = int.MaxValue / 2;
+        }
+
+        console.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
         return code;
     }
 }
