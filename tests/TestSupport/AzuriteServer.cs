@@ -127,8 +127,23 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         if (!process.HasExited)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            // A graceful stop (SIGTERM) lets Azurite save its metadata, which a persistent server needs after a restart.
+            if (!OperatingSystem.IsWindows())
+            {
+                using var term = Process.Start(new ProcessStartInfo("kill", ["-s", "TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                await term!.WaitForExitAsync();
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
 
         process.Dispose();

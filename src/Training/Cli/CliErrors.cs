@@ -40,13 +40,8 @@ public static class CliErrors
 
     private static int Fail(int code, string kind, string message, TextWriter? error)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error ?? Console.Error) });
-        if (!console.Profile.Out.IsTerminal)
-        {
-            // Unwrapped in logs and files, so a message (and the URI in it) stays on one line.
-            console.Profile.Width = int.MaxValue / 2;
-        }
-
+        // Unwrapped when redirected, so a message (and the URI in it) stays on one line in logs.
+        var console = CommandOutput.PlainWhenRedirected(AnsiConsole.Create, error ?? Console.Error, int.MaxValue / 2);
         console.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
         return code;
     }

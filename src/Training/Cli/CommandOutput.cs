@@ -17,11 +17,7 @@ public sealed class CommandOutput
     public CommandOutput(ParseResult parse)
     {
         Writer = parse.InvocationConfiguration.Output;
-        Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Writer) });
-        if (!Console.Profile.Out.IsTerminal)
-        {
-            Console.Profile.Width = RedirectedWidth;
-        }
+        Console = PlainWhenRedirected(AnsiConsole.Create, Writer, RedirectedWidth);
     }
 
     public TextWriter Writer { get; }
@@ -30,6 +26,23 @@ public sealed class CommandOutput
 
     /// <summary>The shared <c>--json</c> flag.</summary>
     public static Option<bool> JsonOption() => new("--json") { Description = "Write the result as JSON (for pipelines) instead of a table." };
+
+    /// <summary>
+    /// A Spectre console on <paramref name="writer"/>: styled on a terminal; without escape codes and with a fixed
+    /// width when redirected (files, CI logs, tests), so the text stays greppable.
+    /// </summary>
+    public static IAnsiConsole PlainWhenRedirected(Func<AnsiConsoleSettings, IAnsiConsole> create, TextWriter writer, int redirectedWidth)
+    {
+        var output = new AnsiConsoleOutput(writer);
+        if (output.IsTerminal)
+        {
+            return create(new AnsiConsoleSettings { Out = output });
+        }
+
+        var console = create(new AnsiConsoleSettings { Out = output, Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+        console.Profile.Width = redirectedWidth;
+        return console;
+    }
 
     public void Json<T>(T value, JsonTypeInfo<T> type) => Writer.WriteLine(JsonSerializer.Serialize(value, type));
 }
