@@ -18,7 +18,7 @@ public static class NodePackages
     public static async Task<string> EnsureInstalledAsync(string package)
     {
         var packageFolder = System.IO.Path.Combine(Folder, package);
-        if (File.Exists(System.IO.Path.Combine(packageFolder, "package.json")))
+        if (IsInstalled())
         {
             return packageFolder;
         }
@@ -28,13 +28,15 @@ public static class NodePackages
         {
             // Test projects run in parallel processes: a lock file keeps two npm ci runs out of the same folder.
             await using var machineLock = await AcquireFileLockAsync(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mlpipeline-npm-ci-{(uint)RepositoryRoot.Tests.GetHashCode(StringComparison.Ordinal)}.lock"));
-            if (!File.Exists(System.IO.Path.Combine(packageFolder, "package.json")))
+            if (!IsInstalled())
             {
                 var (code, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], RepositoryRoot.Tests, TimeSpan.FromMinutes(5));
                 if (code != 0 || !File.Exists(System.IO.Path.Combine(packageFolder, "package.json")))
                 {
                     throw new InvalidOperationException($"'npm ci' in {RepositoryRoot.Tests} failed (exit {code}), so '{package}' is not installed:{Environment.NewLine}{output}");
                 }
+
+                await File.WriteAllTextAsync(InstalledMarker, LockFileHash());
             }
 
             return packageFolder;
@@ -44,6 +46,19 @@ public static class NodePackages
             InstallGate.Release();
         }
     }
+
+    /// <summary>Written after a complete <c>npm ci</c>: the hash of the lock file it installed.</summary>
+    private static string InstalledMarker => System.IO.Path.Combine(Folder, ".mlpipeline-installed");
+
+    /// <summary>
+    /// Installed means a finished <c>npm ci</c> of the current lock file: a folder that another test process is
+    /// still filling, or that an older lock file produced, does not count.
+    /// </summary>
+    private static bool IsInstalled() =>
+        File.Exists(InstalledMarker) && File.ReadAllText(InstalledMarker) == LockFileHash();
+
+    private static string LockFileHash() =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(System.IO.Path.Combine(RepositoryRoot.Tests, "package-lock.json"))));
 
     /// <summary>Starts a tool, turning "not installed" into a message that says what to install.</summary>
     public static Process Start(ProcessStartInfo startInfo)
