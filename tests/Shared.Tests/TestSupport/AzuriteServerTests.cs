@@ -33,4 +33,12 @@ public sealed class AzuriteServerTests
             Directory.Delete(package, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_missing_node_fails_with_a_message_that_says_what_to_install()
+    {
+        FluentActions.Invoking(() => NodePackages.Start(new System.Diagnostics.ProcessStartInfo("node-that-is-not-installed") { UseShellExecute = false }))
+            .Should().Throw<InvalidOperationException>()
+            .WithMessage("'node-that-is-not-installed' was not found: Node.js 20+ with npm is required to run Azurite*do not skip*");
+    }
 }
