@@ -40,9 +40,18 @@ public static class CliErrors
 
     private static int Fail(int code, string kind, string message, TextWriter? error)
     {
-        // Unwrapped when redirected, so a message (and the URI in it) stays on one line in logs.
-        var console = CommandOutput.PlainWhenRedirected(AnsiConsole.Create, error ?? Console.Error, int.MaxValue / 2);
-        console.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
+        // Unwrapped plain text where no person watches (or a caller captures it): CI logs are searched by line.
+        error ??= Console.Error;
+        if (ReferenceEquals(error, Console.Error) && Terminal.IsInteractive)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            console.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
+        }
+        else
+        {
+            error.WriteLine($"{kind}: {message}");
+        }
+
         return code;
     }
 }

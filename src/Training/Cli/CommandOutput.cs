@@ -17,7 +17,7 @@ public sealed class CommandOutput
     public CommandOutput(ParseResult parse)
     {
         Writer = parse.InvocationConfiguration.Output;
-        Console = PlainWhenRedirected(AnsiConsole.Create, Writer, RedirectedWidth);
+        Console = PlainWhenRedirected(Writer);
     }
 
     public TextWriter Writer { get; }
@@ -31,16 +31,16 @@ public sealed class CommandOutput
     /// A Spectre console on <paramref name="writer"/>: styled on a terminal; without escape codes and with a fixed
     /// width when redirected (files, CI logs, tests), so the text stays greppable.
     /// </summary>
-    public static IAnsiConsole PlainWhenRedirected(Func<AnsiConsoleSettings, IAnsiConsole> create, TextWriter writer, int redirectedWidth)
+    private static IAnsiConsole PlainWhenRedirected(TextWriter writer)
     {
         var output = new AnsiConsoleOutput(writer);
         if (output.IsTerminal)
         {
-            return create(new AnsiConsoleSettings { Out = output });
+            return AnsiConsole.Create(new AnsiConsoleSettings { Out = output });
         }
 
-        var console = create(new AnsiConsoleSettings { Out = output, Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
-        console.Profile.Width = redirectedWidth;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = output, Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+        console.Profile.Width = RedirectedWidth;
         return console;
     }
 
