@@ -27,7 +27,7 @@ public static class NodePackages
         try
         {
             // Test projects run in parallel processes: a lock file keeps two npm ci runs out of the same folder.
-            await using var machineLock = await AcquireFileLockAsync(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mlpipeline-npm-ci-{(uint)RepositoryRoot.Tests.GetHashCode(StringComparison.Ordinal)}.lock"));
+            await using var machineLock = await AcquireFileLockAsync(LockPath);
             if (!IsInstalled())
             {
                 var (code, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], RepositoryRoot.Tests, TimeSpan.FromMinutes(5));
@@ -46,6 +46,10 @@ public static class NodePackages
             InstallGate.Release();
         }
     }
+
+    /// <summary>One lock per checkout, the same in every process (string.GetHashCode is randomized per process).</summary>
+    private static string LockPath =>
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mlpipeline-npm-ci-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RepositoryRoot.Tests)))[..16]}.lock");
 
     /// <summary>Written after a complete <c>npm ci</c>: the hash of the lock file it installed.</summary>
     private static string InstalledMarker => System.IO.Path.Combine(Folder, ".mlpipeline-installed");
