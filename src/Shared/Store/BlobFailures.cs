@@ -12,7 +12,9 @@ public static class BlobFailures
 {
     /// <summary>True for exceptions the SDK raises for a failing or refusing store.</summary>
     public static bool IsStoreFailure(Exception ex) =>
-        ex is RequestFailedException or AuthenticationFailedException or AggregateException or HttpRequestException;
+        ex is RequestFailedException or AuthenticationFailedException or AggregateException or HttpRequestException
+            // The SDK's per-request network timeout (not the caller's cancellation).
+            or TaskCanceledException { InnerException: TimeoutException };
 
     public static ModelStoreException Translate(Exception ex, BlobStoreLocation location, BlobCredentialKind kind, string action)
     {

@@ -65,25 +65,15 @@ public sealed class BlobModelStore : IModelStore
 
     public async Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var (name, _) in ListManifestsAsync(_root, "listing models", cancellationToken))
-        {
-            names.Add(name);
-        }
-
-        return names.ToList();
+        var manifests = await ListManifestsAsync(_root, "listing models", cancellationToken);
+        return manifests.Select(m => m.Name).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
     public async Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default)
     {
         var prefix = $"{_root}{StoreNames.Check(name, "model name")}/versions/";
-        var versions = new List<string>();
-        await foreach (var (_, version) in ListManifestsAsync(prefix, $"listing versions of {name}", cancellationToken))
-        {
-            versions.Add(version);
-        }
-
-        var manifests = await Task.WhenAll(versions.Select(v => FindVersionAsync(name, v, cancellationToken)));
+        var versions = await ListManifestsAsync(prefix, $"listing versions of {name}", cancellationToken);
+        var manifests = await Task.WhenAll(versions.Select(v => FindVersionAsync(name, v.Version, cancellationToken)));
         return manifests.OfType<ModelManifest>()
             .OrderBy(m => m.CreatedUtc).ThenBy(m => m.Version, StringComparer.Ordinal).ToList();
     }
@@ -257,7 +247,7 @@ public sealed class BlobModelStore : IModelStore
     }
 
     /// <summary>Every complete version under a prefix, as (model, version), from the blobs named .../versions/&lt;v&gt;/manifest.json.</summary>
-    private async IAsyncEnumerable<(string Name, string Version)> ListManifestsAsync(string prefix, string action, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async Task<List<(string Name, string Version)>> ListManifestsAsync(string prefix, string action, CancellationToken cancellationToken)
     {
         var found = new List<(string, string)>();
         await CallAsync(async () =>
@@ -273,11 +263,7 @@ public sealed class BlobModelStore : IModelStore
 
             return true;
         }, action);
-
-        foreach (var item in found)
-        {
-            yield return item;
-        }
+        return found;
     }
 
     private async Task<BlobDownloadResult?> TryDownloadAsync(BlobClient blob, string action, CancellationToken cancellationToken)
