@@ -13,6 +13,12 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
     TrainCommand.Create(),
     GenerateCommand.Create(),
     ExportOnnxCommand.Create(),
+    PublishCommand.Create(),
+    ListCommand.Create(),
+    ShowCommand.Create(),
+    PromoteCommand.Create(),
+    RollbackCommand.Create(),
+    DownloadCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -225,10 +225,11 @@ public sealed class FileModelStore : IModelStore
             {
                 return new FileStream(lockPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
             }
-            catch (IOException) when (File.Exists(lockPath))
+            catch (IOException) when (Directory.Exists(Path.GetDirectoryName(lockPath)))
             {
+                // The holder may release the lock between this attempt and any check of it: always try again.
                 // A lock left by a crashed process must not block every later move.
-                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(lockPath) > StaleLockAge)
+                if (File.Exists(lockPath) && DateTime.UtcNow - File.GetLastWriteTimeUtc(lockPath) > StaleLockAge)
                 {
                     TryDeleteFile(lockPath);
                 }

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MLPipeline.Training.Cli;
+
+namespace MLPipeline.Training.Tests.StoreCommands;
+
+/// <summary>Runs the console's commands: in-process with captured writers, or as the real mlpipeline process.</summary>
+public static class StoreCli
+{
+    /// <summary>Parses and invokes like Program.cs does, with stdout and stderr captured per call (safe in parallel tests).</summary>
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        var root = new RootCommand
+        {
+            TrainCommand.Create(),
+            PublishCommand.Create(),
+            ListCommand.Create(),
+            ShowCommand.Create(),
+            PromoteCommand.Create(),
+            RollbackCommand.Create(),
+            DownloadCommand.Create(),
+        };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs the built mlpipeline program as a child process, with extra environment variables.</summary>
+    public static async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlpipeline.dll"));
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+}
