@@ -95,7 +95,7 @@ public static class ListCommand
 
     private static void WriteVersions(IAnsiConsole console, string location, string name, IReadOnlyList<VersionSummary> versions)
     {
-        var table = new Table().Title(Markup.Escape($"{name} in {location}")).AddColumns("Version", "Created (UTC)", "Trainer", "Main metric", "ONNX", "Aliases");
+        var table = new Table().Title(Markup.Escape($"{name} in {location}")).AddColumns("Version", "Created (UTC)", "Trainer", "Main metric (test)", "CV mean", "ONNX", "Aliases");
         foreach (var v in versions)
         {
             table.AddRow(
@@ -103,6 +103,7 @@ public static class ListCommand
                 v.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 Markup.Escape(v.Trainer),
                 Markup.Escape(Metric(v.MainMetric, v.MainMetricValue)),
+                v.CrossValidationMean is { } cv ? cv.ToString("F4", CultureInfo.InvariantCulture) : "-",
                 v.Onnx ? "yes" : "no",
                 Markup.Escape(string.Join(", ", v.Aliases)));
         }

@@ -17,7 +17,11 @@ public static class VersionSummaries
         manifest.MainMetric,
         MainMetricValue(manifest),
         manifest.Artifacts.ContainsKey(ModelManifest.OnnxFileName),
-        aliases.Where(a => a.Version == manifest.Version).Select(a => a.Alias).ToList());
+        aliases.Where(a => a.Version == manifest.Version).Select(a => a.Alias).ToList())
+    {
+        CrossValidationMean = manifest.Metrics.CrossValidation?.GetValueOrDefault(manifest.MainMetric)?.Mean,
+        TestMetrics = manifest.Metrics.Test,
+    };
 
     public static async Task<ModelSummary> SummarizeAsync(IModelStore store, string name, CancellationToken cancellationToken)
     {
