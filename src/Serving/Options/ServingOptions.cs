@@ -70,6 +70,9 @@ public sealed class LimitOptions
 
     /// <summary>Most instances in one predict request (400 beyond).</summary>
     public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Most extra versions loaded on demand by the version and alias routes.</summary>
+    public int MaxOnDemandVersions { get; set; } = 4;
 }
 
 public sealed class RateLimitOptions

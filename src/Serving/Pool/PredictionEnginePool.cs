@@ -72,11 +72,19 @@ public sealed class PredictionEnginePool : IDisposable
 
     /// <summary>Loads the slot's source now and swaps the new generation in (also the reload-on-demand path).</summary>
     /// <exception cref="ModelSourceException">The new version could not be fetched, loaded or warmed up; the old one keeps serving.</exception>
-    public async Task<ModelGeneration> LoadAsync(ModelSlot slot, CancellationToken cancellationToken = default)
+    public Task<ModelGeneration> LoadAsync(ModelSlot slot, CancellationToken cancellationToken = default) =>
+        LoadAsync(slot, onlyIfEmpty: false, cancellationToken);
+
+    private async Task<ModelGeneration> LoadAsync(ModelSlot slot, bool onlyIfEmpty, CancellationToken cancellationToken)
     {
         await slot.LoadLock.WaitAsync(cancellationToken);
         try
         {
+            if (onlyIfEmpty && slot.Current is { } loaded)
+            {
+                return loaded;
+            }
+
             slot.LastAttemptUtc = DateTimeOffset.UtcNow;
             var package = await slot.Loader.FetchAsync(cancellationToken);
             var generation = await Task.Run(() => ModelActivator.Activate(slot.Name, package), cancellationToken);
@@ -102,6 +110,10 @@ public sealed class PredictionEnginePool : IDisposable
             slot.LoadLock.Release();
         }
     }
+
+    /// <summary>Loads the slot unless a generation is already in place (concurrent first requests load once).</summary>
+    public Task EnsureLoadedAsync(ModelSlot slot, CancellationToken cancellationToken = default) =>
+        LoadAsync(slot, onlyIfEmpty: true, cancellationToken);
 
     public Task<ModelGeneration> LoadAsync(string name, CancellationToken cancellationToken = default) =>
         LoadAsync(Find(name) ?? throw new UnknownModelException($"Model '{name}' is not served."), cancellationToken);
