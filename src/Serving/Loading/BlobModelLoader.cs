@@ -14,6 +14,11 @@ public sealed class BlobModelLoader : IModelLoader
 {
     public const string ConnectionStringVariable = "MLPIPELINE_STORAGE_CONNECTION_STRING";
 
+    private static readonly BlobClientOptions ClientOptions = new()
+    {
+        Retry = { MaxRetries = 3, Delay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(5), NetworkTimeout = TimeSpan.FromSeconds(30) },
+    };
+
     private readonly BlobClient _model;
     private readonly BlobClient _manifest;
 
@@ -32,15 +37,15 @@ public sealed class BlobModelLoader : IModelLoader
         BlobContainerClient container;
         if (parts.Sas?.Signature is { Length: > 0 })
         {
-            _model = new BlobClient(uri);
+            _model = new BlobClient(uri, ClientOptions);
             var manifestParts = new BlobUriBuilder(uri) { BlobName = manifestName };
-            _manifest = new BlobClient(manifestParts.ToUri());
+            _manifest = new BlobClient(manifestParts.ToUri(), ClientOptions);
             Description = $"blob {Redact(uri)} (SAS)";
             return;
         }
         else if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            container = new BlobContainerClient(connectionString, parts.BlobContainerName);
+            container = new BlobContainerClient(connectionString, parts.BlobContainerName, ClientOptions);
             Description = $"blob {Redact(uri)} (connection string)";
         }
         else
@@ -50,7 +55,7 @@ public sealed class BlobModelLoader : IModelLoader
                 ManagedIdentityClientId = Environment.GetEnvironmentVariable("AZURE_CLIENT_ID"),
             });
             var containerUri = new BlobUriBuilder(uri) { BlobName = "", Query = "" }.ToUri();
-            container = new BlobContainerClient(containerUri, credential);
+            container = new BlobContainerClient(containerUri, credential, ClientOptions);
             Description = $"blob {Redact(uri)} (Entra ID)";
         }
 
@@ -86,7 +91,12 @@ public sealed class BlobModelLoader : IModelLoader
         }
         catch (RequestFailedException ex)
         {
-            throw new ModelSourceException($"{Description}: HTTP {ex.Status} {ex.ErrorCode}.", ex);
+            throw new ModelSourceException($"{Description}: {(ex.Status == 0 ? ex.Message : $"HTTP {ex.Status} {ex.ErrorCode}")}.", ex);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is RequestFailedException))
+        {
+            // The SDK's retries gave up; the last attempt says why.
+            throw new ModelSourceException($"{Description}: {ex.InnerExceptions[^1].Message}", ex);
         }
         catch (AuthenticationFailedException ex)
         {
