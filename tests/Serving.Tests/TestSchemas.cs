@@ -62,13 +62,26 @@ public static class CsvRows
 
     public static HousePricesInput House(Dictionary<string, string> r) => new()
     {
-        CRIM = F(r["CRIM"]), ZN = F(r["ZN"]), INDUS = F(r["INDUS"]), CHAS = r["CHAS"], NOX = F(r["NOX"]), RM = F(r["RM"]),
-        AGE = F(r["AGE"]), DIS = F(r["DIS"]), RAD = F(r["RAD"]), TAX = F(r["TAX"]), PTRATIO = F(r["PTRATIO"]), LSTAT = F(r["LSTAT"]),
+        CRIM = F(r["CRIM"]),
+        ZN = F(r["ZN"]),
+        INDUS = F(r["INDUS"]),
+        CHAS = r["CHAS"],
+        NOX = F(r["NOX"]),
+        RM = F(r["RM"]),
+        AGE = F(r["AGE"]),
+        DIS = F(r["DIS"]),
+        RAD = F(r["RAD"]),
+        TAX = F(r["TAX"]),
+        PTRATIO = F(r["PTRATIO"]),
+        LSTAT = F(r["LSTAT"]),
     };
 
     public static IrisInput Iris(Dictionary<string, string> r) => new()
     {
-        SepalLength = F(r["sepal_length"]), SepalWidth = F(r["sepal_width"]), PetalLength = F(r["petal_length"]), PetalWidth = F(r["petal_width"]),
+        SepalLength = F(r["sepal_length"]),
+        SepalWidth = F(r["sepal_width"]),
+        PetalLength = F(r["petal_length"]),
+        PetalWidth = F(r["petal_width"]),
     };
 
     /// <summary>A JSON instance: numbers as numbers, categorical columns as strings, the label left out.</summary>
