@@ -19,13 +19,10 @@ public static class ServingSecurity
 
     public static IServiceCollection AddServingSecurity(this IServiceCollection services, ServingOptions options)
     {
-        var schemes = new List<string>();
-        var authentication = services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName);
-        if (options.ApiKeys.Count > 0 || !options.Jwt.Enabled)
-        {
-            authentication.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-            schemes.Add(ApiKeyAuthenticationHandler.SchemeName);
-        }
+        // The API-key scheme is always registered (with no keys it never authenticates anyone).
+        var schemes = new List<string> { ApiKeyAuthenticationHandler.SchemeName };
+        var authentication = services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
         if (options.Jwt.Enabled)
         {
