@@ -124,5 +124,6 @@ public sealed class ModelSourceTests(TrainedModelsFixture fixture) : IDisposable
         new ServingOptions { Store = null }.ResolveStoreLocation()
             .Should().Be(previous is null ? Path.Combine(Directory.GetCurrentDirectory(), "models") : Path.GetFullPath(previous));
         new ServingOptions { Store = "relative/store" }.ResolveStoreLocation().Should().Be(Path.Combine(Directory.GetCurrentDirectory(), "relative", "store"));
+        new ServingOptions { Store = "relative/store", WorkingDirectory = "/launched/here" }.ResolveStoreLocation().Should().Be("/launched/here/relative/store");
     }
 }

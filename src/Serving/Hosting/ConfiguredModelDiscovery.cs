@@ -18,7 +18,7 @@ public sealed partial class ConfiguredModelDiscovery(IOptions<ServingOptions> op
         foreach (var source in settings.Sources)
         {
             IModelLoader loader = source.Path is { Length: > 0 } path
-                ? new FileModelLoader(Path.GetFullPath(path, Directory.GetCurrentDirectory()))
+                ? new FileModelLoader(settings.ResolvePath(path))
                 : new BlobModelLoader(new Uri(source.Uri!));
             pool.Register(source.Name, loader);
         }

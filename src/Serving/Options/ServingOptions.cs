@@ -29,6 +29,9 @@ public sealed class ServingOptions
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>Base of relative store and source paths; default the current directory (`dotnet run` passes the directory it was started from).</summary>
+    public string? WorkingDirectory { get; set; }
+
     /// <summary>Maps <c>POST /baseline</c>, a constant JSON answer used only to measure the HTTP stack's own cost.</summary>
     public bool BaselineEndpoint { get; set; }
 
@@ -41,9 +44,13 @@ public sealed class ServingOptions
             location = ModelStoreFactory.DefaultLocation;
         }
 
-        // `dotnet run --project src/Serving` sets the content root to the project, but the user means the folder they are in.
-        return Uri.TryCreate(location, UriKind.Absolute, out _) ? location : Path.GetFullPath(location, Directory.GetCurrentDirectory());
+        // `dotnet run --project src/Serving` runs in the project folder, but the user means the folder they are in.
+        return Uri.TryCreate(location, UriKind.Absolute, out _) ? location : ResolvePath(location);
     }
+
+    /// <summary>A path relative to <see cref="WorkingDirectory"/>, else to the current directory.</summary>
+    public string ResolvePath(string path) =>
+        Path.GetFullPath(path, string.IsNullOrWhiteSpace(WorkingDirectory) ? Directory.GetCurrentDirectory() : WorkingDirectory);
 }
 
 /// <summary>A model served from one model.zip, by path or by blob URI (a manifest.json beside it is used when present).</summary>
