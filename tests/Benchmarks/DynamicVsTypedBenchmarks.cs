@@ -24,6 +24,7 @@ public class DynamicVsTypedBenchmarks
     private string _category = "";
     private byte[] _body = null!;
     private ModelManifest _manifest = null!;
+    private DynamicLease _held;
 
     [GlobalSetup]
     public void Setup()
@@ -41,12 +42,14 @@ public class DynamicVsTypedBenchmarks
         using var lease = _pool.Rent(BenchmarkModel.Name);
         _numbers = [.. lease.Engine.Binding.Columns.Select(c => c.IsText ? 0f : float.Parse(_manifest.SampleInput[c.Name]!, System.Globalization.CultureInfo.InvariantCulture))];
         _category = _manifest.SampleInput["CHAS"]!;
+        _held = _pool.Rent(BenchmarkModel.Name);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _typed.Dispose();
+        _held.Dispose();
         _pool.Dispose();
     }
 
@@ -57,7 +60,14 @@ public class DynamicVsTypedBenchmarks
     public float DynamicEngine()
     {
         using var lease = _pool.Rent(BenchmarkModel.Name);
-        var engine = lease.Engine;
+        return PredictRow(lease.Engine);
+    }
+
+    [Benchmark(Description = "dynamic engine alone (no rent): set row, predict")]
+    public float DynamicEngineHeld() => PredictRow(_held.Engine);
+
+    private float PredictRow(DynamicPredictor engine)
+    {
         engine.BeginInstance();
         var columns = engine.Binding.Columns;
         for (var i = 0; i < columns.Count; i++)
