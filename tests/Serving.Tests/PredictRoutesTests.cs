@@ -26,6 +26,9 @@ public sealed class PredictRoutesTests(TrainedModelsFixture fixture) : IAsyncLif
             [TrainedModels.Cancer] = Models.CancerModel.Version,
             [TrainedModels.Iris] = Models.IrisModel.Version,
         });
+        var aliases = models.EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("alias").GetString());
+        aliases[TrainedModels.HousePrices].Should().Be("production");
+        aliases[TrainedModels.Cancer].Should().BeNull("the cancer model has no production alias: its newest version is served");
     }
 
     [Fact]

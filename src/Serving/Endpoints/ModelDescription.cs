@@ -1,4 +1,3 @@
-using MLPipeline.Serving.Loading;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Shared.Manifest;
 
@@ -23,7 +22,7 @@ public sealed record ModelSummary(
             slot.Name,
             slot.Status.ToString().ToLowerInvariant(),
             current?.Version,
-            (slot.Loader as StoreModelLoader)?.Alias,
+            current?.Origin.Alias,
             current?.Origin.Source ?? slot.Loader.Description,
             current?.Origin.ETag,
             current?.LoadedUtc,

@@ -17,7 +17,11 @@ public interface IModelLoader
 }
 
 /// <summary>What a loader fetched: model.zip bytes, the manifest if the source has one, and the source's change token.</summary>
-public sealed record ModelPackage(byte[] ModelBytes, ModelManifest? Manifest, string Source, string? ETag);
+public sealed record ModelPackage(byte[] ModelBytes, ModelManifest? Manifest, string Source, string? ETag)
+{
+    /// <summary>The store alias that resolved to this version, when one did.</summary>
+    public string? Alias { get; init; }
+}
 
 /// <summary>A source failed to deliver: unreachable, refused, missing, or inconsistent.</summary>
 public sealed class ModelSourceException : Exception

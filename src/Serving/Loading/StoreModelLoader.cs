@@ -26,12 +26,14 @@ public sealed class StoreModelLoader(IModelStore store, ModelReference reference
             ModelManifest manifest;
             string? etag = null;
             string source;
+            string? resolvedAlias = null;
             if (Reference.Alias is null && Reference.Version is null && preferredAlias is not null
                 && await Store.FindAliasAsync(Reference.Name, preferredAlias, cancellationToken) is { } alias)
             {
                 manifest = await Store.FindVersionAsync(Reference.Name, alias.Version, cancellationToken)
                     ?? throw new ModelSourceException($"Alias {Reference.Name}@{preferredAlias} points at version {alias.Version}, which {Store.Location} does not have.");
                 etag = alias.ETag;
+                resolvedAlias = preferredAlias;
                 source = $"{Store.Location} {Reference.Name}@{preferredAlias}";
             }
             else
@@ -40,13 +42,14 @@ public sealed class StoreModelLoader(IModelStore store, ModelReference reference
                 if (Reference.Alias is not null)
                 {
                     etag = (await Store.FindAliasAsync(Reference.Name, Reference.Alias, cancellationToken))?.ETag;
+                    resolvedAlias = Reference.Alias;
                 }
 
                 source = $"{Store.Location} {Reference}";
             }
 
             var bytes = await Store.ReadArtifactAsync(manifest, ModelManifest.ModelFileName, cancellationToken);
-            return new ModelPackage(bytes, manifest, source, etag);
+            return new ModelPackage(bytes, manifest, source, etag) { Alias = resolvedAlias };
         }
         catch (ModelStoreException ex)
         {

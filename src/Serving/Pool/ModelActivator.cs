@@ -49,7 +49,7 @@ internal static class ModelActivator
         {
             var manifest = package.Manifest ?? ManifestSynthesizer.Describe(name, package.ModelBytes, model, inputSchema);
             var binding = InputBinding.Create(manifest, inputSchema);
-            var generation = new ModelGeneration(ml, model, inputSchema, binding, manifest, new ModelOrigin(package.Source, package.ETag));
+            var generation = new ModelGeneration(ml, model, inputSchema, binding, manifest, new ModelOrigin(package.Source, package.ETag, package.Alias));
             WarmUp(generation);
             return generation;
         }

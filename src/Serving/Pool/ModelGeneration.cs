@@ -114,4 +114,4 @@ public sealed class ModelGeneration
 }
 
 /// <summary>Where a generation came from: a human description of the source, and the source's change token when it has one.</summary>
-public sealed record ModelOrigin(string Source, string? ETag);
+public sealed record ModelOrigin(string Source, string? ETag, string? Alias = null);
