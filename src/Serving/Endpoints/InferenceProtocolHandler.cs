@@ -46,6 +46,11 @@ public sealed class InferenceProtocolHandler(ServingMetrics metrics, IOptions<Se
             metrics.Failed(slot?.Name ?? ServingMetrics.UnknownModel, StatusCodes.Status400BadRequest);
             return Error(StatusCodes.Status400BadRequest, $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}).");
         }
+        catch (BadHttpRequestException ex)
+        {
+            metrics.Failed(slot?.Name ?? ServingMetrics.UnknownModel, ex.StatusCode);
+            return Error(ex.StatusCode, ex.Message);
+        }
     }
 
     public static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);

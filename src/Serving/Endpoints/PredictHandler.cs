@@ -56,5 +56,11 @@ public sealed class PredictHandler(ServingMetrics metrics, IOptions<ServingOptio
             metrics.Failed(slot?.Name ?? ServingMetrics.UnknownModel, StatusCodes.Status400BadRequest);
             return Problems.MalformedJson(ex);
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own refusals while reading the body (over its size limit, cut short).
+            metrics.Failed(slot?.Name ?? ServingMetrics.UnknownModel, ex.StatusCode);
+            return Problems.Create(ex.StatusCode, "Bad request body", ex.Message);
+        }
     }
 }
