@@ -92,6 +92,22 @@ public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
         (await ServingApp.JsonAsync(response)).GetProperty("title").GetString().Should().Be("Malformed JSON");
     }
 
+    [Theory]
+    [InlineData("/models/house-prices/predict")]
+    [InlineData("/v2/models/house-prices/infer")]
+    public async Task Invalid_utf8_is_400(string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes("{\"instances\": [{\"CHAS\": \"\u0001\", \"x\": 1}]}");
+        bytes[Array.IndexOf(bytes, (byte)1)] = 0xFF;
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var response = await _client.PostAsync(path, content);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("UTF-8");
+    }
+
     [Fact]
     public async Task Unknown_model_is_404()
     {
@@ -164,8 +180,17 @@ public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
             }
 
             var body = random.Next(10) == 0 ? new string(chars, 0, random.Next(chars.Length)) : new string(chars);
+            var bytes = Encoding.UTF8.GetBytes(body);
+            if (random.Next(8) == 0 && bytes.Length > 0)
+            {
+                // Raw bytes that are not UTF-8.
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(0x80, 0x100);
+            }
+
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var path = random.Next(4) == 0 ? "/v2/models/house-prices/infer" : "/models/house-prices/predict";
-            var response = await PostRaw(path, body);
+            var response = await _client.PostAsync(path, content);
             statuses.Add(response.StatusCode);
             ((int)response.StatusCode).Should().BeLessThan(500, $"body {body} must not fail the server");
         }

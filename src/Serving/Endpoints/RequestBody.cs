@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text.Unicode;
 using MLPipeline.Serving.Pool;
 
 namespace MLPipeline.Serving.Endpoints;
@@ -46,7 +47,16 @@ internal sealed class RequestBody : IDisposable
                 var array = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
                 buffer.CopyTo(array);
                 reader.AdvanceTo(buffer.End);
-                return new RequestBody(array, length);
+                var body = new RequestBody(array, length);
+
+                // The JSON reader checks structure, not UTF-8; reading a name or string would fail later with a 500.
+                if (!Utf8.IsValid(body.Span))
+                {
+                    body.Dispose();
+                    throw new InvalidInputException("$", "the body is not valid UTF-8.");
+                }
+
+                return body;
             }
 
             // Nothing consumed, everything examined: wait for more bytes.
