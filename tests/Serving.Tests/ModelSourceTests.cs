@@ -95,13 +95,36 @@ public sealed class ModelSourceTests(TrainedModelsFixture fixture) : IDisposable
     [InlineData("Serving:ApiKeys:0", "short", "at least 16")]
     [InlineData("Serving:Limits:MaxBatchSize", "0", "MaxBatchSize")]
     [InlineData("Serving:Jwt:Authority", "https://login.microsoftonline.com/tenant/v2.0", "Audience")]
-    public void Invalid_configuration_fails_the_start_naming_the_setting(string key, string value, string message)
+    public async Task Invalid_configuration_stops_the_app_at_start_naming_the_setting(string key, string value, string message)
     {
-        using var app = new ServingApp(Models, new Dictionary<string, string?> { [key] = value });
+        // The real app as its own process: a start-time failure must end it with the reason, before it serves.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "MLPipeline.Serving.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _dir,
+        };
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Serving__Store"] = Models.StoreDirectory;
+        start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
 
-        var act = () => app.CreateClient();
-
-        act.Should().Throw<OptionsValidationException>().WithMessage($"*{message}*");
+        process.ExitCode.Should().NotBe(0);
+        ((await output) + (await errors)).Should().Contain("OptionsValidationException").And.Contain(message);
     }
 
     [Fact]
