@@ -1,0 +1,199 @@
+using System.Buffers;
+using System.Text.Json;
+using MLPipeline.Serving.Pool;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Serving.Dynamic;
+
+/// <summary>
+/// The <c>{"instances": [{column: value, ...}, ...]}</c> protocol, read straight from UTF-8 into the engine's input row
+/// and answered straight into the engine's output buffer: one pass, no intermediate objects.
+/// </summary>
+internal static class InstancesProtocol
+{
+    private const int MaxColumnNameLength = 256;
+
+    /// <summary>Predicts every instance in <paramref name="body"/> and writes the answer; returns the number of rows.</summary>
+    /// <exception cref="InvalidInputException">The body breaks the protocol or the model's input schema.</exception>
+    /// <exception cref="JsonException">The body is not well-formed JSON.</exception>
+    public static int Run(ReadOnlySpan<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    {
+        var engine = lease.Engine;
+        var generation = lease.Generation;
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new InvalidInputException("$", "the body must be a JSON object: {\"instances\": [{...}]}.");
+        }
+
+        var count = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("instances"u8))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (count >= 0)
+            {
+                throw new InvalidInputException("instances", "appears twice.");
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new InvalidInputException("instances", "must be an array of objects, one per row.");
+            }
+
+            output.WriteStartObject();
+            output.WriteString("model"u8, modelName);
+            output.WriteString("version"u8, generation.Version);
+            output.WriteStartArray("predictions"u8);
+            count = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (count == maxBatch)
+                {
+                    throw new InvalidInputException("instances", $"holds more than {maxBatch} instances (Serving:Limits:MaxBatchSize); split the batch.");
+                }
+
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    throw new InvalidInputException(Field(count, null), "must be an object of column values.");
+                }
+
+                ReadInstance(ref reader, engine, count);
+                engine.Predict();
+                PredictionJson.Write(output, engine, generation);
+                count++;
+            }
+
+            if (count == 0)
+            {
+                throw new InvalidInputException("instances", "is empty; send at least one instance.");
+            }
+
+            output.WriteEndArray();
+            output.WriteEndObject();
+        }
+
+        if (count < 0)
+        {
+            throw new InvalidInputException("instances", "is missing; send {\"instances\": [{...}]}.");
+        }
+
+        // Reading past the end surfaces any trailing garbage as a JsonException.
+        while (reader.Read())
+        {
+        }
+
+        return count;
+    }
+
+    private static void ReadInstance(ref Utf8JsonReader reader, DynamicPredictor engine, int row)
+    {
+        var binding = engine.Binding;
+        Span<char> name = stackalloc char[MaxColumnNameLength];
+        engine.BeginInstance();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var column = -1;
+            if (reader.ValueSpan.Length <= MaxColumnNameLength && !reader.HasValueSequence)
+            {
+                var length = reader.CopyString(name);
+                if (binding.Lookup.TryGetValue(name[..length], out var found))
+                {
+                    column = found;
+                }
+            }
+
+            reader.Read();
+            if (column < 0)
+            {
+                // Other fields (an id, the label, ...) are ignored.
+                reader.Skip();
+                continue;
+            }
+
+            if (binding.Columns[column].IsText)
+            {
+                ReadText(ref reader, engine, column, row);
+            }
+            else
+            {
+                ReadNumber(ref reader, engine, column, row);
+            }
+        }
+
+        if (engine.FirstMissingColumn() is { } missing)
+        {
+            throw new InvalidInputException(Field(row, missing), "is missing; every input column must be present (null for a missing value).");
+        }
+    }
+
+    private static void ReadNumber(ref Utf8JsonReader reader, DynamicPredictor engine, int column, int row)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                if (!reader.TryGetDouble(out var value) || !double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+                {
+                    throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name), "is out of range for a 32-bit float.");
+                }
+
+                engine.SetNumber(column, (float)value);
+                break;
+            case JsonTokenType.Null:
+                // A missing value: the model replaces it the way it did in training.
+                engine.SetNumber(column, float.NaN);
+                break;
+            case JsonTokenType.String:
+                var text = reader.GetString();
+                throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name),
+                    IsNonFiniteName(text)
+                        ? "NaN and infinities are not allowed; send null for a missing value."
+                        : "must be a number (or null for a missing value), not a string.");
+            default:
+                throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name), $"must be a number (or null for a missing value), not {Describe(reader.TokenType)}.");
+        }
+    }
+
+    private static void ReadText(ref Utf8JsonReader reader, DynamicPredictor engine, int column, int row)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence:
+                engine.SetTextUtf8(column, reader.ValueSpan);
+                break;
+            case JsonTokenType.String:
+                engine.SetText(column, reader.GetString());
+                break;
+            case JsonTokenType.Number:
+            case JsonTokenType.True:
+            case JsonTokenType.False:
+                // Categories such as 0/1 arrive as JSON numbers; the model saw the same characters in the CSV.
+                engine.SetTextUtf8(column, reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+                break;
+            case JsonTokenType.Null:
+                engine.SetText(column, default);
+                break;
+            default:
+                throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name), $"must be a string, not {Describe(reader.TokenType)}.");
+        }
+    }
+
+    private static bool IsNonFiniteName(string? text) =>
+        text is not null && (text.Trim().Equals("NaN", StringComparison.OrdinalIgnoreCase) || text.Trim().TrimStart('+', '-').StartsWith("Inf", StringComparison.OrdinalIgnoreCase));
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.String => "a string",
+        _ => token.ToString().ToLowerInvariant(),
+    };
+
+    internal static string Field(int row, string? column) => column is null ? $"instances[{row}]" : $"instances[{row}].{column}";
+}

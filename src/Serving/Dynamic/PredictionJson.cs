@@ -1,0 +1,64 @@
+using System.Text.Json;
+using MLPipeline.Serving.Pool;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Serving.Dynamic;
+
+/// <summary>One prediction as JSON: regression <c>{"score"}</c>, binary <c>{"label","probability","score"}</c>, multiclass <c>{"label","scores"}</c>.</summary>
+internal static class PredictionJson
+{
+    public static void Write(Utf8JsonWriter output, DynamicPredictor engine, ModelGeneration generation)
+    {
+        output.WriteStartObject();
+        switch (engine.Task)
+        {
+            case ModelTask.Regression:
+                WriteFloat(output, "score"u8, engine.Score);
+                break;
+            case ModelTask.Binary:
+                output.WriteString("label"u8, generation.ClassNames[engine.PositiveLabel ? 1 : 0]);
+                WriteFloat(output, "probability"u8, engine.Probability);
+                WriteFloat(output, "score"u8, engine.Score);
+                break;
+            default:
+                output.WriteString("label"u8, engine.TextLabel.Span);
+                output.WriteStartObject("scores"u8);
+                var scores = engine.Scores;
+                var names = generation.ClassNames;
+                for (var i = 0; i < scores.Length && i < names.Length; i++)
+                {
+                    WriteFloat(output, names[i], scores[i]);
+                }
+
+                output.WriteEndObject();
+                break;
+        }
+
+        output.WriteEndObject();
+    }
+
+    /// <summary>JSON has no NaN: a model that cannot score an input answers null rather than failing the request.</summary>
+    public static void WriteFloat(Utf8JsonWriter output, ReadOnlySpan<byte> name, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            output.WriteNumber(name, value);
+        }
+        else
+        {
+            output.WriteNull(name);
+        }
+    }
+
+    public static void WriteFloat(Utf8JsonWriter output, JsonEncodedText name, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            output.WriteNumber(name, value);
+        }
+        else
+        {
+            output.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using MLPipeline.Serving.Pool;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Serving.Endpoints;
+
+/// <summary>What GET /models and GET /models/{name} say about a served model.</summary>
+public sealed record ModelSummary(
+    string Name,
+    string Status,
+    string? Version,
+    string? Alias,
+    string Source,
+    string? ETag,
+    DateTimeOffset? LoadedUtc,
+    string? Task,
+    string? LastError)
+{
+    public static ModelSummary Of(ModelSlot slot)
+    {
+        var current = slot.Current;
+        return new ModelSummary(
+            slot.Name,
+            slot.Status.ToString().ToLowerInvariant(),
+            current?.Version,
+            current?.Origin.Alias,
+            current?.Origin.Source ?? slot.Loader.Description,
+            current?.Origin.ETag,
+            current?.LoadedUtc,
+            current?.Manifest.Task.ToString().ToLowerInvariant(),
+            slot.LastError);
+    }
+}
+
+public sealed record ModelDetails(
+    ModelSummary Model,
+    string Loader,
+    int Loads,
+    int LoadFailures,
+    DateTimeOffset? LastAttemptUtc,
+    IReadOnlyList<InputColumn>? Inputs,
+    IReadOnlyList<OutputColumn>? Outputs,
+    LabelInfo? Label,
+    string? Trainer,
+    ModelMetrics? Metrics,
+    IReadOnlyDictionary<string, string?>? SampleInput,
+    IReadOnlyList<ModelSummary> OnDemandVersions)
+{
+    public static ModelDetails Of(ModelSlot slot, IEnumerable<ModelSlot> onDemand)
+    {
+        var manifest = slot.Current?.Manifest;
+        return new ModelDetails(
+            ModelSummary.Of(slot),
+            slot.Loader.Description,
+            slot.Loads,
+            slot.LoadFailures,
+            slot.LastAttemptUtc,
+            manifest?.Inputs,
+            manifest?.Outputs,
+            manifest?.Label,
+            manifest?.Trainer.Name,
+            manifest?.Metrics,
+            manifest?.SampleInput,
+            [.. onDemand.Where(s => s.Name.StartsWith(slot.Name + ":", StringComparison.Ordinal)).Select(ModelSummary.Of)]);
+    }
+}

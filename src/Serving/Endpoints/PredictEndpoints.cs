@@ -1,0 +1,42 @@
+using MLPipeline.Serving.Security;
+
+namespace MLPipeline.Serving.Endpoints;
+
+/// <summary><c>POST /models/{name}/predict</c>, and the same for a given version or alias.</summary>
+public static class PredictEndpoints
+{
+    public static RouteGroupBuilder MapPredictEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/models").WithTags("Predict").RequireServingAccess();
+
+        group.MapPost("/{name}/predict", (HttpContext context, string name, PredictHandler handler, ModelResolver resolver) =>
+                handler.HandleAsync(context, name, _ => Task.FromResult(resolver.Served(name))))
+            .WithName("Predict")
+            .WithSummary("Predicts with the version the model serves now.")
+            .WithPredictMetadata();
+
+        group.MapPost("/{name}/versions/{version}/predict", (HttpContext context, string name, string version, PredictHandler handler, ModelResolver resolver) =>
+                handler.HandleAsync(context, name, ct => resolver.VersionAsync(name, version, ct)))
+            .WithName("PredictVersion")
+            .WithSummary("Predicts with one version of a store model (loaded on first use).")
+            .WithPredictMetadata();
+
+        group.MapPost("/{name}/aliases/{alias}/predict", (HttpContext context, string name, string alias, PredictHandler handler, ModelResolver resolver) =>
+                handler.HandleAsync(context, name, ct => resolver.AliasAsync(name, alias, ct)))
+            .WithName("PredictAlias")
+            .WithSummary("Predicts with the version an alias of a store model points at now.")
+            .WithPredictMetadata();
+
+        return group;
+    }
+
+    private static RouteHandlerBuilder WithPredictMetadata(this RouteHandlerBuilder builder) =>
+        builder.Accepts<PredictRequest>("application/json")
+            .Produces<PredictResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+}

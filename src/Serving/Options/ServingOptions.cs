@@ -1,0 +1,92 @@
+using MLPipeline.Shared.Store;
+
+namespace MLPipeline.Serving.Options;
+
+/// <summary>The <c>Serving</c> configuration section (appsettings.json, or environment variables such as <c>Serving__Store</c>).</summary>
+public sealed class ServingOptions
+{
+    public const string Section = "Serving";
+    public const string StoreEnvironmentVariable = "MLPIPELINE_STORE";
+
+    /// <summary>Model store location (folder path or file:// URI). Default: $MLPIPELINE_STORE, else ./models from the current directory.</summary>
+    public string? Store { get; set; }
+
+    /// <summary>The alias served for each store model; a model without it serves its newest version.</summary>
+    public string Alias { get; set; } = "production";
+
+    /// <summary>Store models to serve (<c>name</c>, <c>name@alias</c> or <c>name:version</c>). Empty: every model in the store.</summary>
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>Models loaded straight from a model.zip path or blob URI, outside any store.</summary>
+    public List<ModelSourceOptions> Sources { get; set; } = [];
+
+    /// <summary>API keys; when any is set, predict and admin routes require one.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    public JwtOptions Jwt { get; set; } = new();
+
+    public LimitOptions Limits { get; set; } = new();
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Base of relative store and source paths; default the current directory (`dotnet run` passes the directory it was started from).</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>Maps <c>POST /baseline</c>, a constant JSON answer used only to measure the HTTP stack's own cost.</summary>
+    public bool BaselineEndpoint { get; set; }
+
+    /// <summary>The store location to open: configuration, then the environment, then ./models resolved from the current directory.</summary>
+    public string ResolveStoreLocation()
+    {
+        var location = !string.IsNullOrWhiteSpace(Store) ? Store : Environment.GetEnvironmentVariable(StoreEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(location))
+        {
+            location = ModelStoreFactory.DefaultLocation;
+        }
+
+        // `dotnet run --project src/Serving` runs in the project folder, but the user means the folder they are in.
+        return Uri.TryCreate(location, UriKind.Absolute, out _) ? location : ResolvePath(location);
+    }
+
+    /// <summary>A path relative to <see cref="WorkingDirectory"/>, else to the current directory.</summary>
+    public string ResolvePath(string path) =>
+        Path.GetFullPath(path, string.IsNullOrWhiteSpace(WorkingDirectory) ? Directory.GetCurrentDirectory() : WorkingDirectory);
+}
+
+/// <summary>A model served from one model.zip, by path or by blob URI (a manifest.json beside it is used when present).</summary>
+public sealed class ModelSourceOptions
+{
+    public string Name { get; set; } = "";
+    public string? Path { get; set; }
+    public string? Uri { get; set; }
+}
+
+/// <summary>Optional Entra ID (or any OpenID Connect) bearer tokens, accepted beside API keys.</summary>
+public sealed class JwtOptions
+{
+    public string? Authority { get; set; }
+    public string? Audience { get; set; }
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>Largest accepted request body in bytes (413 beyond).</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most instances in one predict request (400 beyond).</summary>
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Most extra versions loaded on demand by the version and alias routes.</summary>
+    public int MaxOnDemandVersions { get; set; } = 4;
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests per second per client (API key, else remote address) on predict routes; 0 turns the limiter off.</summary>
+    public int PermitsPerSecond { get; set; } = 1000;
+
+    /// <summary>Burst allowance above the steady rate.</summary>
+    public int Burst { get; set; } = 2000;
+}

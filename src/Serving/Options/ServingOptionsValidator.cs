@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using MLPipeline.Shared.Store;
+
+namespace MLPipeline.Serving.Options;
+
+/// <summary>Fails the start with every configuration mistake named, instead of failing the first request.</summary>
+public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServingOptions options)
+    {
+        var errors = new List<string>();
+        if (!StoreNames.IsValid(options.Alias))
+        {
+            errors.Add($"Serving:Alias '{options.Alias}' is not a valid alias name.");
+        }
+
+        for (var i = 0; i < options.Models.Count; i++)
+        {
+            try
+            {
+                ModelReference.Parse(options.Models[i]);
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"Serving:Models:{i}: {ex.Message}");
+            }
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Sources.Count; i++)
+        {
+            var source = options.Sources[i];
+            var where = $"Serving:Sources:{i}";
+            if (!StoreNames.IsValid(source.Name))
+            {
+                errors.Add($"{where}:Name '{source.Name}' is not a valid model name.");
+            }
+            else if (!names.Add(source.Name))
+            {
+                errors.Add($"{where}:Name '{source.Name}' is used twice.");
+            }
+
+            if (string.IsNullOrWhiteSpace(source.Path) == string.IsNullOrWhiteSpace(source.Uri))
+            {
+                errors.Add($"{where}: set exactly one of Path or Uri.");
+            }
+            else if (source.Uri is not null && (!Uri.TryCreate(source.Uri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            {
+                errors.Add($"{where}:Uri '{source.Uri}' is not an http(s) blob URI.");
+            }
+        }
+
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.ApiKeys[i]) || options.ApiKeys[i].Length < 16)
+            {
+                errors.Add($"Serving:ApiKeys:{i}: an API key must have at least 16 characters.");
+            }
+        }
+
+        if (options.Jwt.Enabled && string.IsNullOrWhiteSpace(options.Jwt.Audience))
+        {
+            errors.Add("Serving:Jwt:Audience is required when Serving:Jwt:Authority is set.");
+        }
+
+        if (options.Limits.MaxBodyBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add("Serving:Limits:MaxBodyBytes must be between 1024 and 268435456.");
+        }
+
+        if (options.Limits.MaxBatchSize is < 1 or > 100_000)
+        {
+            errors.Add("Serving:Limits:MaxBatchSize must be between 1 and 100000.");
+        }
+
+        if (options.RateLimit.PermitsPerSecond < 0 || options.RateLimit.Burst < 0)
+        {
+            errors.Add("Serving:RateLimit:PermitsPerSecond and Burst must not be negative.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Microsoft.Extensions.ObjectPool;
+using Microsoft.ML;
+using MLPipeline.Serving.Dynamic;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Serving.Pool;
+
+/// <summary>
+/// One loaded model version and the engines built on it. A generation is reference counted: the slot that serves it
+/// holds one reference and every rented engine holds one more. When the slot swaps it out and the last engine comes
+/// back, the generation disposes its engines: an engine is only ever returned to the generation that made it.
+/// </summary>
+public sealed class ModelGeneration
+{
+    private static readonly DefaultObjectPoolProvider PoolProvider = new() { MaximumRetained = Environment.ProcessorCount * 4 };
+    private readonly ObjectPool<DynamicPredictor> _dynamic;
+    private readonly Dictionary<Type, object> _typed = [];
+    private int _references = 1;
+
+    internal ModelGeneration(MLContext ml, ITransformer model, DataViewSchema inputSchema, InputBinding binding, ModelManifest manifest, ModelOrigin origin)
+    {
+        Ml = ml;
+        Model = model;
+        InputSchema = inputSchema;
+        Binding = binding;
+        Manifest = manifest;
+        Origin = origin;
+        LoadedUtc = DateTimeOffset.UtcNow;
+        var classes = manifest.Label.Classes ?? (manifest.Task == ModelTask.Binary ? ["false", "true"] : []);
+        ClassNames = [.. classes.Select(c => JsonEncodedText.Encode(c))];
+        _dynamic = PoolProvider.Create(new FactoryPolicy<DynamicPredictor>(() => new DynamicPredictor(model, inputSchema, binding, manifest.Task)));
+    }
+
+    public MLContext Ml { get; }
+    public ITransformer Model { get; }
+    public DataViewSchema InputSchema { get; }
+    public InputBinding Binding { get; }
+    public ModelManifest Manifest { get; }
+    public ModelOrigin Origin { get; }
+    public DateTimeOffset LoadedUtc { get; }
+    public string Version => Manifest.Version;
+
+    /// <summary>Class labels in the model's output order, pre-encoded for the JSON answers.</summary>
+    public JsonEncodedText[] ClassNames { get; }
+
+    /// <summary>True once the generation was swapped out and every engine came back.</summary>
+    public bool IsDisposed => Volatile.Read(ref _references) == 0;
+
+    internal DynamicPredictor RentDynamic() => _dynamic.Get();
+
+    internal void ReturnDynamic(DynamicPredictor engine) => _dynamic.Return(engine);
+
+    internal ObjectPool<TEngine> TypedPool<TEngine>(Func<ModelGeneration, TEngine> create)
+        where TEngine : class
+    {
+        lock (_typed)
+        {
+            if (!_typed.TryGetValue(typeof(TEngine), out var pool))
+            {
+                pool = PoolProvider.Create(new FactoryPolicy<TEngine>(() => create(this)));
+                _typed.Add(typeof(TEngine), pool);
+            }
+
+            return (ObjectPool<TEngine>)pool;
+        }
+    }
+
+    /// <summary>Takes a reference unless the generation is already drained.</summary>
+    internal bool TryAcquire()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _references);
+            if (current == 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _references, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Drops a reference; the last one disposes every engine of this generation.</summary>
+    internal void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            (_dynamic as IDisposable)?.Dispose();
+            lock (_typed)
+            {
+                foreach (var pool in _typed.Values)
+                {
+                    (pool as IDisposable)?.Dispose();
+                }
+
+                _typed.Clear();
+            }
+
+            (Model as IDisposable)?.Dispose();
+        }
+    }
+
+    private sealed class FactoryPolicy<T>(Func<T> create) : PooledObjectPolicy<T>
+        where T : notnull
+    {
+        public override T Create() => create();
+
+        public override bool Return(T obj) => true;
+    }
+}
+
+/// <summary>Where a generation came from: a human description of the source, and the source's change token when it has one.</summary>
+public sealed record ModelOrigin(string Source, string? ETag, string? Alias = null);

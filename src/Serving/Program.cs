@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using MLPipeline.Serving.Endpoints;
+using MLPipeline.Serving.Hosting;
+using MLPipeline.Serving.Options;
+using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Security;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddOptions<ServingOptions>()
+    .Bind(builder.Configuration.GetSection(ServingOptions.Section))
+    .ValidateOnStart();
+builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ServingOptions>, ServingOptionsValidator>();
+
+// Security is wired from configuration as read now (keys, authority, limits are start-time settings).
+var serving = builder.Configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = serving.Limits.MaxBodyBytes);
+builder.Services.AddServingSecurity(serving);
+
+builder.Services.AddPredictionEnginePool();
+builder.Services.AddSingleton<ServingStore>();
+builder.Services.AddSingleton<IModelDiscovery, ConfiguredModelDiscovery>();
+builder.Services.AddSingleton<ModelResolver>();
+builder.Services.AddSingleton<PredictHandler>();
+builder.Services.AddSingleton<InferenceProtocolHandler>();
+builder.Services.AddModelHealthChecks();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    // A body Kestrel refuses (too large, cut short) is the client's error, not a 500.
+    StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : ex is JsonException ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError,
+});
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
+app.MapPredictEndpoints();
+app.MapModelAdminEndpoints();
+app.MapInferenceProtocolEndpoints();
+if (serving.BaselineEndpoint)
+{
+    app.MapBaselineEndpoint();
+}
+
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

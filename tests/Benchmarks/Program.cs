@@ -1,0 +1,31 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using MLPipeline.Benchmarks;
+
+// dotnet run -c Release --project tests/Benchmarks -- inprocess [BenchmarkDotNet arguments, e.g. --job short]
+// dotnet run -c Release --project tests/Benchmarks -- paired [rounds=200] [batch=2000]   (interleaved, for noisy machines)
+// dotnet run -c Release --project tests/Benchmarks -- http [connections=16] [seconds=10] [warmup=3]
+if (args.Length > 0 && args[0] == "http")
+{
+    var connections = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
+    var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10;
+    var warmup = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+    var servingDll = Path.Combine(AppContext.BaseDirectory, "MLPipeline.Serving.dll");
+    return await LoopbackLoad.RunAsync(connections, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmup), servingDll);
+}
+
+if (args.Length > 0 && args[0] == "paired")
+{
+    var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+    var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
+    return PairedRatio.Run(rounds, batch);
+}
+
+if (args.Length > 0 && args[0] == "inprocess")
+{
+    BenchmarkSwitcher.FromTypes([typeof(DynamicVsTypedBenchmarks)]).Run(args[1..]);
+    return 0;
+}
+
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup]");
+return 1;

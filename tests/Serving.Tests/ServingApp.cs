@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MLPipeline.Serving.Pool;
+
+namespace MLPipeline.Serving.Tests;
+
+/// <summary>The real service (Program) over the test store, with extra settings per test class.</summary>
+public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-key-0123456789abcdef";
+
+    public TrainedModels Models { get; } = models;
+
+    public PredictionEnginePool Pool => Services.GetRequiredService<PredictionEnginePool>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Serving:Store", Models.StoreDirectory);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A client once every configured model is loaded.</summary>
+    public async Task<HttpClient> ReadyClientAsync(string? apiKey = null)
+    {
+        var client = CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await client.GetAsync("/healthz/ready")).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The service did not become ready: " + string.Join("; ", Pool.Models.Select(m => $"{m.Name}: {m.LastError}")));
+            }
+
+            await Task.Delay(50);
+        }
+
+        return client;
+    }
+
+    public static JsonContent Instances(params object[] instances) => JsonContent.Create(new { instances });
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
