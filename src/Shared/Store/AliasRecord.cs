@@ -15,6 +15,17 @@ public sealed record AliasRecord
     public required string MovedBy { get; init; }
     public required DateTimeOffset MovedUtc { get; init; }
 
+    /// <summary>A move of an alias to a version, made now by whoever runs this process.</summary>
+    public static AliasRecord Moved(string model, string alias, string version, string? previousVersion) => new()
+    {
+        Model = model,
+        Alias = alias,
+        Version = version,
+        PreviousVersion = previousVersion,
+        MovedBy = AliasMover.Identity,
+        MovedUtc = DateTimeOffset.UtcNow,
+    };
+
     /// <summary>The store's concurrency token for this alias as it was read; never serialized.</summary>
     [JsonIgnore]
     public string? ETag { get; init; }

@@ -161,15 +161,7 @@ public sealed class BlobModelStore : IModelStore
         }
 
         // The condition guarantees that the alias still holds `expected`, so its version is the one replaced.
-        var record = new AliasRecord
-        {
-            Model = name,
-            Alias = alias,
-            Version = version,
-            PreviousVersion = expected?.Version,
-            MovedBy = AliasMover.Identity,
-            MovedUtc = DateTimeOffset.UtcNow,
-        };
+        var record = AliasRecord.Moved(name, alias, version, expected?.Version);
         var conditions = expected is null
             ? new BlobRequestConditions { IfNoneMatch = ETag.All }
             : new BlobRequestConditions { IfMatch = new ETag(expected.ETag!) };

@@ -158,15 +158,7 @@ public sealed class FileModelStore : IModelStore
             throw new AliasConflictException(name, alias, Location);
         }
 
-        var record = new AliasRecord
-        {
-            Model = name,
-            Alias = alias,
-            Version = version,
-            PreviousVersion = current?.Version,
-            MovedBy = AliasMover.Identity,
-            MovedUtc = DateTimeOffset.UtcNow,
-        };
+        var record = AliasRecord.Moved(name, alias, version, current?.Version);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.AliasRecord);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temp, bytes, cancellationToken);
