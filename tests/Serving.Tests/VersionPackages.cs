@@ -15,7 +15,12 @@ public sealed class VersionPackages(TrainedModels models) : IDisposable
     public string Renamed(ModelManifest source, string version)
     {
         var dir = Directory.CreateDirectory(Path.Combine(_root, version)).FullName;
-        File.Copy(models.ModelPath(source), Path.Combine(dir, ModelManifest.ModelFileName));
+        var folder = Path.GetDirectoryName(models.ModelPath(source))!;
+        foreach (var artifact in source.Artifacts.Keys)
+        {
+            File.Copy(Path.Combine(folder, artifact), Path.Combine(dir, artifact));
+        }
+
         File.WriteAllBytes(Path.Combine(dir, ModelManifest.FileName), ManifestJson.Serialize(source with { Version = version }));
         return dir;
     }

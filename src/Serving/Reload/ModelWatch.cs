@@ -90,7 +90,9 @@ internal sealed class ModelWatch : IDisposable
         {
             try
             {
-                await WaitAsync(NextDelay(), _watcher.Watch(), stop);
+                // A model added at run time has nothing loaded yet: its first load does not wait for a poll.
+                var delay = Slot.Current is null && _failures == 0 ? TimeSpan.Zero : NextDelay();
+                await WaitAsync(delay, _watcher.Watch(), stop);
                 await CheckAsync(force: false, acceptSchemaChange: false, stop);
             }
             catch (ModelSourceException)
