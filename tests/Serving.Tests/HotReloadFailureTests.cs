@@ -1,4 +1,6 @@
+using Azure.Storage;
 using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.TestSupport;
 
@@ -71,6 +73,28 @@ public sealed class HotReloadFailureTests(TrainedModelsFixture fixture, AzuriteF
             File.WriteAllBytes(Path.Combine(dir, ModelManifest.ModelFileName), _packages.ModelBytes(Models.HousePricesOther));
             return dir;
         }
+    }
+
+    [Fact]
+    public async Task An_expired_sas_keeps_the_model_serving_and_shows_the_403()
+    {
+        var container = await azurite.Server.CreateContainerAsync();
+        var blobs = azurite.Server.ServiceClient().GetBlobContainerClient(container);
+        await UploadAsync(blobs, _packages.Renamed(Models.HousePricesMain, "good-1"));
+        var expires = DateTimeOffset.UtcNow.AddSeconds(4);
+        var sas = new BlobSasBuilder(BlobContainerSasPermissions.Read, expires) { BlobContainerName = container, Resource = "c" }
+            .ToSasQueryParameters(new StorageSharedKeyCredential(AzuriteServer.AccountName, AzuriteServer.AccountKey));
+        var uri = $"{azurite.Server.StoreUri(container, "direct/model.zip")}?{sas}";
+
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Sources:0:Name", Name), ("Serving:Sources:0:Uri", uri)));
+        var client = await app.ReadyClientAsync();
+        await using var load = new PredictionLoad(app.CreateClient, Name, TrainedModels.Instance(Models.HousePricesMain), clients: 4);
+
+        (await WaitForErrorAsync(client, "403")).Should().Contain("checking for a new version failed");
+        var answers = await load.StopAsync();
+
+        answers.Should().NotBeEmpty();
+        answers.Where(a => a.Status != 200).Should().BeEmpty();
     }
 
     /// <summary>Waits (bounded) until the model's status is degraded with an error containing <paramref name="expected"/>; the old version still serves.</summary>
