@@ -49,6 +49,10 @@ public sealed partial class ModelReloadService(PredictionEnginePool pool, IOptio
                 {
                     _watches.TryRemove(name, out _);
                     watch.Dispose();
+
+                    // A load that was under way when the model was removed may still swap into the removed slot: unload it once the loop ends.
+                    var removed = watch.Slot;
+                    _ = watch.Loop.ContinueWith(_ => removed.Unload(), TaskScheduler.Default);
                 }
             }
 
