@@ -4,6 +4,7 @@ using MLPipeline.Serving.Endpoints;
 using MLPipeline.Serving.Hosting;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Reload;
 using MLPipeline.Serving.Security;
 using Scalar.AspNetCore;
 
@@ -21,7 +22,11 @@ builder.Services.AddServingSecurity(serving);
 
 builder.Services.AddPredictionEnginePool();
 builder.Services.AddSingleton<ServingStore>();
-builder.Services.AddSingleton<IModelDiscovery, ConfiguredModelDiscovery>();
+builder.Services.AddSingleton<ConfiguredModelDiscovery>();
+builder.Services.AddSingleton<IModelDiscovery>(sp => sp.GetRequiredService<ConfiguredModelDiscovery>());
+builder.Services.AddSingleton<ModelReloadService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelReloadService>());
+builder.Services.AddHostedService<ConfigurationReconciler>();
 builder.Services.AddSingleton<ModelResolver>();
 builder.Services.AddSingleton<PredictHandler>();
 builder.Services.AddSingleton<InferenceProtocolHandler>();

@@ -5,6 +5,7 @@ using MLPipeline.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- inprocess [BenchmarkDotNet arguments, e.g. --job short]
 // dotnet run -c Release --project tests/Benchmarks -- paired [rounds=200] [batch=2000]   (interleaved, for noisy machines)
 // dotnet run -c Release --project tests/Benchmarks -- http [connections=16] [seconds=10] [warmup=3]
+// dotnet run -c Release --project tests/Benchmarks -- soak [minutes=3] [connections=16] [swapEverySeconds=5]   (hot reload)
 if (args.Length > 0 && args[0] == "http")
 {
     var connections = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
@@ -12,6 +13,15 @@ if (args.Length > 0 && args[0] == "http")
     var warmup = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 3;
     var servingDll = Path.Combine(AppContext.BaseDirectory, "MLPipeline.Serving.dll");
     return await LoopbackLoad.RunAsync(connections, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmup), servingDll);
+}
+
+if (args.Length > 0 && args[0] == "soak")
+{
+    var minutes = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+    var connections = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16;
+    var swapEvery = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 5;
+    var servingDll = Path.Combine(AppContext.BaseDirectory, "MLPipeline.Serving.dll");
+    return await ReloadSoak.RunAsync(TimeSpan.FromMinutes(minutes), connections, TimeSpan.FromSeconds(swapEvery), servingDll);
 }
 
 if (args.Length > 0 && args[0] == "paired")
@@ -27,5 +37,5 @@ if (args.Length > 0 && args[0] == "inprocess")
     return 0;
 }
 
-Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup]");
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | soak [minutes] [connections] [swapEverySeconds]");
 return 1;

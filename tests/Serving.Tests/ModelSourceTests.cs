@@ -56,7 +56,7 @@ public sealed class ModelSourceTests(TrainedModelsFixture fixture) : IDisposable
 
         await act.Should().ThrowAsync<ModelSourceException>().WithMessage("*SHA-256*");
         slot.Current.Should().BeSameAs(first);
-        slot.Status.Should().Be(ModelSlotStatus.Ready);
+        slot.Status.Should().Be(ModelSlotStatus.Degraded, "the old version serves, but the last load failed");
         slot.LastError.Should().Contain("SHA-256");
         slot.LoadFailures.Should().Be(1);
     }

@@ -1,5 +1,6 @@
 using MLPipeline.Serving.Loading;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Reload;
 using MLPipeline.Serving.Security;
 
 namespace MLPipeline.Serving.Endpoints;
@@ -24,7 +25,7 @@ public static class ModelAdminEndpoints
             .Produces<ModelDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("/{name}/reload", async (string name, PredictionEnginePool pool, CancellationToken cancellationToken) =>
+        group.MapPost("/{name}/reload", async (string name, bool? acceptSchemaChange, PredictionEnginePool pool, IServiceProvider services, CancellationToken cancellationToken) =>
             {
                 if (pool.Find(name) is not { } slot)
                 {
@@ -33,7 +34,16 @@ public static class ModelAdminEndpoints
 
                 try
                 {
-                    await pool.LoadAsync(slot, cancellationToken);
+                    // Through the model's watch, so a route reload and a poll never run at once.
+                    if (services.GetService<ModelReloadService>() is { } reloads)
+                    {
+                        await reloads.ReloadNowAsync(slot, acceptSchemaChange ?? false, cancellationToken);
+                    }
+                    else
+                    {
+                        await pool.LoadAsync(slot, acceptSchemaChange ?? false, cancellationToken);
+                    }
+
                     return Results.Ok(ModelSummary.Of(slot));
                 }
                 catch (ModelSourceException ex)
@@ -43,7 +53,7 @@ public static class ModelAdminEndpoints
                 }
             })
             .WithName("ReloadModel")
-            .WithSummary("Loads the model's source again and swaps the new version in once it is verified and warmed up.")
+            .WithSummary("Loads the model's source now and swaps the new version in once it is verified and warmed up; acceptSchemaChange=true declares a change of inputs.")
             .Produces<ModelSummary>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway);

@@ -14,13 +14,22 @@ public sealed partial class ConfiguredModelDiscovery(IOptions<ServingOptions> op
 {
     public async Task DiscoverAsync(PredictionEnginePool pool, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
+        foreach (var (name, loader) in await PlanAsync(options.Value, cancellationToken))
+        {
+            pool.Register(name, loader);
+        }
+    }
+
+    /// <summary>The models a configuration asks for, with their loaders (also used when the configuration changes at run time).</summary>
+    public async Task<IReadOnlyList<(string Name, IModelLoader Loader)>> PlanAsync(ServingOptions settings, CancellationToken cancellationToken)
+    {
+        var plan = new List<(string, IModelLoader)>();
         foreach (var source in settings.Sources)
         {
             IModelLoader loader = source.Path is { Length: > 0 } path
                 ? new FileModelLoader(settings.ResolvePath(path))
                 : new BlobModelLoader(new Uri(source.Uri!));
-            pool.Register(source.Name, loader);
+            plan.Add((source.Name, loader));
         }
 
         if (settings.Models.Count > 0)
@@ -28,15 +37,15 @@ public sealed partial class ConfiguredModelDiscovery(IOptions<ServingOptions> op
             foreach (var reference in settings.Models.Select(ModelReference.Parse))
             {
                 var follows = reference.Alias is null && reference.Version is null ? settings.Alias : null;
-                pool.Register(reference.Name, new StoreModelLoader(store.Store, reference, follows));
+                plan.Add((reference.Name, new StoreModelLoader(store.Store, reference, follows)));
             }
 
-            return;
+            return plan;
         }
 
         if (settings.Sources.Count > 0)
         {
-            return;
+            return plan;
         }
 
         var names = await store.Store.ListModelsAsync(cancellationToken);
@@ -47,8 +56,10 @@ public sealed partial class ConfiguredModelDiscovery(IOptions<ServingOptions> op
 
         foreach (var name in names)
         {
-            pool.Register(name, new StoreModelLoader(store.Store, new ModelReference(name, null, null), settings.Alias));
+            plan.Add((name, new StoreModelLoader(store.Store, new ModelReference(name, null, null), settings.Alias)));
         }
+
+        return plan;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model store {Location} has no models: nothing to serve (train one with the mlpipeline train command).")]

@@ -65,6 +65,9 @@ public sealed class BlobModelLoader : IModelLoader
 
     public string Description { get; }
 
+    /// <summary>The model blob, for the reload watcher's conditional checks.</summary>
+    internal BlobClient ModelBlob => _model;
+
     public async Task<ModelPackage> FetchAsync(CancellationToken cancellationToken)
     {
         try

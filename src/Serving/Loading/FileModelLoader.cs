@@ -27,11 +27,14 @@ public sealed class FileModelLoader(string path) : IModelLoader
                 manifest = ManifestJson.Deserialize(await File.ReadAllBytesAsync(manifestPath, cancellationToken), manifestPath);
             }
 
-            return new ModelPackage(bytes, manifest, Path, $"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");
+            return new ModelPackage(bytes, manifest, Path, ChangeTag(info));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             throw new ModelSourceException($"Model file {Path}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>The file's ETag: last write time and length (what the reload watcher compares).</summary>
+    internal static string ChangeTag(FileInfo info) => $"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"";
 }

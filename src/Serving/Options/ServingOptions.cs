@@ -29,6 +29,9 @@ public sealed class ServingOptions
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>Hot reload: how sources are watched for new versions.</summary>
+    public Reload.ReloadOptions Reload { get; set; } = new();
+
     /// <summary>Base of relative store and source paths; default the current directory (`dotnet run` passes the directory it was started from).</summary>
     public string? WorkingDirectory { get; set; }
 

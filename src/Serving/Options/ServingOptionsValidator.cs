@@ -73,6 +73,13 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
             errors.Add("Serving:Limits:MaxBatchSize must be between 1 and 100000.");
         }
 
+        var reload = options.Reload;
+        if (reload.PollInterval < TimeSpan.FromMilliseconds(50) || reload.FilePollInterval < TimeSpan.FromMilliseconds(50)
+            || reload.FileDebounce < TimeSpan.Zero || reload.MaxBackoff < reload.PollInterval)
+        {
+            errors.Add("Serving:Reload: PollInterval and FilePollInterval must be at least 00:00:00.05, FileDebounce not negative, MaxBackoff at least PollInterval.");
+        }
+
         if (options.RateLimit.PermitsPerSecond < 0 || options.RateLimit.Burst < 0)
         {
             errors.Add("Serving:RateLimit:PermitsPerSecond and Burst must not be negative.");

@@ -31,7 +31,8 @@ public sealed partial class ModelLoadingService(PredictionEnginePool pool, IEnum
             {
                 try
                 {
-                    await pool.LoadAsync(slot, stoppingToken);
+                    // Only if empty: the model's reload watch may have loaded it meanwhile.
+                    await pool.EnsureLoadedAsync(slot, stoppingToken);
                     pending.Remove(slot);
                 }
                 catch (ModelSourceException)

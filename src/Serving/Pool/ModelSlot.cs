@@ -63,5 +63,8 @@ public enum ModelSlotStatus
 {
     Loading,
     Ready,
+
+    /// <summary>Serving a version, but the last reload or source check failed (see the last error); retried with backoff.</summary>
+    Degraded,
     Failed,
 }

@@ -75,7 +75,11 @@ public sealed class PredictionEnginePool : IDisposable
     public Task<ModelGeneration> LoadAsync(ModelSlot slot, CancellationToken cancellationToken = default) =>
         LoadAsync(slot, onlyIfEmpty: false, cancellationToken);
 
-    private async Task<ModelGeneration> LoadAsync(ModelSlot slot, bool onlyIfEmpty, CancellationToken cancellationToken)
+    /// <summary>Loads the slot now; with <paramref name="acceptSchemaChange"/> a new version may take other inputs than the served one.</summary>
+    public Task<ModelGeneration> LoadAsync(ModelSlot slot, bool acceptSchemaChange, CancellationToken cancellationToken) =>
+        LoadAsync(slot, onlyIfEmpty: false, cancellationToken, acceptSchemaChange);
+
+    private async Task<ModelGeneration> LoadAsync(ModelSlot slot, bool onlyIfEmpty, CancellationToken cancellationToken, bool acceptSchemaChange = false)
     {
         await slot.LoadLock.WaitAsync(cancellationToken);
         try
@@ -88,6 +92,12 @@ public sealed class PredictionEnginePool : IDisposable
             slot.LastAttemptUtc = DateTimeOffset.UtcNow;
             var package = await slot.Loader.FetchAsync(cancellationToken);
             var generation = await Task.Run(() => ModelActivator.Activate(slot.Name, package), cancellationToken);
+            if (!acceptSchemaChange && slot.Current is { } served && SchemaCompatibility.Check(served.Manifest, generation.Manifest) is { } breach)
+            {
+                generation.Release();
+                throw new ModelSourceException($"{package.Source}: version {generation.Version} {breach}; version {served.Version} keeps serving (reload with acceptSchemaChange=true to declare the change).");
+            }
+
             var previous = slot.Swap(generation);
             slot.Status = ModelSlotStatus.Ready;
             slot.LastError = null;
@@ -98,17 +108,59 @@ public sealed class PredictionEnginePool : IDisposable
         }
         catch (ModelSourceException ex)
         {
-            slot.LastError = ex.Message;
-            slot.LoadFailures++;
-            slot.Status = slot.Current is null ? ModelSlotStatus.Failed : ModelSlotStatus.Ready;
-            _metrics.LoadFailed(slot.Name);
-            _logger.LogError("Model {Model}: load failed: {Error}", slot.Name, ex.Message);
+            RecordFailure(slot, ex.Message);
             throw;
         }
         finally
         {
             slot.LoadLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Records a failed load or source check: counted every time, logged once per distinct error (a retry that fails
+    /// the same way stays quiet), and the slot keeps serving what it has.
+    /// </summary>
+    public void RecordFailure(ModelSlot slot, string error)
+    {
+        var repeated = string.Equals(slot.LastError, error, StringComparison.Ordinal);
+        slot.LastError = error;
+        slot.LastAttemptUtc = DateTimeOffset.UtcNow;
+        slot.LoadFailures++;
+        slot.Status = slot.Current is null ? ModelSlotStatus.Failed : ModelSlotStatus.Degraded;
+        _metrics.LoadFailed(slot.Name);
+        if (repeated)
+        {
+            _logger.LogDebug("Model {Model}: load failed again: {Error}", slot.Name, error);
+        }
+        else
+        {
+            _logger.LogError("Model {Model}: load failed: {Error}", slot.Name, error);
+        }
+    }
+
+    /// <summary>A source check found the served version current: a past failure (e.g. storage down) is over.</summary>
+    public static void RecordUnchanged(ModelSlot slot)
+    {
+        slot.LastAttemptUtc = DateTimeOffset.UtcNow;
+        if (slot.Current is not null && slot.Status != ModelSlotStatus.Ready)
+        {
+            slot.Status = ModelSlotStatus.Ready;
+            slot.LastError = null;
+        }
+    }
+
+    /// <summary>Stops serving a model removed from the configuration; requests in flight finish on its generation.</summary>
+    public bool Unregister(string name)
+    {
+        if (!_slots.TryRemove(name, out var slot))
+        {
+            return false;
+        }
+
+        slot.Unload();
+        _logger.LogInformation("Model {Model} is no longer served.", name);
+        return true;
     }
 
     /// <summary>Loads the slot unless a generation is already in place (concurrent first requests load once).</summary>
