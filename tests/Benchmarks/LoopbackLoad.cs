@@ -17,15 +17,20 @@ internal static class LoopbackLoad
     {
         var manifest = BenchmarkModel.Manifest();
         var body = BenchmarkModel.SingleRowBody(manifest);
-        var port = FreePort();
-        using var server = StartServer(servingDll, port);
+        var port = ServingProcess.FreePort();
+        using var server = ServingProcess.Start(servingDll, port, new Dictionary<string, string>
+        {
+            ["Serving__Store"] = BenchmarkModel.StoreLocation,
+            ["Serving__Models__0"] = BenchmarkModel.Name,
+            ["Serving__BaselineEndpoint"] = "true",
+        });
         try
         {
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{port}"),
             };
-            await WaitReadyAsync(client);
+            await ServingProcess.WaitReadyAsync(client);
 
             var predictPath = $"/models/{manifest.Name}/predict";
             Console.WriteLine($"Model {manifest.Name} version {manifest.Version}; {connections} connections, warm-up {warmup.TotalSeconds}s, {duration.TotalSeconds}s per route.");
@@ -87,59 +92,6 @@ internal static class LoopbackLoad
         var elapsed = clock.Elapsed;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new LoadResult(all, errors, elapsed);
-    }
-
-    private static Process StartServer(string servingDll, int port)
-    {
-        var start = new ProcessStartInfo("dotnet", [servingDll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(servingDll)!,
-        };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Serving__Store"] = BenchmarkModel.StoreLocation;
-        start.Environment["Serving__Models__0"] = BenchmarkModel.Name;
-        start.Environment["Serving__BaselineEndpoint"] = "true";
-        start.Environment["Serving__RateLimit__PermitsPerSecond"] = "0";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + servingDll);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[serving] " + e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[serving] " + e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient client)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if ((await client.GetAsync("/healthz/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The serving app did not become ready within 60 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record LoadResult(double[] Latencies, int Errors, TimeSpan Elapsed)

@@ -24,15 +24,21 @@ internal static class ReloadSoak
         var modelFile = Path.Combine(source, ModelManifest.ModelFileName);
         var modelBytes = File.ReadAllBytes(BenchmarkModel.ModelPath(manifest));
         Deploy(source, manifest, modelBytes, "soak-0000");
-        var port = FreePort();
-        using var server = StartServer(servingDll, port, modelFile);
+        var port = ServingProcess.FreePort();
+        using var server = ServingProcess.Start(servingDll, port, new Dictionary<string, string>
+        {
+            ["Serving__Store"] = Path.GetDirectoryName(modelFile)!,
+            ["Serving__Sources__0__Name"] = "soak",
+            ["Serving__Sources__0__Path"] = modelFile,
+            ["Serving__Reload__FileDebounce"] = "00:00:00.200",
+        });
         try
         {
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{port}"),
             };
-            await WaitReadyAsync(client);
+            await ServingProcess.WaitReadyAsync(client);
             Console.WriteLine($"Model {manifest.Name} ({modelBytes.Length} bytes); {connections} connections for {duration.TotalMinutes:F1} min, a new version every {swapEvery.TotalSeconds} s.");
 
             var clock = Stopwatch.StartNew();
@@ -153,60 +159,6 @@ internal static class ReloadSoak
         : string.Create(CultureInfo.InvariantCulture, $"| {phase} | {sorted.Length} | {Percentile(sorted, 0.5):F2} | {Percentile(sorted, 0.99):F2} | {sorted[^1]:F2} |");
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private static Process StartServer(string servingDll, int port, string modelFile)
-    {
-        var start = new ProcessStartInfo("dotnet", [servingDll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(servingDll)!,
-        };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Serving__Store"] = Path.GetDirectoryName(modelFile);
-        start.Environment["Serving__Sources__0__Name"] = "soak";
-        start.Environment["Serving__Sources__0__Path"] = modelFile;
-        start.Environment["Serving__Reload__FileDebounce"] = "00:00:00.200";
-        start.Environment["Serving__RateLimit__PermitsPerSecond"] = "0";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + servingDll);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[serving] " + e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[serving] " + e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient client)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if ((await client.GetAsync("/healthz/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The serving app did not become ready within 60 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record Sample(TimeSpan Started, double Milliseconds, int Status, string? Version);
 }
