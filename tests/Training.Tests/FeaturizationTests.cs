@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Training.Cli;
+using MLPipeline.Training.Featurization;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Specs;
 
@@ -74,12 +75,9 @@ public class FeaturizationTests
         var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
         var model = new MLContext().Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);
 
-        Flatten(model).Any(t => t is NormalizingTransformer).Should().Be(normalized);
+        TransformerChains.Flatten(model).Any(t => t is NormalizingTransformer).Should().Be(normalized);
         Directory.Delete(result.PackageDirectory, recursive: true);
     }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
-        transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];
 
     [Fact]
     public void Text_columns_are_featurized()

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.Training.Featurization;
 
 namespace MLPipeline.Training.Onnx;
 
@@ -29,7 +30,7 @@ internal sealed record ModelAnatomy(
         NormalizingTransformer? normalizer = null;
         ITransformer? predictor = null;
         object? parameters = null;
-        foreach (var step in Flatten(model))
+        foreach (var step in TransformerChains.Flatten(model))
         {
             switch (step)
             {
@@ -62,20 +63,5 @@ internal sealed record ModelAnatomy(
         }
 
         return new ModelAnatomy(imputer, normalizer, predictor, parameters, model.GetOutputSchema(inputSchema));
-    }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
-    {
-        if (transformer is IEnumerable<ITransformer> chain)
-        {
-            foreach (var inner in chain.SelectMany(Flatten))
-            {
-                yield return inner;
-            }
-        }
-        else
-        {
-            yield return transformer;
-        }
     }
 }

@@ -20,7 +20,7 @@ public static class FeatureImportance
     /// <returns>Column -> drop of the main metric (positive = the column matters), or null when skipped.</returns>
     public static IReadOnlyDictionary<string, double>? Compute(MLContext ml, ModelTask task, ITransformer scoring, IDataView test, IReadOnlyList<ColumnPlan> features)
     {
-        var steps = Flatten(scoring).ToList();
+        var steps = TransformerChains.Flatten(scoring).ToList();
         var predictor = steps[^1];
         var featurized = new TransformerChain<ITransformer>(steps.Take(steps.Count - 1).ToArray()).Transform(test);
         var slotCount = VectorSize(featurized.Schema[FeaturePipeline.FeaturesColumn].Type);
@@ -46,9 +46,6 @@ public static class FeatureImportance
     }
 
     private static int VectorSize(DataViewType type) => type is VectorDataViewType vector ? vector.Size : 1;
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
-        transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];
 
     /// <summary>
     /// ML.NET's PFI is generic in the predictor's model type, which is known only at run time here; the
