@@ -38,7 +38,9 @@ public static class CsvProfiler
     private static DataProfile ProfileFile(TrainingSpec spec, string path)
     {
         var data = spec.Data;
-        using var reader = new StreamReader(path);
+        // The hash is taken on the same read as the profile: one pass over the file, not two.
+        using var sha = SHA256.Create();
+        using var reader = new StreamReader(new CryptoStream(File.OpenRead(path), sha, CryptoStreamMode.Read));
         var first = reader.ReadLine();
         while (first is not null && first.Length == 0)
         {
@@ -140,7 +142,7 @@ public static class CsvProfiler
             Features = features,
             LabelIndex = labelIndex,
             Rows = rows,
-            Sha256 = HashFile(path),
+            Sha256 = HashOfWholeFile(reader, sha),
             LabelClasses = spec.Task == ModelTask.Regression ? [] : stats[labelIndex].Distinct!.Keys.Order(StringComparer.Ordinal).ToList(),
             LabelCounts = spec.Task == ModelTask.Regression ? new Dictionary<string, long>() : new Dictionary<string, long>(stats[labelIndex].Distinct!, StringComparer.Ordinal),
             MissingByColumn = header.Select((h, i) => (h, stats[i].Missing)).Where(x => x.Missing > 0).ToDictionary(x => x.h, x => x.Missing),
@@ -199,10 +201,11 @@ public static class CsvProfiler
             : ColumnKind.Text;
     }
 
-    private static string HashFile(string path)
+    /// <summary>Reads what is left (nothing, normally) so the hash covers every byte, then finalizes it.</summary>
+    private static string HashOfWholeFile(StreamReader reader, SHA256 sha)
     {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        reader.ReadToEnd();
+        return Convert.ToHexStringLower(sha.Hash!);
     }
 
     private sealed class ColumnStats
