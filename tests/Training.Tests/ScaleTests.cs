@@ -105,6 +105,66 @@ public class ScaleTests
     }
 
     [Fact]
+    public void Row_sample_keeps_about_max_rows_uniformly_and_the_same_rows_for_the_same_seed()
+    {
+        var ml = new MLContext();
+        var rows = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20_000).Select(i => new IndexRow { Index = i }));
+
+        var first = RowSample.AtMost(ml, rows, 20_000, 5_000, seed: 3).GetColumn<int>("Index").ToArray();
+        var again = RowSample.AtMost(ml, rows, 20_000, 5_000, seed: 3).GetColumn<int>("Index").ToArray();
+        var other = RowSample.AtMost(ml, rows, 20_000, 5_000, seed: 4).GetColumn<int>("Index").ToArray();
+
+        first.Length.Should().BeInRange(4_700, 5_300, "each row is kept with probability 5,000 / 20,000");
+        first.Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        first.Count(i => i >= 10_000).Should().BeInRange(first.Length * 45 / 100, first.Length * 55 / 100, "the sample covers the whole file");
+        again.Should().Equal(first);
+        other.Should().NotEqual(first);
+        RowSample.AtMost(ml, rows, 20_000, 20_000, seed: 3).Should().BeSameAs(rows, "nothing to drop");
+        RowSample.AtMost(ml, rows, 20_000, null, seed: 3).Should().BeSameAs(rows);
+    }
+
+    [Fact]
+    public void MaxRows_fits_the_trainer_on_a_sample_while_the_cross_validation_test_folds_stay_whole()
+    {
+        using var dir = new TempDirectory();
+        var path = Generate(dir, ModelTask.Regression, 6000);
+        var spec = SpecLoader.Load(dir.File("compare.json", $$"""
+            { "name": "s", "data": { "path": "{{path}}" }, "label": "label", "task": "regression",
+              "trainers": [{ "name": "FastTree", "maxRows": 1000, "options": { "NumberOfTrees": 20 } }, { "name": "FastTree", "options": { "NumberOfTrees": 20 } }],
+              "folds": 2, "testFraction": 0.25 }
+            """));
+
+        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+
+        result.Comparison.Select(c => c.Candidate.DisplayName).Should().Equal("FastTree(NumberOfTrees=20) (sample of 1,000 rows)", "FastTree(NumberOfTrees=20)");
+        var sampled = result.Comparison[0].CrossValidation!["RSquared"].Mean;
+        var whole = result.Comparison[1].CrossValidation!["RSquared"].Mean;
+        sampled.Should().BeGreaterThan(0.5).And.BeLessThan(whole, "fewer rows fit a weaker model on the same test folds");
+        result.Winner.MaxRows.Should().BeNull();
+        result.Manifest.Trainer.MaxRows.Should().BeNull();
+        Directory.Delete(result.PackageDirectory, recursive: true);
+    }
+
+    [Fact]
+    public void MaxRows_is_recorded_in_the_manifest_and_the_report_and_the_test_split_is_not_sampled()
+    {
+        using var dir = new TempDirectory();
+        var path = Generate(dir, ModelTask.Regression, 6000);
+        var spec = SpecLoader.Load(dir.File("sampled.json", $$"""
+            { "name": "s", "data": { "path": "{{path}}" }, "label": "label", "task": "regression",
+              "trainers": { "name": "FastTree", "maxRows": 1500, "options": { "NumberOfTrees": 20 } }, "folds": 0, "testFraction": 0.25 }
+            """));
+
+        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+
+        result.Manifest.Trainer.MaxRows.Should().Be(1500);
+        result.Manifest.TrainingData.TestRows.Should().BeInRange(1350, 1650, "the test split is never sampled");
+        result.Manifest.Metrics.Test["RSquared"].Should().BeGreaterThan(0.5);
+        File.ReadAllText(Path.Combine(result.PackageDirectory, "report.md")).Should().Contain("uniform random sample of about 1,500 of the training rows");
+        Directory.Delete(result.PackageDirectory, recursive: true);
+    }
+
+    [Fact]
     public void Counting_view_counts_every_row_a_cursor_reads()
     {
         using var dir = new TempDirectory();
@@ -150,6 +210,11 @@ public class ScaleTests
             c.Type is Microsoft.ML.Data.TextDataViewType ? Microsoft.ML.Data.DataKind.String : Microsoft.ML.Data.DataKind.Single, i)).ToArray();
         var view = ml.Data.LoadFromTextFile(data, columns, ',', hasHeader: true);
         return ml.Data.TakeRows(model.Transform(view), 200).GetColumn<float>("Score").ToArray();
+    }
+
+    private sealed class IndexRow
+    {
+        public int Index { get; set; }
     }
 
     private static string[] CacheFiles() => Directory.GetFiles(Path.GetTempPath(), "mlpipeline-cache-*.idv");

@@ -35,7 +35,7 @@ public class SpecLoaderTests
               "name": "credit", "data": { "path": "../data/c.csv", "separator": ";", "hasHeader": true, "allowQuoting": false },
               "label": "Status", "task": "binary", "positiveClass": "bad",
               "columns": { "Home": "categorical", "Note": "text", "Id": "ignore", "Age": "numeric" },
-              "trainers": [ { "name": "LightGbm", "options": { "NumberOfLeaves": 8 }, "grid": { "LearningRate": [0.1, 0.2] } }, "FastTree" ],
+              "trainers": [ { "name": "LightGbm", "options": { "NumberOfLeaves": 8 }, "grid": { "LearningRate": [0.1, 0.2] } }, { "name": "FastTree", "maxRows": 250000 } ],
               "testFraction": 0.25, "folds": 3, "seed": 7, "cache": "none",
               "gates": { "AreaUnderRocCurve": ">= 0.8", "test:Accuracy": "> 0.7" },
               "export": { "onnx": true }
@@ -49,6 +49,8 @@ public class SpecLoaderTests
         spec.Trainers.Should().HaveCount(2);
         spec.Trainers[0].Options["NumberOfLeaves"].GetInt32().Should().Be(8);
         spec.Trainers[0].Grid["LearningRate"].Should().HaveCount(2);
+        spec.Trainers[0].MaxRows.Should().BeNull();
+        spec.Trainers[1].MaxRows.Should().Be(250000);
         spec.Gates.Should().ContainKey("test:Accuracy");
         spec.Cache.Should().Be(CacheMode.None);
         spec.Export.OnnxExplicit.Should().BeTrue();
@@ -61,6 +63,8 @@ public class SpecLoaderTests
     [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": "Sdca", "gates": { "RSquared": "at least 0.8" } }""", "gates.RSquared")]
     [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": "Sdca", "testFraction": 1.5 }""", "testFraction")]
     [InlineData("""{ "name": "bad name!", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": "Sdca" }""", "name")]
+    [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": { "name": "FastTree", "maxRows": 0 } }""", "trainers.maxRows")]
+    [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": [{ "name": "FastTree", "maxRows": "1M" }] }""", "trainers[0].maxRows")]
     public void Spec_that_fails_the_schema_is_refused_naming_the_field(string json, string expected)
     {
         var act = () => SpecLoader.Parse(json, "/specs/bad.json");

@@ -53,7 +53,8 @@ public sealed record OutputColumn(string Name, string Type);
 /// <summary>The label column and, for classification, the class labels in the model's output order.</summary>
 public sealed record LabelInfo(string Column, IReadOnlyList<string>? Classes, string? PositiveClass = null);
 
-public sealed record TrainerDescription(string Name, IReadOnlyDictionary<string, JsonElement>? Options);
+/// <param name="MaxRows">Set when the trainer was fit on a uniform sample of about this many training rows.</param>
+public sealed record TrainerDescription(string Name, IReadOnlyDictionary<string, JsonElement>? Options, long? MaxRows = null);
 
 public sealed record ModelMetrics
 {

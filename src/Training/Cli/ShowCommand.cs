@@ -43,7 +43,7 @@ public static class ShowCommand
             .AddRow("Store", Markup.Escape(store.Location))
             .AddRow("Task", manifest.Task.ToString())
             .AddRow("Created (UTC)", manifest.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
-            .AddRow("Trainer", Markup.Escape(manifest.Trainer.Name))
+            .AddRow("Trainer", Markup.Escape(manifest.Trainer.Name + (manifest.Trainer.MaxRows is { } maxRows ? $" (fit on a sample of about {maxRows:N0} rows)" : "")))
             .AddRow("Label", Markup.Escape(manifest.Label.Column + (manifest.Label.Classes is { } classes ? $" ({string.Join(", ", classes)})" : "")))
             .AddRow("Aliases", Markup.Escape(aliases.Count == 0 ? "-" : string.Join(", ", aliases.Select(a => $"{a.Alias} (moved by {a.MovedBy} at {a.MovedUtc.UtcDateTime:yyyy-MM-dd HH:mm:ss})"))))
             .AddRow("ONNX", Markup.Escape(manifest.Onnx is null ? "-" : manifest.Onnx.Exported ? "exported" : $"not exported: {manifest.Onnx.Reason}"));

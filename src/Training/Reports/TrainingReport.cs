@@ -42,6 +42,11 @@ public static class TrainingReport
         md.AppendLine(CultureInfo.InvariantCulture, $"# {m.Name} {m.Version}");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{m.Task} model trained by **{m.Trainer.Name}** on {m.CreatedUtc:yyyy-MM-dd HH:mm} UTC from `{m.TrainingData.Path}` ({m.TrainingData.TrainRows} training rows, {m.TrainingData.TestRows} test rows).");
+        if (m.Trainer.MaxRows is { } maxRows)
+        {
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"The trainer was fit on a uniform random sample of about {maxRows:N0} of the training rows (`maxRows`); the test split and the cross-validation test folds are not sampled.");
+        }
+
         md.AppendLine();
 
         md.AppendLine("## Metrics").AppendLine();

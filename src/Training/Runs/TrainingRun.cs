@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLPipeline.Shared.Manifest;
@@ -54,11 +55,13 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var label = LabelPreparation.Create(ml, spec, profile);
         var prepared = label.Estimator.Fit(raw).Transform(raw);
         var (train, test) = Split(ml, prepared);
+        var trainRows = spec.TestFraction > 0 ? (long)(profile.Rows * (1 - spec.TestFraction)) : profile.Rows;
+        WarnAboutInMemoryTrainers(candidates, trainRows);
 
         // A lone candidate without cross-validation has nothing to be compared with: fit it once, below.
         var results = candidates.Count == 1 && spec.Folds < 2
             ? []
-            : candidates.Select(c => CrossValidate(ml, c, train, test, profile, label.Classes)).ToList();
+            : candidates.Select(c => CrossValidate(ml, c, train, trainRows, test, profile, label.Classes)).ToList();
         var best = results.Count == 0 ? new CandidateResult(candidates[0], null, null, TimeSpan.Zero) : results.MaxBy(r => r.Score(mainMetric))!;
         if (results.Count > 1)
         {
@@ -72,7 +75,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         using (var step = progress.Start($"Fitting {best.Candidate.DisplayName} on {(spec.TestFraction > 0 ? "the training split" : "all rows")}"))
         using (Meter(step))
         {
-            var scoring = BuildEstimator(ml, best.Candidate, profile).Fit(train);
+            var scoring = Fit(ml, best.Candidate, profile, train, trainRows);
             var scored = scoring.Transform(test);
             evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scored, label.Classes);
             predictions = TestPredictions.From(spec.Task, ml.Data.TakeRows(scored, TestPredictions.MaxRows));
@@ -119,7 +122,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Inputs = profile.Features.Select(f => new InputColumn(f.Name, f.TypeName, f.Role)).ToList(),
             Outputs = OutputsOf(model, inputSchema),
             Label = new LabelInfo(spec.Label, label.Classes, label.PositiveClass),
-            Trainer = new TrainerDescription(best.Candidate.Definition.Name, best.Candidate.Options.Count > 0 ? best.Candidate.Options : null),
+            Trainer = new TrainerDescription(best.Candidate.Definition.Name, best.Candidate.Options.Count > 0 ? best.Candidate.Options : null, best.Candidate.MaxRows),
             Metrics = new ModelMetrics
             {
                 MainMetric = mainMetric,
@@ -159,7 +162,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         return (split.TrainSet, split.TestSet);
     }
 
-    private CandidateResult CrossValidate(MLContext ml, TrainerCandidate candidate, IDataView train, IDataView test, DataProfile profile, IReadOnlyList<string>? classes)
+    private CandidateResult CrossValidate(MLContext ml, TrainerCandidate candidate, IDataView train, long trainRows, IDataView test, DataProfile profile, IReadOnlyList<string>? classes)
     {
         var clock = Stopwatch.StartNew();
         if (spec.Folds < 2)
@@ -167,7 +170,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             // No cross-validation: rank by the test split (only matters when several trainers compete).
             using var single = progress.Start($"Training {candidate.DisplayName}");
             using var meter = Meter(single);
-            var fitted = BuildEstimator(ml, candidate, profile).Fit(train);
+            var fitted = Fit(ml, candidate, profile, train, trainRows);
             var holdout = ModelEvaluator.Evaluate(ml, spec.Task, fitted.Transform(test), classes);
             return new CandidateResult(candidate, null, holdout.Metrics, clock.Elapsed);
         }
@@ -179,13 +182,30 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         {
             foreach (var fold in folds)
             {
-                var fitted = BuildEstimator(ml, candidate, profile).Fit(fold.TrainSet);
+                var fitted = Fit(ml, candidate, profile, fold.TrainSet, trainRows * (spec.Folds - 1) / spec.Folds);
                 evaluations.Add(ModelEvaluator.Evaluate(ml, spec.Task, fitted.Transform(fold.TestSet), classes));
                 step.Advance();
             }
         }
 
         return new CandidateResult(candidate, ModelEvaluator.Summarize(evaluations), null, clock.Elapsed);
+    }
+
+    /// <summary>Fits one candidate; a candidate with maxRows sees a uniform sample of the rows, never the test rows' share.</summary>
+    private ITransformer Fit(MLContext ml, TrainerCandidate candidate, DataProfile profile, IDataView rows, long expectedRows) =>
+        BuildEstimator(ml, candidate, profile).Fit(RowSample.AtMost(ml, rows, expectedRows, candidate.MaxRows, spec.Seed));
+
+    private void WarnAboutInMemoryTrainers(IEnumerable<TrainerCandidate> candidates, long trainRows)
+    {
+        const long LargeTrainingSet = 1_000_000;
+        foreach (var name in candidates.Where(c => c.Definition.HoldsRowsInMemory && c.MaxRows is null).Select(c => c.Definition.Name).Distinct())
+        {
+            if (trainRows >= LargeTrainingSet)
+            {
+                progress.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"{name} copies all {trainRows:N0} training rows into memory (about 9 bytes per row and feature slot). Set \"maxRows\" on the trainer to fit it on a sample, or use LightGbm, to bound its memory."));
+            }
+        }
     }
 
     private RowMeter Meter(IProgressStep step) => new(step, _rows!, _rowsPerPass);

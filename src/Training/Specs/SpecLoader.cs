@@ -116,7 +116,8 @@ public static class SpecLoader
         var grid = trainer.TryGetProperty("grid", out var g)
             ? g.EnumerateObject().ToDictionary(p => p.Name, p => (IReadOnlyList<JsonElement>)p.Value.EnumerateArray().Select(v => v.Clone()).ToList())
             : [];
-        return new TrainerSpec(trainer.GetProperty("name").GetString()!, options, grid);
+        long? maxRows = trainer.TryGetProperty("maxRows", out var m) ? m.GetInt64() : null;
+        return new TrainerSpec(trainer.GetProperty("name").GetString()!, options, grid, maxRows);
     }
 
     private static string? OptionalString(JsonElement element, string name) =>

@@ -59,7 +59,8 @@ public enum CacheMode
     None,
 }
 
-public sealed record TrainerSpec(string Name, IReadOnlyDictionary<string, JsonElement> Options, IReadOnlyDictionary<string, IReadOnlyList<JsonElement>> Grid);
+/// <param name="MaxRows">Train on a uniform sample of about this many training rows (bounds trainers that hold every row in memory).</param>
+public sealed record TrainerSpec(string Name, IReadOnlyDictionary<string, JsonElement> Options, IReadOnlyDictionary<string, IReadOnlyList<JsonElement>> Grid, long? MaxRows = null);
 
 public sealed record Expectation(IReadOnlyDictionary<string, JsonElement> Input, double Score, double Tolerance);
 

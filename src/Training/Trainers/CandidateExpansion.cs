@@ -23,7 +23,7 @@ public static class CandidateExpansion
                     options[name] = value;
                 }
 
-                var candidate = new TrainerCandidate(definition, options);
+                var candidate = new TrainerCandidate(definition, options, trainer.MaxRows);
 
                 // Fail on a bad option now, before any training time is spent.
                 try

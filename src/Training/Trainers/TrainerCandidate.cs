@@ -7,11 +7,12 @@ using MLPipeline.Training.Featurization;
 namespace MLPipeline.Training.Trainers;
 
 /// <summary>One trainer with one set of option values: what cross-validation compares.</summary>
-public sealed record TrainerCandidate(TrainerDefinition Definition, IReadOnlyDictionary<string, JsonElement> Options)
+/// <param name="MaxRows">When set, the trainer sees a uniform sample of about this many training rows.</param>
+public sealed record TrainerCandidate(TrainerDefinition Definition, IReadOnlyDictionary<string, JsonElement> Options, long? MaxRows = null)
 {
-    public string DisplayName => Options.Count == 0
-        ? Definition.Name
-        : $"{Definition.Name}({string.Join(", ", Options.Select(o => $"{o.Key}={o.Value.ToString()}"))})";
+    public string DisplayName =>
+        (Options.Count == 0 ? Definition.Name : $"{Definition.Name}({string.Join(", ", Options.Select(o => $"{o.Key}={o.Value.ToString()}"))})")
+        + (MaxRows is { } max ? string.Create(CultureInfo.InvariantCulture, $" (sample of {max:N0} rows)") : "");
 
     /// <summary>A fresh estimator with the spec's options applied over ML.NET's defaults and the run's seed.</summary>
     public IEstimator<ITransformer> CreateEstimator(MLContext ml, int seed)

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Trainers.FastTree;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Training.Trainers;
@@ -19,4 +20,10 @@ public sealed record TrainerDefinition(
     /// once into their own binned dataset, so a cache would only double the memory.
     /// </summary>
     public bool MultiPass => IsLinear;
+
+    /// <summary>
+    /// FastTree and FastForest copy every training row into an in-memory table of doubles (about 9 bytes per
+    /// row and feature slot) before binning it; LightGbm bins as it reads and linear trainers stream.
+    /// </summary>
+    public bool HoldsRowsInMemory => typeof(TreeOptions).IsAssignableFrom(OptionsType);
 }
