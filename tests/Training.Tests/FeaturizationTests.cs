@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Training.Cli;
+using MLPipeline.Training.Data;
 using MLPipeline.Training.Featurization;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Specs;
@@ -37,6 +38,50 @@ public class FeaturizationTests
         public float[] Score { get; set; } = [];
 
         public string PredictedLabel { get; set; } = "";
+    }
+
+    [Theory]
+    [InlineData("penguins", false, true)]
+    [InlineData("penguins", true, true)]
+    [InlineData("ames-housing", true, false)]
+    [InlineData("credit", false, true)]
+    public void One_pass_featurizer_reads_the_rows_once_and_equals_the_ML_NET_estimator_chain(string specName, bool normalize, bool hasMissing)
+    {
+        var spec = SpecLoader.Load(RepoPaths.Spec(specName));
+        var profile = CsvProfiler.Profile(spec);
+        var ml = new MLContext(1);
+        var rows = new CountingDataView(DataLoading.CreateLoader(ml, spec, profile).Load(profile.Path));
+
+        var onePass = FeaturePipeline.Build(ml, profile.Features, normalize).Fit(rows);
+        var rowsRead = rows.RowsRead;
+        var chain = FeaturePipeline.BuildChain(ml, profile.Features, normalize).Fit(rows);
+
+        profile.Features.Should().Contain(f => f.Kind == ColumnKind.Categorical).And.Contain(f => f.Kind == ColumnKind.Numeric);
+        (profile.MissingByColumn.Values.Sum() > 0).Should().Be(hasMissing, "data with missing values exercises the imputation");
+        rowsRead.Should().Be(profile.Rows, "means, ranges and categories come from one pass");
+        rows.RowsRead.Should().BeGreaterThan(2 * profile.Rows, "ML.NET's chain reads the rows once per trainable step");
+
+        var expected = Features(chain.Transform(rows));
+        var actual = Features(onePass.Transform(rows));
+        SlotNames(onePass.Transform(rows)).Should().Equal(SlotNames(chain.Transform(rows)));
+        actual.Should().HaveCount(expected.Count);
+        for (var row = 0; row < expected.Count; row++)
+        {
+            for (var slot = 0; slot < expected[row].Length; slot++)
+            {
+                actual[row][slot].Should().BeApproximately(expected[row][slot], 1e-6f * Math.Max(1, Math.Abs(expected[row][slot])), $"row {row}, slot {slot}");
+            }
+        }
+    }
+
+    private static List<float[]> Features(IDataView featurized) =>
+        featurized.GetColumn<VBuffer<float>>(FeaturePipeline.FeaturesColumn).Select(v => v.DenseValues().ToArray()).ToList();
+
+    private static string[] SlotNames(IDataView featurized)
+    {
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        featurized.Schema[FeaturePipeline.FeaturesColumn].GetSlotNames(ref names);
+        return names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
     [Fact]

@@ -36,36 +36,59 @@ public static class FeaturePipeline
         return parts;
     }
 
-    public static IEstimator<ITransformer> Build(MLContext ml, IReadOnlyList<ColumnPlan> features, bool normalize)
+    /// <summary>The featurization, fitted in one streaming pass (plus one per text column): see <see cref="OnePassFeaturizer"/>.</summary>
+    public static IEstimator<ITransformer> Build(MLContext ml, IReadOnlyList<ColumnPlan> features, bool normalize) =>
+        new OnePassFeaturizer(ml, features, normalize);
+
+    /// <summary>
+    /// The same featurization as a plain ML.NET estimator chain, which reads the rows once per trainable step
+    /// (imputation, normalization, one-hot). It gives the output schema and is what the one-pass fit must equal.
+    /// </summary>
+    public static IEstimator<ITransformer> BuildChain(MLContext ml, IReadOnlyList<ColumnPlan> features, bool normalize)
     {
-        var numeric = features.Where(c => c.Kind == ColumnKind.Numeric).Select(c => c.Name).ToArray();
-        var categorical = features.Where(c => c.Kind == ColumnKind.Categorical).Select(c => c.Name).ToArray();
-        var text = features.Where(c => c.Kind == ColumnKind.Text).Select(c => c.Name).ToArray();
+        var numeric = NamesOf(features, ColumnKind.Numeric);
+        var categorical = NamesOf(features, ColumnKind.Categorical);
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
 
         if (numeric.Length > 0)
         {
-            pipeline = pipeline
-                .Append(ml.Transforms.ReplaceMissingValues(numeric.Select(n => new InputOutputColumnPair(n)).ToArray(), MissingValueReplacingEstimator.ReplacementMode.Mean))
-                .Append(ml.Transforms.Concatenate(NumericColumn, numeric));
+            pipeline = pipeline.Append(Imputer(ml, numeric)).Append(NumericConcat(ml, numeric));
             if (normalize)
             {
-                pipeline = pipeline.Append(ml.Transforms.NormalizeMinMax(NumericColumn));
+                pipeline = pipeline.Append(Normalizer(ml));
             }
         }
 
         if (categorical.Length > 0)
         {
-            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(
-                categorical.Select(c => new InputOutputColumnPair(c + CategoricalSuffix, c)).ToArray(),
-                OneHotEncodingEstimator.OutputKind.Indicator));
+            pipeline = pipeline.Append(OneHot(ml, categorical));
         }
 
-        foreach (var column in text)
+        foreach (var column in NamesOf(features, ColumnKind.Text))
         {
-            pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText(column + TextSuffix, column));
+            pipeline = pipeline.Append(Text(ml, column));
         }
 
-        return pipeline.Append(ml.Transforms.Concatenate(FeaturesColumn, Parts(features).Select(p => p.Part).ToArray()));
+        return pipeline.Append(FinalConcat(ml, features));
     }
+
+    internal static string[] NamesOf(IReadOnlyList<ColumnPlan> features, ColumnKind kind) =>
+        features.Where(c => c.Kind == kind).Select(c => c.Name).ToArray();
+
+    internal static IEstimator<ITransformer> Imputer(MLContext ml, string[] numeric) =>
+        ml.Transforms.ReplaceMissingValues(numeric.Select(n => new InputOutputColumnPair(n)).ToArray(), MissingValueReplacingEstimator.ReplacementMode.Mean);
+
+    internal static IEstimator<ITransformer> NumericConcat(MLContext ml, string[] numeric) => ml.Transforms.Concatenate(NumericColumn, numeric);
+
+    internal static IEstimator<ITransformer> Normalizer(MLContext ml) => ml.Transforms.NormalizeMinMax(NumericColumn);
+
+    internal static IEstimator<ITransformer> OneHot(MLContext ml, string[] categorical) =>
+        ml.Transforms.Categorical.OneHotEncoding(
+            categorical.Select(c => new InputOutputColumnPair(c + CategoricalSuffix, c)).ToArray(),
+            OneHotEncodingEstimator.OutputKind.Indicator);
+
+    internal static IEstimator<ITransformer> Text(MLContext ml, string column) => ml.Transforms.Text.FeaturizeText(column + TextSuffix, column);
+
+    internal static IEstimator<ITransformer> FinalConcat(MLContext ml, IReadOnlyList<ColumnPlan> features) =>
+        ml.Transforms.Concatenate(FeaturesColumn, Parts(features).Select(p => p.Part).ToArray());
 }
