@@ -126,15 +126,7 @@ public class ScaleTests
     [Fact]
     public void MaxRows_fits_the_trainer_on_a_sample_while_the_cross_validation_test_folds_stay_whole()
     {
-        using var dir = new TempDirectory();
-        var path = Generate(dir, ModelTask.Regression, 6000);
-        var spec = SpecLoader.Load(dir.File("compare.json", $$"""
-            { "name": "s", "data": { "path": "{{path}}" }, "label": "label", "task": "regression",
-              "trainers": [{ "name": "FastTree", "maxRows": 1000, "options": { "NumberOfTrees": 20 } }, { "name": "FastTree", "options": { "NumberOfTrees": 20 } }],
-              "folds": 2, "testFraction": 0.25 }
-            """));
-
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        var result = TrainOnGeneratedRows("""[{ "name": "FastTree", "maxRows": 1000, "options": { "NumberOfTrees": 20 } }, { "name": "FastTree", "options": { "NumberOfTrees": 20 } }]""", folds: 2);
 
         result.Comparison.Select(c => c.Candidate.DisplayName).Should().Equal("FastTree(NumberOfTrees=20) (sample of 1,000 rows)", "FastTree(NumberOfTrees=20)");
         var sampled = result.Comparison[0].CrossValidation!["RSquared"].Mean;
@@ -148,14 +140,7 @@ public class ScaleTests
     [Fact]
     public void MaxRows_is_recorded_in_the_manifest_and_the_report_and_the_test_split_is_not_sampled()
     {
-        using var dir = new TempDirectory();
-        var path = Generate(dir, ModelTask.Regression, 6000);
-        var spec = SpecLoader.Load(dir.File("sampled.json", $$"""
-            { "name": "s", "data": { "path": "{{path}}" }, "label": "label", "task": "regression",
-              "trainers": { "name": "FastTree", "maxRows": 1500, "options": { "NumberOfTrees": 20 } }, "folds": 0, "testFraction": 0.25 }
-            """));
-
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        var result = TrainOnGeneratedRows("""{ "name": "FastTree", "maxRows": 1500, "options": { "NumberOfTrees": 20 } }""", folds: 0);
 
         result.Manifest.Trainer.MaxRows.Should().Be(1500);
         result.Manifest.TrainingData.TestRows.Should().BeInRange(1350, 1650, "the test split is never sampled");
@@ -193,6 +178,18 @@ public class ScaleTests
         File.ReadAllLines(output).Should().HaveCount(101);
         bad.ExitCode.Should().Be(1);
         bad.StdErr.Should().Contain("--categorical between 0 and --features");
+    }
+
+    /// <summary>Trains the given trainers on 6,000 generated regression rows with a quarter held out for the test split.</summary>
+    private static TrainingResult TrainOnGeneratedRows(string trainers, int folds)
+    {
+        using var dir = new TempDirectory();
+        var path = Generate(dir, ModelTask.Regression, 6000);
+        var spec = SpecLoader.Load(dir.File("spec.json", $$"""
+            { "name": "s", "data": { "path": "{{path}}" }, "label": "label", "task": "regression",
+              "trainers": {{trainers}}, "folds": {{folds}}, "testFraction": 0.25 }
+            """));
+        return new TrainingRun(spec, SilentProgress.Instance).Execute();
     }
 
     private static TrainingSpec Spec(TempDirectory dir, string data, string trainer, string cache) =>

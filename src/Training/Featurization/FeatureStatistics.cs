@@ -22,8 +22,7 @@ public sealed class FeatureStatistics
         var numericColumns = numeric.Select(n => rows.Schema[n]).ToArray();
         var categoricalColumns = categorical.Select(c => rows.Schema[c]).ToArray();
         var sums = new NumericAccumulator[numeric.Count];
-        var seen = categorical.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
-        var lookups = seen.Select(s => s.GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
+        var seen = categorical.Select(_ => new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
         var ordered = categorical.Select(_ => new List<string>()).ToArray();
 
         using (var cursor = rows.GetRowCursor([.. numericColumns, .. categoricalColumns]))
@@ -43,11 +42,10 @@ public sealed class FeatureStatistics
                 for (var i = 0; i < textGetters.Length; i++)
                 {
                     textGetters[i](ref text);
-                    if (ordered[i].Count < MaxCategories && !lookups[i].ContainsKey(text.Span))
+                    // Adding through the span lookup allocates a string only for a value not seen before.
+                    if (ordered[i].Count < MaxCategories && seen[i].Add(text.Span))
                     {
-                        var value = text.ToString();
-                        seen[i].Add(value, ordered[i].Count);
-                        ordered[i].Add(value);
+                        ordered[i].Add(text.ToString());
                     }
                 }
             }
@@ -55,8 +53,8 @@ public sealed class FeatureStatistics
 
         return new FeatureStatistics
         {
-            Numeric = numeric.Select((n, i) => (n, sums[i].Summary)).ToDictionary(p => p.n, p => p.Summary),
-            Categories = categorical.Select((c, i) => (c, (IReadOnlyList<string>)ordered[i])).ToDictionary(p => p.c, p => p.Item2),
+            Numeric = Enumerable.Range(0, numeric.Count).ToDictionary(i => numeric[i], i => sums[i].Summary),
+            Categories = Enumerable.Range(0, categorical.Count).ToDictionary(i => categorical[i], i => (IReadOnlyList<string>)ordered[i]),
         };
     }
 
@@ -81,10 +79,10 @@ public sealed class FeatureStatistics
         }
 
         public readonly NumericSummary Summary => _count == 0
-            ? new NumericSummary(float.NaN, float.NaN, float.NaN, 0)
-            : new NumericSummary((float)(_sum / _count), _min, _max, _count);
+            ? new NumericSummary(float.NaN, float.NaN, float.NaN)
+            : new NumericSummary((float)(_sum / _count), _min, _max);
     }
 }
 
 /// <summary>The present values of one numeric column; NaN throughout when every value is missing.</summary>
-public sealed record NumericSummary(float Mean, float Min, float Max, long Count);
+public sealed record NumericSummary(float Mean, float Min, float Max);

@@ -198,13 +198,15 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
     private void WarnAboutInMemoryTrainers(IEnumerable<TrainerCandidate> candidates, long trainRows)
     {
         const long LargeTrainingSet = 1_000_000;
+        if (trainRows < LargeTrainingSet)
+        {
+            return;
+        }
+
         foreach (var name in candidates.Where(c => c.Definition.HoldsRowsInMemory && c.MaxRows is null).Select(c => c.Definition.Name).Distinct())
         {
-            if (trainRows >= LargeTrainingSet)
-            {
-                progress.Note(string.Create(CultureInfo.InvariantCulture,
-                    $"{name} copies all {trainRows:N0} training rows into memory (about 9 bytes per row and feature slot). Set \"maxRows\" on the trainer to fit it on a sample, or use LightGbm, to bound its memory."));
-            }
+            progress.Note(string.Create(CultureInfo.InvariantCulture,
+                $"{name} copies all {trainRows:N0} training rows into memory (about 9 bytes per row and feature slot). Set \"maxRows\" on the trainer to fit it on a sample, or use LightGbm, to bound its memory."));
         }
     }
 
