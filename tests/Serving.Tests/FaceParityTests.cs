@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLPipeline.Serving.Pool;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -22,28 +23,6 @@ public sealed class HousePricesInput
 public sealed class RegressionOutput
 {
     public float Score { get; set; }
-}
-
-public sealed class IrisInput
-{
-    [ColumnName("sepal_length")]
-    public float SepalLength { get; set; }
-
-    [ColumnName("sepal_width")]
-    public float SepalWidth { get; set; }
-
-    [ColumnName("petal_length")]
-    public float PetalLength { get; set; }
-
-    [ColumnName("petal_width")]
-    public float PetalWidth { get; set; }
-}
-
-public sealed class MulticlassOutput
-{
-    public float[] Score { get; set; } = [];
-
-    public string PredictedLabel { get; set; } = "";
 }
 
 /// <summary>Rows of the bundled CSVs as both JSON instances and typed objects.</summary>

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Featurization;
@@ -31,13 +32,6 @@ public class FeaturizationTests
 
         [ColumnName("sex")]
         public string? Sex { get; set; }
-    }
-
-    private sealed class MulticlassOutput
-    {
-        public float[] Score { get; set; } = [];
-
-        public string PredictedLabel { get; set; } = "";
     }
 
     [Theory]

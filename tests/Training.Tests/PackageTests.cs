@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Store;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Specs;
@@ -71,7 +72,7 @@ public class PackageTests
 
         var model = ml.Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out var schema);
         schema.Select(c => c.Name).Should().Equal("sepal_length", "sepal_width", "petal_length", "petal_width");
-        var row = ml.Data.LoadFromEnumerable([new IrisRow { SepalLength = 6.7f, SepalWidth = 3.0f, PetalLength = 5.2f, PetalWidth = 2.3f }]);
+        var row = ml.Data.LoadFromEnumerable([new IrisInput { SepalLength = 6.7f, SepalWidth = 3.0f, PetalLength = 5.2f, PetalWidth = 2.3f }]);
         model.Transform(row).GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Single().ToString().Should().Be("virginica");
         Directory.Delete(result.PackageDirectory, recursive: true);
     }
@@ -108,20 +109,5 @@ public class PackageTests
     {
         using var engine = ml.Model.CreatePredictionEngine<XInput, ScoreOutput>(model);
         return engine.Predict(new XInput { X = x }).Score;
-    }
-
-    private sealed class IrisRow
-    {
-        [ColumnName("sepal_length")]
-        public float SepalLength { get; set; }
-
-        [ColumnName("sepal_width")]
-        public float SepalWidth { get; set; }
-
-        [ColumnName("petal_length")]
-        public float PetalLength { get; set; }
-
-        [ColumnName("petal_width")]
-        public float PetalWidth { get; set; }
     }
 }
