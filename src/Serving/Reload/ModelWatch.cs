@@ -86,13 +86,17 @@ internal sealed class ModelWatch : IDisposable
     private async Task RunAsync()
     {
         var stop = _stop.Token;
+        var signal = _watcher.Watch();
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 // A model added at run time has nothing loaded yet: its first load does not wait for a poll.
                 var delay = Slot.Current is null && _failures == 0 ? TimeSpan.Zero : NextDelay();
-                await WaitAsync(delay, _watcher.Watch(), stop);
+                await WaitAsync(delay, signal, stop);
+
+                // Taken before the check, so a change that lands during the check still wakes the next wait.
+                signal = _watcher.Watch();
                 await CheckAsync(force: false, acceptSchemaChange: false, stop);
             }
             catch (ModelSourceException)
