@@ -1,10 +1,16 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MLPipeline.Serving.Loading;
+using MLPipeline.Serving.Options;
+using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Reload;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Serving.Tests;
 
 /// <summary>
 /// A file source under load: a new version written in place, and one copied beside and renamed over the old file,
-/// are both seen by the file system watcher (the fallback poll is set far beyond the test) and swapped in.
+/// are both seen by the file system watcher (the fallback poll is set far beyond the test) and swapped in; a version
+/// written before the watcher started is seen by the watch's first check.
 /// </summary>
 [Collection(ServingTestGroup.Name)]
 public sealed class HotReloadFileTests(TrainedModelsFixture fixture) : IDisposable
@@ -64,6 +70,40 @@ public sealed class HotReloadFileTests(TrainedModelsFixture fixture) : IDisposab
         foreach (var perClient in load.Answers)
         {
             perClient.Select(a => a.Version).Should().BeInAscendingOrder(StringComparer.Ordinal, "f1, then f2, then f3, never back");
+        }
+    }
+
+    [Fact]
+    public async Task A_version_written_between_the_first_load_and_the_watch_start_is_swapped_in_at_once()
+    {
+        // At start the pool loads every model before the reload service starts its watches; a write in that gap
+        // raises no file event, and the fallback poll here is ten minutes away.
+        var first = _packages.Renamed(Models.HousePricesMain, "f1");
+        File.Copy(Path.Combine(first, ModelManifest.FileName), ManifestFile);
+        File.Copy(Path.Combine(first, ModelManifest.ModelFileName), ModelFile);
+        using var pool = new PredictionEnginePool();
+        var slot = pool.Register("local", new FileModelLoader(ModelFile));
+        await pool.LoadAsync(slot);
+        var second = _packages.Renamed(Models.HousePricesOther, "f2");
+        File.WriteAllBytes(ManifestFile, VersionPackages.Manifest(second));
+        File.WriteAllBytes(ModelFile, VersionPackages.Model(second));
+
+        var settings = new ServingOptions { Reload = { FilePollInterval = TimeSpan.FromMinutes(10) } };
+        using var reloads = new ModelReloadService(pool, Microsoft.Extensions.Options.Options.Create(settings), NullLogger<ModelReloadService>.Instance);
+        await reloads.StartAsync(CancellationToken.None);
+        try
+        {
+            var deadline = DateTime.UtcNow + HotReloadSettings.SwapDeadline;
+            while (slot.Current?.Version != "f2" && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            slot.Current!.Version.Should().Be("f2");
+        }
+        finally
+        {
+            await reloads.StopAsync(CancellationToken.None);
         }
     }
 }

@@ -87,12 +87,14 @@ internal sealed class ModelWatch : IDisposable
     {
         var stop = _stop.Token;
         var signal = _watcher.Watch();
+
+        // The first check runs at once: it loads a model added at run time, and it sees a version that landed between
+        // the model's first load and this watch's start, when no watcher was there to report it.
+        var delay = TimeSpan.Zero;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                // A model added at run time has nothing loaded yet: its first load does not wait for a poll.
-                var delay = Slot.Current is null && _failures == 0 ? TimeSpan.Zero : NextDelay();
                 await WaitAsync(delay, signal, stop);
 
                 // Taken before the check, so a change that lands during the check still wakes the next wait.
@@ -107,6 +109,8 @@ internal sealed class ModelWatch : IDisposable
             {
                 return;
             }
+
+            delay = NextDelay();
         }
     }
 
