@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using MLPipeline.Serving.Discovery;
 using MLPipeline.Serving.Endpoints;
-using MLPipeline.Serving.Hosting;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
-using MLPipeline.Serving.Reload;
 using MLPipeline.Serving.Security;
 using Scalar.AspNetCore;
 
@@ -21,15 +20,9 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.AddServingSecurity(serving);
 
 builder.Services.AddPredictionEnginePool();
-builder.Services.AddSingleton<ServingStore>();
-builder.Services.AddSingleton<ConfiguredModelDiscovery>();
-builder.Services.AddSingleton<IModelDiscovery>(sp => sp.GetRequiredService<ConfiguredModelDiscovery>());
-builder.Services.AddSingleton<ModelReloadService>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelReloadService>());
-builder.Services.AddHostedService<ConfigurationReconciler>();
+builder.Services.AddModelDiscovery();
 builder.Services.AddSingleton<ModelResolver>();
-builder.Services.AddSingleton<PredictHandler>();
-builder.Services.AddSingleton<InferenceProtocolHandler>();
+builder.Services.AddSingleton<PredictPipeline>();
 builder.Services.AddModelHealthChecks();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();

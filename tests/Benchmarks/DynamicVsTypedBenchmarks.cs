@@ -2,8 +2,9 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using MLPipeline.Serving.Dynamic;
-using MLPipeline.Serving.Loading;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Protocols;
+using MLPipeline.Serving.Sources;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Benchmarks;
@@ -37,7 +38,7 @@ public class DynamicVsTypedBenchmarks
         _body = BenchmarkModel.SingleRowBody(_manifest);
         _input = JsonSerializer.Deserialize<TypedRequest>(_body, Web)!.Instances[0];
         _pool = new PredictionEnginePool();
-        _pool.Register(BenchmarkModel.Name, new FileModelLoader(path));
+        _pool.Register(BenchmarkModel.Name, new FileModelSource(path));
         _pool.LoadAsync(BenchmarkModel.Name).GetAwaiter().GetResult();
         using var lease = _pool.Rent(BenchmarkModel.Name);
         _numbers = [.. lease.Engine.Binding.Columns.Select(c => c.IsText ? 0f : float.Parse(_manifest.SampleInput[c.Name]!, System.Globalization.CultureInfo.InvariantCulture))];
@@ -99,7 +100,7 @@ public class DynamicVsTypedBenchmarks
     {
         using var lease = _pool.Rent(BenchmarkModel.Name);
         var output = lease.Engine.StartOutput();
-        InstancesProtocol.Run(_body, lease, BenchmarkModel.Name, 1000, output);
+        InstancesProtocol.Instance.Run(_body, lease, BenchmarkModel.Name, 1000, output);
         output.Flush();
         return lease.Engine.OutputBuffer.WrittenCount;
     }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using MLPipeline.Serving.Loading;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Sources;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -13,14 +13,14 @@ public sealed class ConcurrencyTests(TrainedModelsFixture fixture)
     private TrainedModels Models => fixture.Models;
 
     /// <summary>Hands out two different model versions in turn, so every swap changes the predictions.</summary>
-    private sealed class AlternatingLoader(string first, string second) : IModelLoader
+    private sealed class AlternatingSource(string first, string second) : IModelSource
     {
         private int _calls;
 
-        public string Description => "alternating test files";
+        public string Location => "alternating test files";
 
         public Task<ModelPackage> FetchAsync(CancellationToken cancellationToken) =>
-            new FileModelLoader(Interlocked.Increment(ref _calls) % 2 == 1 ? first : second).FetchAsync(cancellationToken);
+            new FileModelSource(Interlocked.Increment(ref _calls) % 2 == 1 ? first : second).FetchAsync(cancellationToken);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class ConcurrencyTests(TrainedModelsFixture fixture)
         var input = CsvRows.House(CsvRows.Read("house-prices.csv")[7]);
         using var services = new ServiceCollection().AddLogging()
             .AddPredictionEnginePool<HousePricesInput, RegressionOutput>()
-            .FromLoader("hp", _ => new AlternatingLoader(Models.ModelPath(Models.HousePricesMain), Models.ModelPath(Models.HousePricesOther)))
+            .FromSource("hp", _ => new AlternatingSource(Models.ModelPath(Models.HousePricesMain), Models.ModelPath(Models.HousePricesOther)))
             .Services.BuildServiceProvider();
         var pool = services.GetRequiredService<PredictionEnginePool>();
         var typed = services.GetRequiredService<PredictionEnginePool<HousePricesInput, RegressionOutput>>();

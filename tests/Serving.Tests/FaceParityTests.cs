@@ -72,7 +72,7 @@ public sealed class FaceParityTests(TrainedModelsFixture fixture) : IAsyncLifeti
 
         // FromStore follows an alias strictly: a missing alias is a load failure, not another version.
         var act = () => pool.LoadAsync("iris");
-        await act.Should().ThrowAsync<MLPipeline.Serving.Loading.ModelSourceException>().WithMessage("*latest-does-not-exist*");
+        await act.Should().ThrowAsync<MLPipeline.Serving.Sources.ModelSourceException>().WithMessage("*latest-does-not-exist*");
 
         var response = await _client.PostAsync("/models/iris/predict",
             ServingApp.Instances([.. rows.Select(r => CsvRows.Instance(r, [], "species"))]));

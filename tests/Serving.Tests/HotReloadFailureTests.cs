@@ -38,20 +38,23 @@ public sealed class HotReloadFailureTests(TrainedModelsFixture fixture, AzuriteF
         new Random(7).NextBytes(garbage);
         (string Case, string Dir, string Expected)[] cases =
         [
-            ("corrupt zip", _packages.WithModelBytes(Models.HousePricesMain, "bad-corrupt", garbage), "not a loadable ML.NET model"),
-            ("truncated zip", _packages.WithModelBytes(Models.HousePricesMain, "bad-truncated", main[..(main.Length / 2)]), "not a loadable ML.NET model"),
+            ("corrupt zip", _packages.WithModelBytes(Models.HousePricesMain, "bad-corrupt", garbage), "not a valid zip archive"),
+            ("truncated zip", _packages.WithModelBytes(Models.HousePricesMain, "bad-truncated", main[..(main.Length / 2)]), "not a valid zip archive"),
             ("wrong hash", WrongHash(), "SHA-256"),
             ("incompatible schema", _packages.Renamed(Models.IrisModel, "bad-schema"), "incompatible input schema"),
         ];
         foreach (var (what, dir, expected) in cases)
         {
+            // Each case waits for a failure of its own (the count goes up), not for a message an earlier case left.
+            var failures = await LoadFailuresAsync(client);
             await UploadAsync(blobs, dir);
-            var error = await WaitForErrorAsync(client, expected);
+            var error = await WaitForErrorAsync(client, failures);
             error.Should().Contain(expected, what);
         }
 
+        var before = await LoadFailuresAsync(client);
         await blobs.DeleteBlobAsync("direct/model.zip");
-        (await WaitForErrorAsync(client, "deleted")).Should().Contain("404");
+        (await WaitForErrorAsync(client, before)).Should().Contain("404");
 
         // A good version after all that is picked up by itself.
         await UploadAsync(blobs, _packages.Renamed(Models.HousePricesOther, "good-2"));
@@ -90,33 +93,35 @@ public sealed class HotReloadFailureTests(TrainedModelsFixture fixture, AzuriteF
         var client = await app.ReadyClientAsync();
         await using var load = new PredictionLoad(app.CreateClient, Name, TrainedModels.Instance(Models.HousePricesMain), clients: 4);
 
-        (await WaitForErrorAsync(client, "403")).Should().Contain("checking for a new version failed");
+        (await WaitForErrorAsync(client, 0)).Should().Contain("checking for a new version failed").And.Contain("403");
         var answers = await load.StopAsync();
 
         answers.Should().NotBeEmpty();
         answers.Where(a => a.Status != 200).Should().BeEmpty();
     }
 
-    /// <summary>Waits (bounded) until the model's status is degraded with an error containing <paramref name="expected"/>; the old version still serves.</summary>
-    private static async Task<string> WaitForErrorAsync(HttpClient client, string expected)
+    private static async Task<int> LoadFailuresAsync(HttpClient client) =>
+        (await ServingApp.JsonAsync(await client.GetAsync($"/models/{Name}"))).GetProperty("loadFailures").GetInt32();
+
+    /// <summary>Waits (bounded) for a failed load or check after the first <paramref name="failuresBefore"/>; the old version still serves.</summary>
+    private static async Task<string> WaitForErrorAsync(HttpClient client, int failuresBefore)
     {
         var deadline = DateTime.UtcNow + HotReloadSettings.SwapDeadline;
-        string? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            var model = (await ServingApp.JsonAsync(await client.GetAsync($"/models/{Name}"))).GetProperty("model");
-            last = model.GetProperty("lastError").GetString();
-            if (last?.Contains(expected, StringComparison.Ordinal) == true)
+            var details = await ServingApp.JsonAsync(await client.GetAsync($"/models/{Name}"));
+            var model = details.GetProperty("model");
+            if (details.GetProperty("loadFailures").GetInt32() > failuresBefore && model.GetProperty("lastError").GetString() is { } error)
             {
                 model.GetProperty("status").GetString().Should().Be("degraded");
                 model.GetProperty("version").GetString().Should().Be("good-1");
-                return last;
+                return error;
             }
 
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"The status never showed '{expected}'; last error: {last}");
+        throw new TimeoutException($"No load failure after the first {failuresBefore} within {HotReloadSettings.SwapDeadline}.");
     }
 
     /// <summary>Manifest first, then the model (the watcher follows model.zip, so it sees the pair complete).</summary>

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using MLPipeline.Serving.Loading;
+using MLPipeline.Serving.Lifecycle;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
-using MLPipeline.Serving.Reload;
+using MLPipeline.Serving.Sources;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Serving.Tests;
@@ -82,14 +82,14 @@ public sealed class HotReloadFileTests(TrainedModelsFixture fixture) : IDisposab
         File.Copy(Path.Combine(first, ModelManifest.FileName), ManifestFile);
         File.Copy(Path.Combine(first, ModelManifest.ModelFileName), ModelFile);
         using var pool = new PredictionEnginePool();
-        var slot = pool.Register("local", new FileModelLoader(ModelFile));
+        var slot = pool.Register("local", new FileModelSource(ModelFile));
         await pool.LoadAsync(slot);
         var second = _packages.Renamed(Models.HousePricesOther, "f2");
         File.WriteAllBytes(ManifestFile, VersionPackages.Manifest(second));
         File.WriteAllBytes(ModelFile, VersionPackages.Model(second));
 
         var settings = new ServingOptions { Reload = { FilePollInterval = TimeSpan.FromMinutes(10) } };
-        using var reloads = new ModelReloadService(pool, Microsoft.Extensions.Options.Options.Create(settings), NullLogger<ModelReloadService>.Instance);
+        using var reloads = new ModelLifecycleService(pool, Microsoft.Extensions.Options.Options.Create(settings), NullLogger<ModelLifecycleService>.Instance);
         await reloads.StartAsync(CancellationToken.None);
         try
         {

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using MLPipeline.Serving.Loading;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Sources;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Serving.Tests;
@@ -48,7 +48,7 @@ public sealed class ModelSourceTests(TrainedModelsFixture fixture) : IDisposable
         File.Copy(Models.ModelPath(Models.HousePricesMain), model);
         File.Copy(Path.Combine(Path.GetDirectoryName(Models.ModelPath(Models.HousePricesMain))!, ModelManifest.FileName), Path.Combine(folder, ModelManifest.FileName));
         var pool = new PredictionEnginePool();
-        var slot = pool.Register("hp", new FileModelLoader(model));
+        var slot = pool.Register("hp", new FileModelSource(model));
         var first = await pool.LoadAsync(slot);
 
         File.Copy(Models.ModelPath(Models.HousePricesOther), model, overwrite: true);
@@ -67,11 +67,11 @@ public sealed class ModelSourceTests(TrainedModelsFixture fixture) : IDisposable
         var path = Path.Combine(_dir, "model.zip");
         await File.WriteAllTextAsync(path, "<Error><Code>AuthenticationFailed</Code></Error>");
         var pool = new PredictionEnginePool();
-        var slot = pool.Register("bad", new FileModelLoader(path));
+        var slot = pool.Register("bad", new FileModelSource(path));
 
         var act = () => pool.LoadAsync(slot);
 
-        await act.Should().ThrowAsync<ModelSourceException>().WithMessage($"*{path}*not a loadable ML.NET model*");
+        await act.Should().ThrowAsync<ModelSourceException>().WithMessage("model.zip: not a valid zip archive, so not an ML.NET model*");
         slot.Status.Should().Be(ModelSlotStatus.Failed);
         slot.Current.Should().BeNull();
     }
@@ -81,7 +81,7 @@ public sealed class ModelSourceTests(TrainedModelsFixture fixture) : IDisposable
     {
         // Loopback port with nothing listening: a refused connection, reported as a source failure.
         var pool = new PredictionEnginePool();
-        var slot = pool.Register("blob", new BlobModelLoader(new Uri("http://127.0.0.1:9/devstoreaccount1/models/m/model.zip?sv=2024-01-01&sig=abc")));
+        var slot = pool.Register("blob", new BlobModelSource(new Uri("http://127.0.0.1:9/devstoreaccount1/models/m/model.zip?sv=2024-01-01&sig=abc")));
 
         var act = () => pool.LoadAsync(slot, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
 

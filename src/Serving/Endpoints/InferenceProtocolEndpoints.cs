@@ -1,4 +1,5 @@
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Protocols;
 using MLPipeline.Serving.Security;
 using MLPipeline.Shared.Manifest;
 
@@ -21,18 +22,18 @@ public static class InferenceProtocolEndpoints
         models.MapGet("/{name}", (string name, PredictionEnginePool pool) => Metadata(pool, name, null)).WithName("V2ModelMetadata");
         models.MapGet("/{name}/versions/{version}", (string name, string version, PredictionEnginePool pool) => Metadata(pool, name, version)).WithName("V2ModelVersionMetadata");
         models.MapGet("/{name}/ready", (string name, PredictionEnginePool pool) => Ready(pool, name)).WithName("V2ModelReady");
-        models.MapPost("/{name}/infer", (HttpContext context, string name, InferenceProtocolHandler handler, ModelResolver resolver) =>
-                handler.InferAsync(context, name, _ => Task.FromResult(resolver.Served(name))))
+        models.MapPost("/{name}/infer", (HttpContext context, string name, PredictPipeline pipeline, ModelResolver resolver) =>
+                pipeline.HandleAsync(context, InferenceProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name))))
             .WithName("V2Infer");
-        models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version, InferenceProtocolHandler handler, ModelResolver resolver) =>
-                handler.InferAsync(context, name, ct => resolver.VersionAsync(name, version, ct)))
+        models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
+                pipeline.HandleAsync(context, InferenceProtocol.Instance, name, ct => resolver.VersionAsync(name, version, ct)))
             .WithName("V2InferVersion");
         return app;
     }
 
     private static IResult Ready(PredictionEnginePool pool, string name) =>
         pool.Find(name) is not { } slot
-            ? InferenceProtocolHandler.Error(StatusCodes.Status404NotFound, $"Model '{name}' is not served.")
+            ? InferenceProtocol.Error(StatusCodes.Status404NotFound, $"Model '{name}' is not served.")
             : slot.Current is not null
                 ? Results.Ok(new { name, ready = true })
                 : Results.Json(new { name, ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -41,17 +42,17 @@ public static class InferenceProtocolEndpoints
     {
         if (pool.Find(name) is not { } slot)
         {
-            return InferenceProtocolHandler.Error(StatusCodes.Status404NotFound, $"Model '{name}' is not served.");
+            return InferenceProtocol.Error(StatusCodes.Status404NotFound, $"Model '{name}' is not served.");
         }
 
         if (slot.Current is not { } current)
         {
-            return InferenceProtocolHandler.Error(StatusCodes.Status503ServiceUnavailable, $"Model '{name}' has no version loaded yet.");
+            return InferenceProtocol.Error(StatusCodes.Status503ServiceUnavailable, $"Model '{name}' has no version loaded yet.");
         }
 
         if (version is not null && version != current.Version)
         {
-            return InferenceProtocolHandler.Error(StatusCodes.Status404NotFound, $"Model '{name}' serves version '{current.Version}', not '{version}'.");
+            return InferenceProtocol.Error(StatusCodes.Status404NotFound, $"Model '{name}' serves version '{current.Version}', not '{version}'.");
         }
 
         var manifest = current.Manifest;

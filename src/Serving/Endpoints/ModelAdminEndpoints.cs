@@ -1,7 +1,8 @@
-using MLPipeline.Serving.Loading;
+using Microsoft.AspNetCore.Authorization;
+using MLPipeline.Serving.Lifecycle;
 using MLPipeline.Serving.Pool;
-using MLPipeline.Serving.Reload;
 using MLPipeline.Serving.Security;
+using MLPipeline.Serving.Sources;
 
 namespace MLPipeline.Serving.Endpoints;
 
@@ -14,36 +15,28 @@ public static class ModelAdminEndpoints
 
         group.MapGet("/", (PredictionEnginePool pool) => TypedResults.Ok(pool.Models.Select(ModelSummary.Of).ToList()))
             .WithName("ListModels")
-            .WithSummary("The served models: version, alias, source, ETag, loaded at, status, last error.");
+            .WithSummary("The served models: version, alias, store-relative source, ETag, loaded at, status, last error.");
 
-        group.MapGet("/{name}", (string name, PredictionEnginePool pool) =>
+        group.MapGet("/{name}", async (string name, HttpContext context, PredictionEnginePool pool, IAuthorizationService authorization) =>
                 pool.Find(name) is { } slot
-                    ? Results.Ok(ModelDetails.Of(slot, pool.OnDemandVersions))
-                    : Problems.Create(StatusCodes.Status404NotFound, "Unknown model", $"Model '{name}' is not served.", "name"))
+                    ? Results.Ok(ModelDetails.Of(slot, pool.OnDemand.Slots, (await authorization.AuthorizeAsync(context.User, ServingSecurity.AdminPolicy)).Succeeded))
+                    : Problems.From(new UnknownModelException($"Model '{name}' is not served.")))
             .WithName("GetModel")
-            .WithSummary("One model: schema, metrics, source, status, load history.")
+            .WithSummary("One model: schema, metrics, status, load history; the full source and a sample row for the admin role.")
             .Produces<ModelDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("/{name}/reload", async (string name, bool? acceptSchemaChange, PredictionEnginePool pool, IServiceProvider services, CancellationToken cancellationToken) =>
+        group.MapPost("/{name}/reload", async (string name, bool? acceptSchemaChange, PredictionEnginePool pool, ModelLifecycleService lifecycles, CancellationToken cancellationToken) =>
             {
                 if (pool.Find(name) is not { } slot)
                 {
-                    return Problems.Create(StatusCodes.Status404NotFound, "Unknown model", $"Model '{name}' is not served.", "name");
+                    return Problems.From(new UnknownModelException($"Model '{name}' is not served."));
                 }
 
                 try
                 {
-                    // Through the model's watch, so a route reload and a poll never run at once.
-                    if (services.GetService<ModelReloadService>() is { } reloads)
-                    {
-                        await reloads.ReloadNowAsync(slot, acceptSchemaChange ?? false, cancellationToken);
-                    }
-                    else
-                    {
-                        await pool.LoadAsync(slot, acceptSchemaChange ?? false, cancellationToken);
-                    }
-
+                    // Through the model's lifecycle, so a route reload and a poll never run at once.
+                    await lifecycles.ReloadNowAsync(slot, acceptSchemaChange ?? false, cancellationToken);
                     return Results.Ok(ModelSummary.Of(slot));
                 }
                 catch (ModelSourceException ex)
@@ -52,6 +45,7 @@ public static class ModelAdminEndpoints
                     return Problems.Create(StatusCodes.Status502BadGateway, "Reload failed", $"{ex.Message} ({serving}).");
                 }
             })
+            .RequireAuthorization(ServingSecurity.AdminPolicy)
             .WithName("ReloadModel")
             .WithSummary("Loads the model's source now and swaps the new version in once it is verified and warmed up; acceptSchemaChange=true declares a change of inputs.")
             .Produces<ModelSummary>()

@@ -23,7 +23,7 @@ public sealed record ModelSummary(
             slot.Status.ToString().ToLowerInvariant(),
             current?.Version,
             current?.Origin.Alias,
-            current?.Origin.Source ?? slot.Loader.Description,
+            current?.Origin.Source ?? slot.Source.Location,
             current?.Origin.ETag,
             current?.LoadedUtc,
             current?.Manifest.Task.ToString().ToLowerInvariant(),
@@ -31,9 +31,13 @@ public sealed record ModelSummary(
     }
 }
 
+/// <summary>
+/// One model in detail. <see cref="Source"/> (the full location) and <see cref="SampleInput"/> (a training row) are for
+/// the admin role only; other callers get null.
+/// </summary>
 public sealed record ModelDetails(
     ModelSummary Model,
-    string Loader,
+    string? Source,
     int Loads,
     int LoadFailures,
     DateTimeOffset? LastAttemptUtc,
@@ -45,12 +49,12 @@ public sealed record ModelDetails(
     IReadOnlyDictionary<string, string?>? SampleInput,
     IReadOnlyList<ModelSummary> OnDemandVersions)
 {
-    public static ModelDetails Of(ModelSlot slot, IEnumerable<ModelSlot> onDemand)
+    public static ModelDetails Of(ModelSlot slot, IEnumerable<ModelSlot> onDemand, bool admin)
     {
         var manifest = slot.Current?.Manifest;
         return new ModelDetails(
             ModelSummary.Of(slot),
-            slot.Loader.Description,
+            admin ? slot.Source.Description : null,
             slot.Loads,
             slot.LoadFailures,
             slot.LastAttemptUtc,
@@ -59,7 +63,7 @@ public sealed record ModelDetails(
             manifest?.Label,
             manifest?.Trainer.Name,
             manifest?.Metrics,
-            manifest?.SampleInput,
+            admin ? manifest?.SampleInput : null,
             [.. onDemand.Where(s => s.Name.StartsWith(slot.Name + ":", StringComparison.Ordinal)).Select(ModelSummary.Of)]);
     }
 }

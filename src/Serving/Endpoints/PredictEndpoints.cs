@@ -1,3 +1,4 @@
+using MLPipeline.Serving.Protocols;
 using MLPipeline.Serving.Security;
 
 namespace MLPipeline.Serving.Endpoints;
@@ -9,20 +10,20 @@ public static class PredictEndpoints
     {
         var group = app.MapGroup("/models").WithTags("Predict").RequireServingAccess();
 
-        group.MapPost("/{name}/predict", (HttpContext context, string name, PredictHandler handler, ModelResolver resolver) =>
-                handler.HandleAsync(context, name, _ => Task.FromResult(resolver.Served(name))))
+        group.MapPost("/{name}/predict", (HttpContext context, string name, PredictPipeline pipeline, ModelResolver resolver) =>
+                pipeline.HandleAsync(context, InstancesProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name))))
             .WithName("Predict")
             .WithSummary("Predicts with the version the model serves now.")
             .WithPredictMetadata();
 
-        group.MapPost("/{name}/versions/{version}/predict", (HttpContext context, string name, string version, PredictHandler handler, ModelResolver resolver) =>
-                handler.HandleAsync(context, name, ct => resolver.VersionAsync(name, version, ct)))
+        group.MapPost("/{name}/versions/{version}/predict", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
+                pipeline.HandleAsync(context, InstancesProtocol.Instance, name, ct => resolver.VersionAsync(name, version, ct)))
             .WithName("PredictVersion")
             .WithSummary("Predicts with one version of a store model (loaded on first use).")
             .WithPredictMetadata();
 
-        group.MapPost("/{name}/aliases/{alias}/predict", (HttpContext context, string name, string alias, PredictHandler handler, ModelResolver resolver) =>
-                handler.HandleAsync(context, name, ct => resolver.AliasAsync(name, alias, ct)))
+        group.MapPost("/{name}/aliases/{alias}/predict", (HttpContext context, string name, string alias, PredictPipeline pipeline, ModelResolver resolver) =>
+                pipeline.HandleAsync(context, InstancesProtocol.Instance, name, ct => resolver.AliasAsync(name, alias, ct)))
             .WithName("PredictAlias")
             .WithSummary("Predicts with the version an alias of a store model points at now.")
             .WithPredictMetadata();

@@ -30,7 +30,7 @@ public sealed class ServingOptions
     public RateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>Hot reload: how sources are watched for new versions.</summary>
-    public Reload.ReloadOptions Reload { get; set; } = new();
+    public ReloadOptions Reload { get; set; } = new();
 
     /// <summary>Base of relative store and source paths; default the current directory (`dotnet run` passes the directory it was started from).</summary>
     public string? WorkingDirectory { get; set; }
@@ -81,8 +81,19 @@ public sealed class LimitOptions
     /// <summary>Most instances in one predict request (400 beyond).</summary>
     public int MaxBatchSize { get; set; } = 1000;
 
-    /// <summary>Most extra versions loaded on demand by the version and alias routes.</summary>
+    /// <summary>Most extra versions loaded on demand by the version and alias routes (least recently used idle ones make room).</summary>
     public int MaxOnDemandVersions { get; set; } = 4;
+
+    /// <summary>Most bytes of model.zip files held by versions loaded on demand (their estimated memory).</summary>
+    public long MaxOnDemandBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Largest model.zip a source may deliver; a larger one is not downloaded.</summary>
+    public long MaxModelBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Largest total of model.zip's entries once inflated; a larger archive (a zip bomb) is not loaded.</summary>
+    public long MaxModelUncompressedBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    public ModelSizeLimits ModelSize => new(MaxModelBytes, MaxModelUncompressedBytes);
 }
 
 public sealed class RateLimitOptions

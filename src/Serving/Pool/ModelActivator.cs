@@ -4,7 +4,8 @@ using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using MLPipeline.Serving.Dynamic;
-using MLPipeline.Serving.Loading;
+using MLPipeline.Serving.Options;
+using MLPipeline.Serving.Sources;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Serving.Pool;
@@ -16,10 +17,16 @@ namespace MLPipeline.Serving.Pool;
 internal static class ModelActivator
 {
     /// <exception cref="ModelSourceException">The bytes, the manifest or the warm-up prediction are wrong.</exception>
-    public static ModelGeneration Activate(string name, ModelPackage package)
+    public static ModelGeneration Activate(string name, ModelPackage package, ModelSizeLimits limits)
     {
-        if (package.Manifest?.Artifacts.TryGetValue(ModelManifest.ModelFileName, out var expected) == true)
+        if (package.Manifest is { } described)
         {
+            // A manifest beside the model always binds it: its hash must be there, and match.
+            if (!described.Artifacts.TryGetValue(ModelManifest.ModelFileName, out var expected))
+            {
+                throw new ModelSourceException($"{package.Source}: the manifest lists no {ModelManifest.ModelFileName}, so the model cannot be verified.");
+            }
+
             var actual = Convert.ToHexStringLower(SHA256.HashData(package.ModelBytes));
             if (package.ModelBytes.LongLength != expected.Size || !actual.Equals(expected.Sha256, StringComparison.OrdinalIgnoreCase))
             {
@@ -27,6 +34,7 @@ internal static class ModelActivator
             }
         }
 
+        limits.CheckArchive(package.Source, package.ModelBytes);
         var ml = new MLContext();
 
         // Trainer assemblies register their model loaders only once they are loaded; a tree model would not load otherwise.
@@ -49,12 +57,13 @@ internal static class ModelActivator
         {
             var manifest = package.Manifest ?? ManifestSynthesizer.Describe(name, package.ModelBytes, model, inputSchema);
             var binding = InputBinding.Create(manifest, inputSchema);
-            var generation = new ModelGeneration(ml, model, inputSchema, binding, manifest, new ModelOrigin(package.Source, package.ETag, package.Alias));
+            var generation = new ModelGeneration(ml, model, inputSchema, binding, manifest, new ModelOrigin(package.Source, package.ETag, package.Alias, package.ModelBytes.LongLength));
             WarmUp(generation);
             return generation;
         }
-        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever the model or its manifest makes ML.NET throw is this version's failure, never the host's.
             (model as IDisposable)?.Dispose();
             throw new ModelSourceException($"{package.Source}: {ex.Message}", ex);
         }

@@ -44,6 +44,9 @@ public sealed class ModelGeneration
     /// <summary>Class labels in the model's output order, pre-encoded for the JSON answers.</summary>
     public JsonEncodedText[] ClassNames { get; }
 
+    /// <summary>No engine is rented: only the slot holds it.</summary>
+    internal bool IsIdle => Volatile.Read(ref _references) <= 1;
+
     /// <summary>True once the generation was swapped out and every engine came back.</summary>
     public bool IsDisposed => Volatile.Read(ref _references) == 0;
 
@@ -113,5 +116,5 @@ public sealed class ModelGeneration
     }
 }
 
-/// <summary>Where a generation came from: a human description of the source, and the source's change token when it has one.</summary>
-public sealed record ModelOrigin(string Source, string? ETag, string? Alias = null);
+/// <summary>Where a generation came from (store-relative, safe to show), the source's change token, the alias that named it, and model.zip's size.</summary>
+public sealed record ModelOrigin(string Source, string? ETag, string? Alias = null, long Size = 0);

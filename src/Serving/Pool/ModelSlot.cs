@@ -1,4 +1,4 @@
-using MLPipeline.Serving.Loading;
+using MLPipeline.Serving.Sources;
 
 namespace MLPipeline.Serving.Pool;
 
@@ -6,18 +6,21 @@ namespace MLPipeline.Serving.Pool;
 /// One served model name: where it loads from, the generation it serves now, and what happened on the last load.
 /// Readers take the current generation without a lock; a swap is one atomic exchange.
 /// </summary>
-public sealed class ModelSlot(string name, IModelLoader loader, bool required)
+public sealed class ModelSlot(string name, IModelSource source, bool required)
 {
     private ModelGeneration? _current;
 
     public string Name { get; } = name;
 
-    public IModelLoader Loader { get; } = loader;
+    public IModelSource Source { get; } = source;
 
     /// <summary>Counts for readiness (configured models); versions loaded on demand do not.</summary>
     public bool Required { get; } = required;
 
     public ModelGeneration? Current => Volatile.Read(ref _current);
+
+    /// <summary>When a request last used this slot (on-demand versions are evicted least recently used first).</summary>
+    internal long LastUsedTicks { get; set; }
 
     public ModelSlotStatus Status { get; internal set; } = ModelSlotStatus.Loading;
 

@@ -1,85 +1,104 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
-using MLPipeline.Serving.Loading;
 using MLPipeline.Serving.Observability;
+using MLPipeline.Serving.Options;
+using MLPipeline.Serving.Sources;
 
 namespace MLPipeline.Serving.Pool;
 
 /// <summary>
 /// Named models, each serving one generation at a time, with engines rented from that generation's object pool. A load
 /// fetches, verifies, warms up and only then swaps; a failed load leaves the serving generation untouched.
-/// This is the dynamic face: it predicts any model from its manifest, with no C# class per model.
+/// This is the dynamic face: it predicts any model from its manifest, with no C# class per model. Who loads when is the
+/// lifecycle's business (Lifecycle/ModelLifecycle); the pool only does one load when asked.
 /// </summary>
 public sealed class PredictionEnginePool : IDisposable
 {
     private readonly ConcurrentDictionary<string, ModelSlot> _slots = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ModelSlot> _onDemand = new(StringComparer.Ordinal);
     private readonly ServingMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly ModelSizeLimits _sizeLimits;
+    private volatile bool _discoveryRequired;
     private volatile bool _discoveryComplete;
 
-    public PredictionEnginePool(IEnumerable<ModelRegistration> registrations, IServiceProvider services, ServingMetrics metrics, ILogger<PredictionEnginePool> logger)
-        : this(metrics, logger)
+    public PredictionEnginePool(IEnumerable<ModelRegistration> registrations, IServiceProvider services, ServingMetrics metrics, ILogger<PredictionEnginePool> logger, LimitOptions? limits = null)
+        : this(metrics, logger, limits)
     {
         foreach (var registration in registrations)
         {
-            Register(registration.Name, registration.CreateLoader(services));
+            Register(registration.Name, registration.CreateSource(services));
         }
     }
 
-    public PredictionEnginePool(ServingMetrics? metrics = null, ILogger<PredictionEnginePool>? logger = null)
+    public PredictionEnginePool(ServingMetrics? metrics = null, ILogger<PredictionEnginePool>? logger = null, LimitOptions? limits = null)
     {
+        limits ??= new LimitOptions();
         _metrics = metrics ?? new ServingMetrics();
         _logger = logger ?? NullLogger<PredictionEnginePool>.Instance;
+        _sizeLimits = limits.ModelSize;
+        OnDemand = new OnDemandVersions(limits.MaxOnDemandVersions, limits.MaxOnDemandBytes);
     }
+
+    /// <summary>A model was registered or removed (the lifecycle service starts or stops its loop).</summary>
+    public event Action? ModelsChanged;
 
     /// <summary>The configured models, by name.</summary>
     public IReadOnlyList<ModelSlot> Models => [.. _slots.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
 
-    /// <summary>Versions loaded on demand by the version and alias routes, keyed <c>name:version</c>.</summary>
-    public IReadOnlyList<ModelSlot> OnDemandVersions => [.. _onDemand.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
+    /// <summary>Versions loaded on demand by the version and alias routes.</summary>
+    public OnDemandVersions OnDemand { get; }
 
-    /// <summary>Every configured model is loaded (and the list of models is known).</summary>
-    public bool IsReady => _discoveryComplete && !_slots.IsEmpty && _slots.Values.All(s => s.Current is not null);
+    /// <summary>The list of models is known (discovery ran once, when there is one) and every one of them is loaded.</summary>
+    public bool IsReady => (!_discoveryRequired || _discoveryComplete) && !_slots.IsEmpty && _slots.Values.All(s => s.Current is not null);
 
-    /// <summary>Set once every model source has been registered (store discovery done).</summary>
+    /// <summary>Called by a discovery: readiness waits for its first complete pass.</summary>
+    public void RequireDiscovery() => _discoveryRequired = true;
+
+    /// <summary>The discovery's first pass is done: every model it found is registered.</summary>
     public void MarkDiscoveryComplete() => _discoveryComplete = true;
 
-    public ModelSlot Register(string name, IModelLoader loader)
+    public ModelSlot Register(string name, IModelSource source)
     {
-        var slot = new ModelSlot(name, loader, required: true);
-        return _slots.TryAdd(name, slot) ? slot : throw new InvalidOperationException($"Model '{name}' is registered twice.");
+        var slot = new ModelSlot(name, source, required: true);
+        if (!_slots.TryAdd(name, slot))
+        {
+            throw new InvalidOperationException($"Model '{name}' is registered twice.");
+        }
+
+        ModelsChanged?.Invoke();
+        return slot;
     }
 
     public ModelSlot? Find(string name) => _slots.GetValueOrDefault(name);
 
-    /// <summary>A slot for one more version of a model, created on first use and kept (at most <paramref name="limit"/> of them).</summary>
-    public ModelSlot GetOrAddVersion(string key, Func<IModelLoader> createLoader, int limit)
+    /// <summary>Stops serving a model; requests in flight finish on its generation.</summary>
+    public bool Unregister(string name)
     {
-        if (_onDemand.TryGetValue(key, out var existing))
+        if (!_slots.TryRemove(name, out var slot))
         {
-            return existing;
+            return false;
         }
 
-        if (_onDemand.Count >= limit)
-        {
-            throw new ServingException(StatusCodes.Status503ServiceUnavailable, "Too many versions loaded",
-                $"Already serving {limit} extra versions on demand (Serving:Limits:MaxOnDemandVersions); '{key}' is not loaded.");
-        }
-
-        return _onDemand.GetOrAdd(key, k => new ModelSlot(k, createLoader(), required: false));
+        slot.Unload();
+        _logger.LogInformation("Model {Model} is no longer served.", name);
+        ModelsChanged?.Invoke();
+        return true;
     }
 
-    /// <summary>Loads the slot's source now and swaps the new generation in (also the reload-on-demand path).</summary>
+    /// <summary>Loads the slot's source now and swaps the new generation in.</summary>
     /// <exception cref="ModelSourceException">The new version could not be fetched, loaded or warmed up; the old one keeps serving.</exception>
     public Task<ModelGeneration> LoadAsync(ModelSlot slot, CancellationToken cancellationToken = default) =>
-        LoadAsync(slot, onlyIfEmpty: false, cancellationToken);
+        LoadAsync(slot, onlyIfEmpty: false, acceptSchemaChange: false, cancellationToken);
 
     /// <summary>Loads the slot now; with <paramref name="acceptSchemaChange"/> a new version may take other inputs than the served one.</summary>
     public Task<ModelGeneration> LoadAsync(ModelSlot slot, bool acceptSchemaChange, CancellationToken cancellationToken) =>
-        LoadAsync(slot, onlyIfEmpty: false, cancellationToken, acceptSchemaChange);
+        LoadAsync(slot, onlyIfEmpty: false, acceptSchemaChange, cancellationToken);
 
-    private async Task<ModelGeneration> LoadAsync(ModelSlot slot, bool onlyIfEmpty, CancellationToken cancellationToken, bool acceptSchemaChange = false)
+    /// <summary>Loads the slot unless a generation is already in place (concurrent first requests load once).</summary>
+    public Task<ModelGeneration> EnsureLoadedAsync(ModelSlot slot, CancellationToken cancellationToken = default) =>
+        LoadAsync(slot, onlyIfEmpty: true, acceptSchemaChange: false, cancellationToken);
+
+    private async Task<ModelGeneration> LoadAsync(ModelSlot slot, bool onlyIfEmpty, bool acceptSchemaChange, CancellationToken cancellationToken)
     {
         await slot.LoadLock.WaitAsync(cancellationToken);
         try
@@ -90,8 +109,8 @@ public sealed class PredictionEnginePool : IDisposable
             }
 
             slot.LastAttemptUtc = DateTimeOffset.UtcNow;
-            var package = await slot.Loader.FetchAsync(cancellationToken);
-            var generation = await Task.Run(() => ModelActivator.Activate(slot.Name, package), cancellationToken);
+            var package = await slot.Source.FetchAsync(cancellationToken);
+            var generation = await Task.Run(() => ModelActivator.Activate(slot.Name, package, _sizeLimits), cancellationToken);
             if (!acceptSchemaChange && slot.Current is { } served && SchemaCompatibility.Check(served.Manifest, generation.Manifest) is { } breach)
             {
                 generation.Release();
@@ -103,13 +122,20 @@ public sealed class PredictionEnginePool : IDisposable
             slot.LastError = null;
             slot.Loads++;
             _metrics.Loaded(slot.Name, previous?.Version, generation.Version);
-            _logger.LogInformation("Model {Model} now serves version {Version} from {Source}.", slot.Name, generation.Version, package.Source);
+            _logger.LogInformation("Model {Model} now serves version {Version} from {Source}.", slot.Name, generation.Version, slot.Source.Description);
             return generation;
         }
         catch (ModelSourceException ex)
         {
-            RecordFailure(slot, ex.Message);
+            RecordFailure(slot, ex);
             throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // A source that throws something it should not (a custom source, an SDK timeout) fails this load only.
+            var failure = new ModelSourceException($"{slot.Source.Location}: loading failed unexpectedly ({ex.GetType().Name}); see the service log.", ex);
+            RecordFailure(slot, failure);
+            throw failure;
         }
         finally
         {
@@ -119,10 +145,11 @@ public sealed class PredictionEnginePool : IDisposable
 
     /// <summary>
     /// Records a failed load or source check: counted every time, logged once per distinct error (a retry that fails
-    /// the same way stays quiet), and the slot keeps serving what it has.
+    /// the same way stays quiet), and the slot keeps serving what it has. The SDK's own text goes to the log at Debug.
     /// </summary>
-    public void RecordFailure(ModelSlot slot, string error)
+    public void RecordFailure(ModelSlot slot, ModelSourceException failure)
     {
+        var error = failure.Message;
         var repeated = string.Equals(slot.LastError, error, StringComparison.Ordinal);
         slot.LastError = error;
         slot.LastAttemptUtc = DateTimeOffset.UtcNow;
@@ -137,6 +164,11 @@ public sealed class PredictionEnginePool : IDisposable
         {
             _logger.LogError("Model {Model}: load failed: {Error}", slot.Name, error);
         }
+
+        if (failure.InnerException is { } cause)
+        {
+            _logger.LogDebug(cause, "Model {Model}: the failure's cause.", slot.Name);
+        }
     }
 
     /// <summary>A source check found the served version current: a past failure (e.g. storage down) is over.</summary>
@@ -149,23 +181,6 @@ public sealed class PredictionEnginePool : IDisposable
             slot.LastError = null;
         }
     }
-
-    /// <summary>Stops serving a model removed from the configuration; requests in flight finish on its generation.</summary>
-    public bool Unregister(string name)
-    {
-        if (!_slots.TryRemove(name, out var slot))
-        {
-            return false;
-        }
-
-        slot.Unload();
-        _logger.LogInformation("Model {Model} is no longer served.", name);
-        return true;
-    }
-
-    /// <summary>Loads the slot unless a generation is already in place (concurrent first requests load once).</summary>
-    public Task EnsureLoadedAsync(ModelSlot slot, CancellationToken cancellationToken = default) =>
-        LoadAsync(slot, onlyIfEmpty: true, cancellationToken);
 
     public Task<ModelGeneration> LoadAsync(string name, CancellationToken cancellationToken = default) =>
         LoadAsync(Find(name) ?? throw new UnknownModelException($"Model '{name}' is not served."), cancellationToken);
@@ -196,9 +211,12 @@ public sealed class PredictionEnginePool : IDisposable
 
     public void Dispose()
     {
-        foreach (var slot in _slots.Values.Concat(_onDemand.Values))
+        foreach (var slot in _slots.Values)
         {
             slot.Unload();
+            slot.Source.Dispose();
         }
+
+        OnDemand.Clear();
     }
 }

@@ -1,4 +1,6 @@
-using MLPipeline.Serving.Loading;
+using Microsoft.Extensions.Options;
+using MLPipeline.Serving.Options;
+using MLPipeline.Serving.Sources;
 using MLPipeline.Shared.Store;
 
 namespace MLPipeline.Serving.Pool;
@@ -10,22 +12,28 @@ public sealed class PredictionEnginePoolBuilder<TIn, TOut>(IServiceCollection se
 {
     public IServiceCollection Services { get; } = services;
 
-    /// <summary>A model.zip on disk (with manifest.json beside it when there is one).</summary>
+    /// <summary>A model.zip on disk (with manifest.json beside it when there is one), reloaded when the file changes.</summary>
     public PredictionEnginePoolBuilder<TIn, TOut> FromFile(string modelName, string filePath) =>
-        FromLoader(modelName, _ => new FileModelLoader(filePath));
+        FromSource(modelName, sp => Sources(sp).File(filePath));
 
     /// <summary>A model.zip blob: SAS in the URI, else MLPIPELINE_STORAGE_CONNECTION_STRING, else DefaultAzureCredential.</summary>
     public PredictionEnginePoolBuilder<TIn, TOut> FromUri(string modelName, Uri uri) =>
-        FromLoader(modelName, _ => new BlobModelLoader(uri));
+        FromSource(modelName, sp => Sources(sp).Blob(uri));
 
-    /// <summary>The version an alias points at in a model store.</summary>
+    /// <summary>The version an alias points at in a model store, followed as the alias moves.</summary>
     public PredictionEnginePoolBuilder<TIn, TOut> FromStore(string modelName, string storeLocation, string alias = "production") =>
-        FromLoader(modelName, _ => new StoreModelLoader(ModelStoreFactory.Open(storeLocation), new ModelReference(StoreNames.Check(modelName, "model name"), null, StoreNames.Check(alias, "alias"))));
+        FromSource(modelName, sp => Sources(sp).Store(
+            ModelStoreFactory.Open(storeLocation),
+            new ModelReference(StoreNames.Check(modelName, "model name"), null, StoreNames.Check(alias, "alias")),
+            preferredAlias: null));
 
     /// <summary>Any other source.</summary>
-    public PredictionEnginePoolBuilder<TIn, TOut> FromLoader(string modelName, Func<IServiceProvider, IModelLoader> createLoader)
+    public PredictionEnginePoolBuilder<TIn, TOut> FromSource(string modelName, Func<IServiceProvider, IModelSource> createSource)
     {
-        Services.AddSingleton(new ModelRegistration(modelName, createLoader));
+        Services.AddSingleton(new ModelRegistration(modelName, createSource));
         return this;
     }
+
+    private static ModelSources Sources(IServiceProvider services) =>
+        new(services.GetService<IOptions<ServingOptions>>()?.Value ?? new ServingOptions());
 }

@@ -1,25 +1,31 @@
 namespace MLPipeline.Serving.Pool;
 
-/// <summary>A request that cannot be served; <see cref="StatusCode"/> is the HTTP answer, <see cref="Field"/> names the culprit.</summary>
-public class ServingException(int statusCode, string title, string message, string? field = null) : Exception(message)
+/// <summary>
+/// A request the pool cannot serve, said in the pool's own terms; <see cref="Field"/> names the culprit. The endpoints
+/// turn each kind into its HTTP status in one place (Endpoints/Problems.cs): the pool knows nothing of HTTP.
+/// </summary>
+public abstract class ServingException(string title, string message, string? field = null) : Exception(message)
 {
-    public int StatusCode { get; } = statusCode;
     public string Title { get; } = title;
     public string? Field { get; } = field;
 }
 
-/// <summary>404: no model (or version, or alias) by that name is served.</summary>
+/// <summary>No model (or version, or alias) by that name is served.</summary>
 public sealed class UnknownModelException(string message, string field = "name")
-    : ServingException(StatusCodes.Status404NotFound, "Unknown model", message, field);
+    : ServingException("Unknown model", message, field);
 
-/// <summary>503: the model is configured but no version has loaded yet (or every load failed).</summary>
+/// <summary>The model is configured but no version has loaded yet (or every load failed), or its store cannot be read now.</summary>
 public sealed class ModelNotReadyException(string message)
-    : ServingException(StatusCodes.Status503ServiceUnavailable, "Model not loaded", message);
+    : ServingException("Model not loaded", message);
 
-/// <summary>400: the request body does not match the model's input schema.</summary>
+/// <summary>Every place for a version loaded on demand is taken by a version in use.</summary>
+public sealed class OnDemandCapacityException(string message)
+    : ServingException("Too many versions loaded", message);
+
+/// <summary>The request body does not match the protocol or the model's input schema.</summary>
 public sealed class InvalidInputException(string field, string message)
-    : ServingException(StatusCodes.Status400BadRequest, "Invalid input", $"{field}: {message}", field);
+    : ServingException("Invalid input", $"{field}: {message}", field);
 
-/// <summary>413: the request body is larger than Serving:Limits:MaxBodyBytes.</summary>
+/// <summary>The request body is larger than Serving:Limits:MaxBodyBytes.</summary>
 public sealed class PayloadTooLargeException(long limit)
-    : ServingException(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The request body exceeds the limit of {limit} bytes (Serving:Limits:MaxBodyBytes).");
+    : ServingException("Request body too large", $"The request body exceeds the limit of {limit} bytes (Serving:Limits:MaxBodyBytes).");

@@ -13,6 +13,7 @@ namespace MLPipeline.Serving.Security;
 public static class ServingSecurity
 {
     public const string PredictPolicy = "predict";
+    public const string AdminPolicy = "admin";
     public const string RateLimitPolicy = "predict";
 
     public static bool IsEnabled(ServingOptions options) => options.ApiKeys.Count > 0 || options.Jwt.Enabled;
@@ -36,6 +37,16 @@ public static class ServingSecurity
         }
 
         services.AddAuthorizationBuilder().AddPolicy(PredictPolicy, policy =>
+        {
+            if (IsEnabled(options))
+            {
+                policy.AddAuthenticationSchemes([.. schemes]).RequireAuthenticatedUser();
+            }
+            else
+            {
+                policy.RequireAssertion(_ => true);
+            }
+        }).AddPolicy(AdminPolicy, policy =>
         {
             if (IsEnabled(options))
             {

@@ -1,28 +1,32 @@
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
-using MLPipeline.Serving.Loading;
+using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Sources;
 
-namespace MLPipeline.Serving.Reload;
+namespace MLPipeline.Serving.Lifecycle;
 
 /// <summary>
-/// One model's reload loop: wait (poll interval with jitter, or backoff after failures, or until the source signals),
-/// check the source, and when it holds another version let the pool fetch, verify, warm up and swap it. Every failure
-/// is recorded on the slot by the pool and leaves the served generation in place.
+/// One model's whole life in one loop: the first load, every reload, the backoff after failures and the status. Wait
+/// (the source's poll interval with jitter, the backoff, or until the source signals), check the source, and when it
+/// holds another version let the pool fetch, verify, warm up and swap it. Nothing a source throws ends the loop or
+/// reaches the host: every failure is recorded on the slot (status, last error, metric) and tried again later.
 /// </summary>
-internal sealed class ModelWatch : IDisposable
+internal sealed class ModelLifecycle : IDisposable
 {
+    /// <summary>First retry of a model that has never loaded; it doubles up to <see cref="ReloadOptions.MaxBackoff"/>.</summary>
+    private static readonly TimeSpan FirstLoadRetry = TimeSpan.FromSeconds(1);
+
     private readonly PredictionEnginePool _pool;
-    private readonly IModelSourceWatcher _watcher;
     private readonly ReloadOptions _options;
     private readonly SemaphoreSlim _checking = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private int _failures;
 
-    public ModelWatch(PredictionEnginePool pool, ModelSlot slot, IModelSourceWatcher watcher, ReloadOptions options)
+    public ModelLifecycle(PredictionEnginePool pool, ModelSlot slot, ReloadOptions options)
     {
         _pool = pool;
         Slot = slot;
-        _watcher = watcher;
         _options = options;
         Loop = Task.Run(RunAsync);
     }
@@ -67,29 +71,35 @@ internal sealed class ModelWatch : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _watcher.Dispose();
+        Slot.Source.Dispose();
     }
 
     private async Task<bool> HasChangedAsync(ModelGeneration served, CancellationToken cancellationToken)
     {
         try
         {
-            return await _watcher.HasChangedAsync(served, cancellationToken);
+            return await Slot.Source.HasChangedAsync(served, cancellationToken);
         }
         catch (ModelSourceException ex)
         {
-            _pool.RecordFailure(Slot, ex.Message);
+            _pool.RecordFailure(Slot, ex);
             throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            var failure = new ModelSourceException($"{Slot.Source.Location}: checking for a new version failed unexpectedly ({ex.GetType().Name}); see the service log.", ex);
+            _pool.RecordFailure(Slot, failure);
+            throw failure;
         }
     }
 
     private async Task RunAsync()
     {
         var stop = _stop.Token;
-        var signal = _watcher.Watch();
+        var signal = Signal();
 
-        // The first check runs at once: it loads a model added at run time, and it sees a version that landed between
-        // the model's first load and this watch's start, when no watcher was there to report it.
+        // The first check runs at once: it is the first load, and for a model added while serving it also sees a
+        // version that landed between that load and this loop's start, when nothing watched the source.
         var delay = TimeSpan.Zero;
         while (!stop.IsCancellationRequested)
         {
@@ -98,7 +108,7 @@ internal sealed class ModelWatch : IDisposable
                 await WaitAsync(delay, signal, stop);
 
                 // Taken before the check, so a change that lands during the check still wakes the next wait.
-                signal = _watcher.Watch();
+                signal = Signal();
                 await CheckAsync(force: false, acceptSchemaChange: false, stop);
             }
             catch (ModelSourceException)
@@ -114,16 +124,20 @@ internal sealed class ModelWatch : IDisposable
         }
     }
 
+    private IChangeToken Signal() => _options.Enabled ? Slot.Source.Watch() : NullChangeToken.Singleton;
+
     /// <summary>The poll interval plus up to a fifth of jitter (replicas spread out), or the doubling backoff after failures.</summary>
     private TimeSpan NextDelay()
     {
-        if (_failures == 0)
+        if (_failures > 0)
         {
-            return _watcher.PollInterval * (1 + (Random.Shared.NextDouble() * 0.2));
+            var first = Slot.Current is null ? FirstLoadRetry : _options.PollInterval;
+            var backoff = first * Math.Pow(2, Math.Min(_failures - 1, 20));
+            return backoff < _options.MaxBackoff ? backoff : _options.MaxBackoff;
         }
 
-        var backoff = _options.PollInterval * Math.Pow(2, Math.Min(_failures - 1, 20));
-        return backoff < _options.MaxBackoff ? backoff : _options.MaxBackoff;
+        var poll = Slot.Source.PollInterval;
+        return !_options.Enabled || poll == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : poll * (1 + (Random.Shared.NextDouble() * 0.2));
     }
 
     private static async Task WaitAsync(TimeSpan delay, IChangeToken signal, CancellationToken stop)

@@ -1,61 +1,33 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using MLPipeline.Serving.Dynamic;
-using MLPipeline.Serving.Observability;
-using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Shared.Manifest;
 
-namespace MLPipeline.Serving.Endpoints;
+namespace MLPipeline.Serving.Protocols;
 
 /// <summary>
 /// Open Inference Protocol v2 (KServe) inference: one input tensor per column, <c>shape</c> [rows] or [rows, 1];
 /// numeric columns take FP32/FP64/INT*/UINT*, text columns BYTES. Errors are <c>{"error": "..."}</c>.
 /// </summary>
-public sealed class InferenceProtocolHandler(ServingMetrics metrics, IOptions<ServingOptions> options)
+public sealed class InferenceProtocol : IPredictProtocol
 {
     private static readonly HashSet<string> NumericTypes = ["FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64"];
 
-    public async Task<IResult> InferAsync(HttpContext context, string name, Func<CancellationToken, Task<ModelSlot>> resolve)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var limits = options.Value.Limits;
-        ModelSlot? slot = null;
-        try
-        {
-            slot = await resolve(context.RequestAborted);
-            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
-            using var document = JsonDocument.Parse(body.Memory, new JsonDocumentOptions { MaxDepth = 16 });
-            using var lease = PredictionEnginePool.Rent(slot);
-            var rows = Predict(document.RootElement, lease, name, limits.MaxBatchSize);
-            var response = context.Response;
-            response.ContentType = "application/json; charset=utf-8";
-            response.Headers[PredictHandler.VersionHeader] = lease.Generation.Version;
-            await response.Body.WriteAsync(lease.Engine.OutputBuffer.WrittenMemory, context.RequestAborted);
-            metrics.Predicted(slot.Name, lease.Generation.Version, "v2", rows, Stopwatch.GetElapsedTime(started));
-            return Results.Empty;
-        }
-        catch (ServingException ex)
-        {
-            metrics.Failed(slot?.Name ?? ServingMetrics.UnknownModel, ex.StatusCode);
-            return Error(ex.StatusCode, ex.Message);
-        }
-        catch (JsonException ex)
-        {
-            metrics.Failed(slot?.Name ?? ServingMetrics.UnknownModel, StatusCodes.Status400BadRequest);
-            return Error(StatusCodes.Status400BadRequest, $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}).");
-        }
-        catch (BadHttpRequestException ex)
-        {
-            metrics.Failed(slot?.Name ?? ServingMetrics.UnknownModel, ex.StatusCode);
-            return Error(ex.StatusCode, ex.Message);
-        }
-    }
+    public static InferenceProtocol Instance { get; } = new();
+
+    public string Name => "v2";
+
+    public IResult Refuse(int status, string title, string detail, string? field) => Error(status, detail);
 
     public static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 
-    private static int Predict(JsonElement root, DynamicLease lease, string modelName, int maxBatch)
+    public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    {
+        using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+        return Predict(document.RootElement, lease, modelName, maxBatch, output);
+    }
+
+    private static int Predict(JsonElement root, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
     {
         var engine = lease.Engine;
         var binding = engine.Binding;
@@ -75,7 +47,7 @@ public sealed class InferenceProtocolHandler(ServingMetrics metrics, IOptions<Se
                 throw new InvalidInputException(field, "must be a tensor object {name, shape, datatype, data}.");
             }
 
-            var name = input.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : throw new InvalidInputException(field + ".name", "is required.");
+            var name = input.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? JsonText.GetString(n, field + ".name")! : throw new InvalidInputException(field + ".name", "is required.");
             var column = binding.IndexOf(name);
             if (column < 0)
             {
@@ -87,7 +59,7 @@ public sealed class InferenceProtocolHandler(ServingMetrics metrics, IOptions<Se
                 throw new InvalidInputException(field + ".name", $"input '{name}' appears twice.");
             }
 
-            var datatype = input.TryGetProperty("datatype", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : throw new InvalidInputException(field + ".datatype", "is required.");
+            var datatype = input.TryGetProperty("datatype", out var d) && d.ValueKind == JsonValueKind.String ? JsonText.GetString(d, field + ".datatype")! : throw new InvalidInputException(field + ".datatype", "is required.");
             var isText = binding.Columns[column].IsText;
             if (isText ? datatype != "BYTES" : !NumericTypes.Contains(datatype))
             {
@@ -170,13 +142,12 @@ public sealed class InferenceProtocolHandler(ServingMetrics metrics, IOptions<Se
             }
         }
 
-        var output = engine.StartOutput();
         output.WriteStartObject();
         output.WriteString("model_name", modelName);
         output.WriteString("model_version", lease.Generation.Version);
         if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
         {
-            output.WriteString("id", id.GetString());
+            output.WriteString("id", JsonText.GetString(id, "id"));
         }
 
         output.WriteStartArray("outputs");
@@ -242,7 +213,7 @@ public sealed class InferenceProtocolHandler(ServingMetrics metrics, IOptions<Se
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    engine.SetText(column, value.GetString());
+                    engine.SetText(column, JsonText.GetString(value, $"{name}.data[{row}]"));
                     break;
                 case JsonValueKind.Null:
                     engine.SetText(column, default);

@@ -1,4 +1,4 @@
-namespace MLPipeline.Serving.Reload;
+namespace MLPipeline.Serving.Options;
 
 /// <summary>The <c>Serving:Reload</c> section: how often each model's source is checked for a new version.</summary>
 public sealed class ReloadOptions

@@ -1,26 +1,31 @@
 using System.Buffers;
 using System.Text.Json;
+using MLPipeline.Serving.Dynamic;
+using MLPipeline.Serving.Endpoints;
 using MLPipeline.Serving.Pool;
-using MLPipeline.Shared.Manifest;
 
-namespace MLPipeline.Serving.Dynamic;
+namespace MLPipeline.Serving.Protocols;
 
 /// <summary>
 /// The <c>{"instances": [{column: value, ...}, ...]}</c> protocol, read straight from UTF-8 into the engine's input row
 /// and answered straight into the engine's output buffer: one pass, no intermediate objects.
 /// </summary>
-internal static class InstancesProtocol
+public sealed class InstancesProtocol : IPredictProtocol
 {
     private const int MaxColumnNameLength = 256;
 
-    /// <summary>Predicts every instance in <paramref name="body"/> and writes the answer; returns the number of rows.</summary>
-    /// <exception cref="InvalidInputException">The body breaks the protocol or the model's input schema.</exception>
-    /// <exception cref="JsonException">The body is not well-formed JSON.</exception>
-    public static int Run(ReadOnlySpan<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    public static InstancesProtocol Instance { get; } = new();
+
+    public string Name => "instances";
+
+    /// <summary>Refusals are RFC 9457 problem details, the offending field named in <c>field</c>.</summary>
+    public IResult Refuse(int status, string title, string detail, string? field) => Problems.Create(status, title, detail, field);
+
+    public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
     {
         var engine = lease.Engine;
         var generation = lease.Generation;
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = 16 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new InvalidInputException("$", "the body must be a JSON object: {\"instances\": [{...}]}.");
@@ -101,7 +106,7 @@ internal static class InstancesProtocol
             var column = -1;
             if (reader.ValueSpan.Length <= MaxColumnNameLength && !reader.HasValueSequence)
             {
-                var length = reader.CopyString(name);
+                var length = JsonText.CopyString(ref reader, name, Field(row, null));
                 if (binding.Lookup.TryGetValue(name[..length], out var found))
                 {
                     column = found;
@@ -149,7 +154,7 @@ internal static class InstancesProtocol
                 engine.SetNumber(column, float.NaN);
                 break;
             case JsonTokenType.String:
-                var text = reader.GetString();
+                var text = JsonText.GetString(ref reader, Field(row, engine.Binding.Columns[column].Name));
                 throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name),
                     IsNonFiniteName(text)
                         ? "NaN and infinities are not allowed; send null for a missing value."
@@ -167,7 +172,7 @@ internal static class InstancesProtocol
                 engine.SetTextUtf8(column, reader.ValueSpan);
                 break;
             case JsonTokenType.String:
-                engine.SetText(column, reader.GetString());
+                engine.SetText(column, JsonText.GetString(ref reader, Field(row, engine.Binding.Columns[column].Name)));
                 break;
             case JsonTokenType.Number:
             case JsonTokenType.True:

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using MLPipeline.Serving.Options;
 using MLPipeline.Shared.Store;
 
-namespace MLPipeline.Serving.Hosting;
+namespace MLPipeline.Serving.Discovery;
 
 /// <summary>The model store the service reads from, opened once from <see cref="ServingOptions.ResolveStoreLocation"/>.</summary>
 public sealed class ServingStore(IOptions<ServingOptions> options)

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using MLPipeline.Serving.Observability;
+using MLPipeline.Serving.Options;
+using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Protocols;
+
+namespace MLPipeline.Serving.Endpoints;
+
+/// <summary>
+/// Every prediction route's one code path, whatever the protocol: resolve the slot, read the body, rent an engine, let
+/// the protocol parse and predict into the engine's buffer, write it, give the engine back. One catch turns every
+/// refusal into the protocol's error format with its status, and one metrics path counts it: no body becomes a 500.
+/// </summary>
+public sealed class PredictPipeline(ServingMetrics metrics, IOptions<ServingOptions> options)
+{
+    public const string VersionHeader = "X-Model-Version";
+
+    public async Task<IResult> HandleAsync(HttpContext context, IPredictProtocol protocol, string name, Func<CancellationToken, Task<ModelSlot>> resolve)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var limits = options.Value.Limits;
+        var cancellationToken = context.RequestAborted;
+        ModelSlot? slot = null;
+        try
+        {
+            slot = await resolve(cancellationToken);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
+            using var lease = PredictionEnginePool.Rent(slot);
+            var output = lease.Engine.StartOutput();
+            var rows = protocol.Run(body.Memory, lease, name, limits.MaxBatchSize, output);
+            output.Flush();
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = lease.Engine.OutputBuffer.WrittenCount;
+            response.Headers[VersionHeader] = lease.Generation.Version;
+            await response.Body.WriteAsync(lease.Engine.OutputBuffer.WrittenMemory, cancellationToken);
+            metrics.Predicted(slot.Name, lease.Generation.Version, protocol.Name, rows, Stopwatch.GetElapsedTime(started));
+            return Results.Empty;
+        }
+        catch (ServingException ex)
+        {
+            return Refuse(protocol, slot, Problems.StatusOf(ex), ex.Title, ex.Message, ex.Field);
+        }
+        catch (JsonException ex)
+        {
+            return Refuse(protocol, slot, StatusCodes.Status400BadRequest, "Malformed JSON", Problems.MalformedJsonDetail(ex), "$");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own refusals while reading the body (over its size limit, cut short).
+            return Refuse(protocol, slot, ex.StatusCode, "Bad request body", ex.Message, null);
+        }
+    }
+
+    private IResult Refuse(IPredictProtocol protocol, ModelSlot? slot, int status, string title, string detail, string? field)
+    {
+        metrics.Failed(slot?.Name ?? ServingMetrics.UnknownModel, status);
+        return protocol.Refuse(status, title, detail, field);
+    }
+}

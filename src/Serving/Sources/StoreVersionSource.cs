@@ -1,0 +1,50 @@
+using MLPipeline.Serving.Options;
+using MLPipeline.Shared.Manifest;
+using MLPipeline.Shared.Store;
+
+namespace MLPipeline.Serving.Sources;
+
+/// <summary>One pinned version of a store model (<c>name:version</c>, and the versions loaded on demand): it never changes.</summary>
+public sealed class StoreVersionSource(IModelStore store, string name, string version, ModelSizeLimits limits) : IStoreModelSource
+{
+    public IModelStore Store { get; } = store;
+
+    public string Name { get; } = name;
+
+    public string Version { get; } = version;
+
+    public string Location => $"{Name}:{Version}";
+
+    public string Description => $"store {Store.Location} {Location}";
+
+    public async Task<ModelPackage> FetchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var manifest = await Store.FindVersionAsync(Name, Version, cancellationToken)
+                ?? throw new ModelSourceException($"Version {Location} is not in the model store.");
+            return await ReadAsync(Store, manifest, Location, null, null, limits, cancellationToken);
+        }
+        catch (ModelStoreException ex)
+        {
+            throw Failed(Store, Location, "reading the version", ex);
+        }
+    }
+
+    /// <summary>Reads a version's model.zip, refusing one larger than the limit before a byte is downloaded.</summary>
+    internal static async Task<ModelPackage> ReadAsync(IModelStore store, ModelManifest manifest, string location, string? alias, string? etag, ModelSizeLimits limits, CancellationToken cancellationToken)
+    {
+        if (!manifest.Artifacts.TryGetValue(ModelManifest.ModelFileName, out var artifact))
+        {
+            throw new ModelSourceException($"{location}: the manifest of version {manifest.Version} lists no {ModelManifest.ModelFileName}.");
+        }
+
+        limits.CheckDownload(location, artifact.Size);
+        var bytes = await store.ReadArtifactAsync(manifest, ModelManifest.ModelFileName, cancellationToken);
+        return new ModelPackage(bytes, manifest, location, etag) { Alias = alias };
+    }
+
+    /// <summary>A store failure as this source's own message: the store's folder or URI is left out (callers see it).</summary>
+    internal static ModelSourceException Failed(IModelStore store, string location, string action, ModelStoreException ex) =>
+        new($"{location}: {action} failed: {ex.Message.Replace(store.Location, "the model store", StringComparison.Ordinal)}", ex);
+}
