@@ -1,6 +1,6 @@
 // MLPipeline on Azure Container Apps: a resource group with logs, a Container Apps environment, a
-// registry, the model store (blob container `models`), one managed identity per workload, the
-// serving app and the training jobs. Subscription scope so `azd up` and `az deployment sub create`
+// registry, the model store (blob container `models`), one managed identity per workload, a Key
+// Vault with the serving app's API keys, the serving app (keys required) and the training jobs. Subscription scope so `azd up` and `az deployment sub create`
 // create the resource group too. Local modules only: the template builds offline.
 targetScope = 'subscription'
 
@@ -33,6 +33,26 @@ param servingMaxReplicas int = 10
 @minValue(1)
 param servingConcurrentRequests int = 50
 
+@description('Serving API keys missing from the Key Vault, to create in this deployment (computed by pipelines/azure-devops/scripts/api-keys-to-create.sh). Keys that exist are never rewritten.')
+param servingApiKeysToCreate ('predict' | 'admin')[] = []
+
+@description('Client address ranges (CIDR, e.g. 203.0.113.0/24) allowed to reach the service; empty allows every address (the API keys still apply).')
+param servingAllowedIpRanges string[] = []
+
+// Microsoft does not document the address the Container Apps ingress proxy connects to a replica
+// from. With the environment's generated network, only the platform (and apps and jobs of the same
+// environment) connects from private or shared address space, never a client on the internet.
+@description('Networks (CIDR) the service trusts to report the client address in X-Forwarded-For: where the Container Apps ingress proxy connects from.')
+param servingTrustedProxyNetworks string[] = [
+  '10.0.0.0/8'
+  '172.16.0.0/12'
+  '192.168.0.0/16'
+  '100.64.0.0/10'
+]
+
+@description('Key Vault purge protection: a deleted vault or key cannot be purged before its retention ends. Irreversible once on; recommended for production.')
+param keyVaultPurgeProtection bool = false
+
 @description('Spec (pipelines/<spec>.json in the training image) the training jobs train.')
 param trainingSpec string = 'house-prices'
 
@@ -56,6 +76,7 @@ var nameSuffix = toLower(uniqueString(subscription().id, environmentName, locati
 // Names known before deployment, so role assignments get stable, predictable ids.
 var registryName = 'crmlpipeline${nameSuffix}'
 var storageAccountName = 'stmlp${nameSuffix}'
+var keyVaultName = 'kv-mlp-${nameSuffix}'
 var servingIdentityName = 'id-mlpipeline-serving-${environmentName}'
 var trainingIdentityName = 'id-mlpipeline-training-${environmentName}'
 
@@ -152,6 +173,32 @@ module trainingAccess 'modules/workload-access.bicep' = {
   }
 }
 
+module keyVault 'modules/key-vault.bicep' = {
+  scope: group
+  params: {
+    name: keyVaultName
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: logs.outputs.id
+    purgeProtection: keyVaultPurgeProtection
+  }
+}
+
+// The keys exist and the serving identity may read them before the app is saved (the serving module
+// takes the secret URLs from this one, so it waits for it).
+module servingApiKeys 'modules/serving-api-keys.bicep' = {
+  scope: group
+  dependsOn: [
+    keyVault
+    servingIdentity
+  ]
+  params: {
+    vaultName: keyVaultName
+    identityName: servingIdentityName
+    create: servingApiKeysToCreate
+  }
+}
+
 module publisherAccess 'modules/store-publisher-access.bicep' = [
   for publisher in modelPublishers: {
     scope: group
@@ -182,6 +229,10 @@ module serving 'modules/serving-app.bicep' = {
     registryServer: registry.outputs.loginServer
     image: servingImage
     storeUri: storage.outputs.storeUri
+    predictKeySecretUrl: servingApiKeys.outputs.predictKeySecretUrl
+    adminKeySecretUrl: servingApiKeys.outputs.adminKeySecretUrl
+    trustedProxyNetworks: servingTrustedProxyNetworks
+    allowedIpRanges: servingAllowedIpRanges
     alias: servingAlias
     minReplicas: servingMinReplicas
     maxReplicas: servingMaxReplicas
@@ -242,3 +293,10 @@ output SERVICE_URL string = serving.outputs.url
 output MODEL_STORE_URI string = storage.outputs.storeUri
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output TRAINING_JOB_NAME string = 'job-train-${environmentName}'
+@description('Key Vault with the serving API keys. Read one: az keyvault secret show --vault-name <AZURE_KEY_VAULT_NAME> --name <SERVING_PREDICT_KEY_SECRET_NAME> --query value -o tsv')
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+@description('Name of the secret holding the predict key (send it as X-Api-Key).')
+output SERVING_PREDICT_KEY_SECRET_NAME string = servingApiKeys.outputs.predictKeySecretName
+@description('Name of the secret holding the admin key.')
+output SERVING_ADMIN_KEY_SECRET_NAME string = servingApiKeys.outputs.adminKeySecretName

@@ -48,9 +48,9 @@ public sealed partial class ArmScope
                 entry.Resource["properties"]!["parameters"]?.AsObject(),
                 this));
 
-    /// <summary>Every resource of the given type in this template and all its modules.</summary>
+    /// <summary>Every resource of the given type this template and all its modules deploy (references to existing ones left out).</summary>
     public IEnumerable<(ArmScope Scope, JsonObject Resource)> FindAll(string type) =>
-        Resources.Where(entry => string.Equals((string?)entry.Resource["type"], type, StringComparison.OrdinalIgnoreCase))
+        Resources.Where(entry => string.Equals((string?)entry.Resource["type"], type, StringComparison.OrdinalIgnoreCase) && entry.Resource["existing"] is null)
             .Select(entry => (this, entry.Resource))
             .Concat(Modules.SelectMany(module => module.FindAll(type)));
 
@@ -85,6 +85,22 @@ public sealed partial class ArmScope
 
     public string? ResolveString(JsonNode? value) => Resolve(value) is JsonValue resolved && resolved.TryGetValue<string>(out var text) ? text : value?.ToJsonString();
 
+    /// <summary>The names of the variables an expression refers to, in order (e.g. the parts of a <c>concat(...)</c>).</summary>
+    public static IReadOnlyList<string> ReferencedVariables(string expression) =>
+        VariableReference().Matches(expression).Select(match => match.Groups["name"].Value).ToList();
+
+    /// <summary>A variable Bicep made from a for-expression: the loop's count expression and the object it makes per item.</summary>
+    public (string Count, JsonObject Input)? CopyVariable(string name) =>
+        (Template["variables"]?["copy"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(loop => (string?)loop["name"] == name)
+            .Select(loop => ((string)loop["count"]!, loop["input"]!.AsObject()))
+            .Cast<(string, JsonObject)?>()
+            .SingleOrDefault();
+
     [GeneratedRegex(@"^\[(?<kind>parameters|variables)\('(?<name>[^']+)'\)\]$")]
     private static partial Regex SimpleReference();
+
+    [GeneratedRegex(@"variables\('(?<name>[^']+)'\)")]
+    private static partial Regex VariableReference();
 }

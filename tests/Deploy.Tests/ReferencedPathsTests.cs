@@ -17,6 +17,7 @@ public sealed partial class ReferencedPathsTests
 
         references.Should().Contain(reference => reference.Path == "src/Training");
         references.Should().Contain(reference => reference.Path == "pipelines/house-prices.json");
+        references.Should().Contain(reference => reference.Source == "azure.yaml hook preprovision");
         references.Select(reference => reference.Path).Where(path => path.StartsWith("src/", StringComparison.Ordinal))
             .Should().Contain(["src/Serving/MLPipeline.Serving.csproj", "src/Training/MLPipeline.Training.csproj"]);
         references.Where(reference => !Exists(reference.Path))
@@ -67,6 +68,14 @@ public sealed partial class ReferencedPathsTests
             {
                 yield return ($"azure.yaml service {service}", Normalize($"{project}/{(string)docker["path"]!}"));
                 yield return ($"azure.yaml service {service}", Normalize($"{project}/{(string)docker["context"]!}"));
+            }
+        }
+
+        foreach (var (hook, config) in azd["hooks"]?.AsObject() ?? [])
+        {
+            foreach (Match match in RepositoryPath().Matches((string)config!["run"]!))
+            {
+                yield return ($"azure.yaml hook {hook}", match.Value);
             }
         }
     }

@@ -1,6 +1,7 @@
 // The prediction service as a Container App. Multiple revisions mode lets a pipeline start a new
 // revision, smoke-test it on its own address and then move traffic to it (or away from it).
-// No secrets: the app reaches the model store with its user-assigned managed identity.
+// The app reaches the model store with its user-assigned managed identity, and reads its two API keys
+// (predict, admin) from Key Vault with the same identity: Key Vault references, no secret values here.
 
 @description('Container App name.')
 param name string
@@ -28,6 +29,18 @@ param image string
 
 @description('Model store location (blob container URI) read by the service.')
 param storeUri string
+
+@description('Versionless Key Vault URL of the predict key (role predict: the predict routes).')
+param predictKeySecretUrl string
+
+@description('Versionless Key Vault URL of the admin key (role admin: reload, on-demand versions, model details; may predict too).')
+param adminKeySecretUrl string
+
+@description('Networks (CIDR) the service trusts to set X-Forwarded-For: the addresses the Container Apps ingress proxy connects from.')
+param trustedProxyNetworks string[]
+
+@description('Client address ranges (CIDR) allowed to reach the app; empty allows every address.')
+param allowedIpRanges string[] = []
 
 @description('Alias the service serves from each model.')
 param alias string = 'production'
@@ -60,6 +73,71 @@ var appPort = 8080
 var bootstrapImage = 'mcr.microsoft.com/k8se/quickstart:latest'
 var bootstrapping = empty(image)
 
+// The model store, read with the app's identity.
+var storeEnvironment = [
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identityClientId
+  }
+  {
+    name: 'Serving__Store'
+    value: storeUri
+  }
+  {
+    name: 'Serving__Alias'
+    value: alias
+  }
+]
+
+// Container App secrets that point at Key Vault; the container sees them through secretRef only.
+var predictKeySecret = 'predict-api-key'
+var adminKeySecret = 'admin-api-key'
+
+// Serving:ApiKeys, one entry per key: Id names the caller in logs and rate limits, Role sets its rights.
+var apiKeyEnvironment = [
+  {
+    name: 'Serving__ApiKeys__0__Id'
+    value: 'predict'
+  }
+  {
+    name: 'Serving__ApiKeys__0__Role'
+    value: 'predict'
+  }
+  {
+    name: 'Serving__ApiKeys__0__Key'
+    secretRef: predictKeySecret
+  }
+  {
+    name: 'Serving__ApiKeys__1__Id'
+    value: 'admin'
+  }
+  {
+    name: 'Serving__ApiKeys__1__Role'
+    value: 'admin'
+  }
+  {
+    name: 'Serving__ApiKeys__1__Key'
+    secretRef: adminKeySecret
+  }
+]
+
+// The ingress proxy appends the client's address to X-Forwarded-For; the service takes it only from these networks.
+var forwardedHeadersEnvironment = [
+  for (network, index) in trustedProxyNetworks: {
+    name: 'Serving__ForwardedHeaders__KnownNetworks__${index}'
+    value: network
+  }
+]
+
+var ipAllowRules = [
+  for (range, index) in allowedIpRanges: {
+    name: 'allow-${index}'
+    description: 'Allowed client range ${range}'
+    ipAddressRange: range
+    action: 'Allow'
+  }
+]
+
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
   location: location
@@ -80,6 +158,8 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
         targetPort: appPort
         transport: 'auto'
         allowInsecure: false
+        // Allow rules only: once there is one, every other address is refused.
+        ipSecurityRestrictions: empty(allowedIpRanges) ? null : ipAllowRules
         traffic: [
           {
             latestRevision: true
@@ -93,6 +173,18 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
           identity: identityId
         }
       ]
+      secrets: [
+        {
+          name: predictKeySecret
+          keyVaultUrl: predictKeySecretUrl
+          identity: identityId
+        }
+        {
+          name: adminKeySecret
+          keyVaultUrl: adminKeySecretUrl
+          identity: identityId
+        }
+      ]
     }
     template: {
       containers: [
@@ -103,20 +195,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             cpu: json(cpu)
             memory: memory
           }
-          env: [
-            {
-              name: 'AZURE_CLIENT_ID'
-              value: identityClientId
-            }
-            {
-              name: 'Serving__Store'
-              value: storeUri
-            }
-            {
-              name: 'Serving__Alias'
-              value: alias
-            }
-          ]
+          env: concat(storeEnvironment, apiKeyEnvironment, forwardedHeadersEnvironment)
           probes: [
             {
               // Model loading at start can take a while: allow up to 10 x 3 s before liveness applies.

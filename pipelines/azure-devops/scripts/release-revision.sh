@@ -4,10 +4,15 @@
 # its own address, then move all traffic to it. If the smoke test fails, the new revision is
 # deactivated and traffic never moved. Sets output variables previousRevision and newRevision.
 # Usage: release-revision.sh <resource-group> <app> <image> <revision-suffix> [min-replicas]
+#   env SMOKE_API_KEY: the predict key, which the smoke test sends
 set -euo pipefail
 
 if [[ $# -lt 4 ]]; then
   echo "usage: release-revision.sh <resource-group> <app> <image> <revision-suffix> [min-replicas]" >&2
+  exit 64
+fi
+if [[ -z "${SMOKE_API_KEY:-}" ]]; then
+  echo "usage: release-revision.sh needs SMOKE_API_KEY (the predict key) for the smoke test of the new revision" >&2
   exit 64
 fi
 group=$1
