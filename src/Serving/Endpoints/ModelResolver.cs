@@ -36,13 +36,19 @@ public sealed class ModelResolver(PredictionEnginePool pool, IOptions<ServingOpt
             throw new UnknownModelException($"Model '{name}' is served from a single file, which holds only version '{served.Current?.Version}'.", "version");
         }
 
+        var key = $"{name}:{version}";
+        if (pool.OnDemand.TryGetLoaded(key) is { } loaded)
+        {
+            return loaded;
+        }
+
         if (!StoreNames.IsValid(version) || !await LookupAsync($"v:{name}:{version}", ct => VersionExistsAsync(storeSource.Store, name, version, ct), cancellationToken))
         {
             throw new UnknownModelException($"Model '{name}' has no version '{version}' in its store.", "version");
         }
 
         var versions = pool.OnDemand;
-        var slot = versions.GetOrAdd($"{name}:{version}", () => new ModelSources(options.Value).Version(storeSource.Store, name, version));
+        var slot = versions.GetOrAdd(key, () => new ModelSources(options.Value).Version(storeSource.Store, name, version));
         if (slot.Current is null)
         {
             try

@@ -22,6 +22,7 @@ internal sealed class ModelLifecycle : IDisposable
     private readonly SemaphoreSlim _checking = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private int _failures;
+    private bool _watchFailed;
 
     public ModelLifecycle(PredictionEnginePool pool, ModelSlot slot, ReloadOptions options)
     {
@@ -124,7 +125,25 @@ internal sealed class ModelLifecycle : IDisposable
         }
     }
 
-    private IChangeToken Signal() => _options.Enabled ? Slot.Source.Watch() : NullChangeToken.Singleton;
+    /// <summary>The source's change signal; a source that cannot watch (inotify limit, say) is polled only, and says so once.</summary>
+    private IChangeToken Signal()
+    {
+        if (!_options.Enabled || _watchFailed)
+        {
+            return NullChangeToken.Singleton;
+        }
+
+        try
+        {
+            return Slot.Source.Watch();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _watchFailed = true;
+            _pool.RecordFailure(Slot, new ModelSourceException($"{Slot.Source.Location}: change events cannot be watched ({ex.GetType().Name}); the source is polled every {Slot.Source.PollInterval} instead.", ex));
+            return NullChangeToken.Singleton;
+        }
+    }
 
     /// <summary>The poll interval plus up to a fifth of jitter (replicas spread out), or the doubling backoff after failures.</summary>
     private TimeSpan NextDelay()

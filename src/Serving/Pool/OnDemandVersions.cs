@@ -25,6 +25,21 @@ public sealed class OnDemandVersions(int maxCount, long maxBytes)
         }
     }
 
+    /// <summary>The version's slot when it is loaded, marked as used now; no store is asked.</summary>
+    public ModelSlot? TryGetLoaded(string key)
+    {
+        lock (_gate)
+        {
+            if (_slots.TryGetValue(key, out var slot) && slot.Current is not null)
+            {
+                slot.LastUsedTicks = Environment.TickCount64;
+                return slot;
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>The slot for <paramref name="key"/>, made (and room made for it) on first use, marked as used now.</summary>
     /// <exception cref="OnDemandCapacityException">Every place is held by a version that is loading or in use.</exception>
     public ModelSlot GetOrAdd(string key, Func<IModelSource> createSource)

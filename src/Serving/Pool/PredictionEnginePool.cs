@@ -48,8 +48,15 @@ public sealed class PredictionEnginePool : IDisposable
     /// <summary>Versions loaded on demand by the version and alias routes.</summary>
     public OnDemandVersions OnDemand { get; }
 
-    /// <summary>The list of models is known (discovery ran once, when there is one) and every one of them is loaded.</summary>
-    public bool IsReady => (!_discoveryRequired || _discoveryComplete) && !_slots.IsEmpty && _slots.Values.All(s => s.Current is not null);
+    /// <summary>
+    /// The list of models is known (discovery ran once, when there is one), every model has loaded or failed its first
+    /// load, and at least one serves. A model that cannot load shows as failed in GET /models and in the metrics; it
+    /// does not take every other model out of the load balancer with it.
+    /// </summary>
+    public bool IsReady =>
+        (!_discoveryRequired || _discoveryComplete)
+        && _slots.Values.Any(s => s.Current is not null)
+        && _slots.Values.All(s => s.Current is not null || s.LoadFailures > 0);
 
     /// <summary>Called by a discovery: readiness waits for its first complete pass.</summary>
     public void RequireDiscovery() => _discoveryRequired = true;

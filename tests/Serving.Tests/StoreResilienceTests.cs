@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text.Json;
+using MLPipeline.Shared.Manifest;
+using MLPipeline.Shared.Store;
+using MLPipeline.TestSupport;
+
+namespace MLPipeline.Serving.Tests;
+
+/// <summary>
+/// What a store can hold that it should not (a half-copied or hand-edited version, an alias naming nothing valid), and a
+/// store with nothing in it yet: the process stays up, the broken model is failed with its reason, the rest serve.
+/// </summary>
+[Collection(ServingTestGroup.Name)]
+public sealed class StoreResilienceTests(TrainedModelsFixture fixture, AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
+{
+    private readonly VersionPackages _packages = new(fixture.Models);
+    private readonly string _store = Path.Combine(Path.GetTempPath(), "mlpipeline-resilience", Guid.NewGuid().ToString("N"));
+
+    private TrainedModels Models => fixture.Models;
+
+    public void Dispose()
+    {
+        _packages.Dispose();
+        if (Directory.Exists(_store))
+        {
+            Directory.Delete(_store, recursive: true);
+        }
+    }
+
+    /// <summary>Manifests a half-copied or hand-edited version folder may hold.</summary>
+    public static TheoryData<string> BadManifests => new()
+    {
+        "{}",
+        "null",
+        "{\"name\": \"broken\", \"version\": \"v1\", \"task\": \"regression\", \"inputs\": null, \"artifacts\": null}",
+        "{\"name\": \"broken\", \"vers",
+        "not json at all",
+    };
+
+    [Theory]
+    [MemberData(nameof(BadManifests))]
+    public async Task A_malformed_manifest_in_a_folder_store_fails_that_model_only(string manifest)
+    {
+        await new FileModelStore(_store).PublishAsync(_packages.Renamed(Models.HousePricesMain, "good"));
+        var broken = Directory.CreateDirectory(Path.Combine(_store, "broken", "versions", "v1")).FullName;
+        File.Copy(Models.ModelPath(Models.HousePricesMain), Path.Combine(broken, ModelManifest.ModelFileName));
+        File.WriteAllText(Path.Combine(broken, ModelManifest.FileName), manifest);
+
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", _store)));
+        await AssertOnlyBrokenFailsAsync(app, TrainedModels.HousePrices);
+    }
+
+    [Fact]
+    public async Task An_alias_naming_an_invalid_version_fails_that_model_only()
+    {
+        var store = new FileModelStore(_store);
+        await store.PublishAsync(_packages.Renamed(Models.HousePricesMain, "good"));
+        await store.PublishAsync(_packages.Renamed(Models.HousePricesOther, "good-2") is var dir ? Rename(dir, "broken") : dir);
+        Directory.CreateDirectory(Path.Combine(_store, "broken", "aliases"));
+        File.WriteAllText(Path.Combine(_store, "broken", "aliases", "production.json"), "{\"version\": \"../../etc\"}");
+
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", _store)));
+        await AssertOnlyBrokenFailsAsync(app, TrainedModels.HousePrices);
+    }
+
+    [Fact]
+    public async Task A_malformed_manifest_in_a_blob_store_fails_that_model_only()
+    {
+        var container = await azurite.Server.CreateContainerAsync();
+        var location = azurite.Server.StoreUriWithSas(container);
+        await ModelStoreFactory.Open(location).PublishAsync(_packages.Renamed(Models.HousePricesMain, "good"));
+        var blobs = azurite.Server.ServiceClient().GetBlobContainerClient(container);
+        await blobs.GetBlobClient("broken/versions/v1/model.zip").UploadAsync(BinaryData.FromBytes(File.ReadAllBytes(Models.ModelPath(Models.HousePricesMain))));
+        await blobs.GetBlobClient("broken/versions/v1/manifest.json").UploadAsync(BinaryData.FromString("{}"));
+
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", location)));
+        await AssertOnlyBrokenFailsAsync(app, TrainedModels.HousePrices);
+    }
+
+    [Fact]
+    public async Task A_service_started_on_an_empty_store_serves_a_model_published_later()
+    {
+        Directory.CreateDirectory(_store);
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", _store)));
+        var client = app.CreateClient();
+        (await client.GetAsync("/healthz/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync("/healthz/ready")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "nothing to serve yet");
+
+        await new FileModelStore(_store).PublishAsync(_packages.Renamed(Models.HousePricesMain, "first"));
+
+        var ready = await Eventually.StatusAsync(client, "/healthz/ready", HttpStatusCode.OK, HotReloadSettings.SwapDeadline);
+        ready.Should().BeTrue("a model published after the start is found at the reload interval");
+        var response = await client.PostAsync($"/models/{TrainedModels.HousePrices}/predict", ServingApp.Instances(TrainedModels.Instance(Models.HousePricesMain)));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.GetValues("X-Model-Version").Should().Equal("first");
+    }
+
+    [Fact]
+    public async Task Model_listings_show_store_relative_sources_never_the_store_folder()
+    {
+        await using var app = new ServingApp(Models, HotReloadSettings.With());
+        var client = await app.ReadyClientAsync();
+
+        var listing = await client.GetStringAsync("/models");
+
+        listing.Should().NotContain(Models.StoreDirectory).And.NotContain(Path.GetTempPath());
+        var houses = JsonDocument.Parse(listing).RootElement.EnumerateArray().Single(m => m.GetProperty("name").GetString() == TrainedModels.HousePrices);
+        houses.GetProperty("source").GetString().Should().Be("house-prices@production (else newest)");
+    }
+
+    private static string Rename(string dir, string name)
+    {
+        var path = Path.Combine(dir, ModelManifest.FileName);
+        var manifest = ManifestJson.Deserialize(File.ReadAllBytes(path), path) with { Name = name };
+        File.WriteAllBytes(path, ManifestJson.Serialize(manifest));
+        return dir;
+    }
+
+    /// <summary>The good model serves and the app is ready; "broken" is listed as failed with a reason; the process is up.</summary>
+    private static async Task AssertOnlyBrokenFailsAsync(ServingApp app, string good)
+    {
+        var client = await app.ReadyClientAsync();
+        var response = await client.PostAsync($"/models/{good}/predict", ServingApp.Instances(TrainedModels.Instance(app.Models.HousePricesMain)));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var broken = await Eventually.ValueAsync(
+            async () => (await ServingApp.JsonAsync(await client.GetAsync("/models"))).EnumerateArray().FirstOrDefault(m => m.GetProperty("name").GetString() == "broken"),
+            m => m.ValueKind == JsonValueKind.Object && m.GetProperty("lastError").ValueKind == JsonValueKind.String,
+            HotReloadSettings.SwapDeadline);
+        broken.GetProperty("status").GetString().Should().Be("failed");
+        broken.GetProperty("lastError").GetString().Should().StartWith("broken");
+        (await client.PostAsync("/models/broken/predict", ServingApp.Instances(TrainedModels.Instance(app.Models.HousePricesMain)))).StatusCode
+            .Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await client.GetAsync("/healthz/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
