@@ -17,17 +17,20 @@ public static class ManifestJson
     public static byte[] Serialize(ModelManifest manifest) =>
         JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ModelManifest);
 
-    /// <exception cref="InvalidDataException">The bytes are not a manifest.</exception>
+    /// <summary>
+    /// Reads and validates a manifest that is not in a store (e.g. beside a model.zip), like
+    /// <see cref="Store.ManifestReader.ReadLocal"/> but reporting problems as <see cref="InvalidDataException"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid manifest; the message names the source and the field.</exception>
     public static ModelManifest Deserialize(ReadOnlySpan<byte> utf8, string source)
     {
         try
         {
-            return JsonSerializer.Deserialize(utf8, ManifestJsonContext.Default.ModelManifest)
-                ?? throw new InvalidDataException($"{source}: manifest is empty.");
+            return Store.ManifestReader.ReadLocal(utf8, source);
         }
-        catch (JsonException ex)
+        catch (Store.InvalidManifestException ex)
         {
-            throw new InvalidDataException($"{source}: not a valid manifest ({ex.Message}).", ex);
+            throw new InvalidDataException(ex.Message, ex);
         }
     }
 }

@@ -20,13 +20,25 @@ public static class ArtifactHash
         return new ArtifactInfo(Convert.ToHexStringLower(SHA256.HashData(stream)), stream.Length);
     }
 
+    /// <summary>Before an artifact is read: its name is a plain file name and the manifest lists it.</summary>
+    /// <exception cref="ArgumentException">The name is not a valid artifact name.</exception>
+    /// <exception cref="ModelNotFoundException">The manifest does not list it.</exception>
+    public static ArtifactInfo CheckListed(ModelManifest manifest, string fileName, string location)
+    {
+        if (ArtifactName.Problem(fileName) is { } problem)
+        {
+            throw new ArgumentException($"Invalid artifact name {ArtifactName.Quote(fileName)}: {problem}.", nameof(fileName));
+        }
+
+        return manifest.Artifacts.TryGetValue(fileName, out var expected)
+            ? expected
+            : throw new ModelNotFoundException($"{manifest.Name}:{manifest.Version} has no artifact '{fileName}' in {location}.");
+    }
+
     /// <summary>Checks bytes read from a store against the manifest; names the artifact and what is wrong.</summary>
     public static void Verify(ModelManifest manifest, string fileName, ReadOnlySpan<byte> bytes, string location)
     {
-        if (!manifest.Artifacts.TryGetValue(fileName, out var expected))
-        {
-            throw new ModelNotFoundException($"{manifest.Name}:{manifest.Version} has no artifact '{fileName}' in {location}.");
-        }
+        var expected = CheckListed(manifest, fileName, location);
 
         if (bytes.Length != expected.Size)
         {

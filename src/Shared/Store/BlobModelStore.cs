@@ -44,6 +44,8 @@ public sealed class BlobModelStore : IModelStore
 
         foreach (var (file, info) in manifest.Artifacts)
         {
+            // Validated already; checked again because the name becomes part of a blob key under the version's prefix.
+            ArtifactHash.CheckListed(manifest, file, versionDirectory);
             var blob = _container.GetBlobClient(versionPrefix + file);
             await using var stream = File.OpenRead(Path.Combine(versionDirectory, file));
             var created = await CallAsync(() => CreateOnlyAsync(blob, stream, info.Sha256, cancellationToken), action);
@@ -69,13 +71,27 @@ public sealed class BlobModelStore : IModelStore
         return manifests.Select(m => m.Name).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
-    public async Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default) =>
+        (await ScanVersionsAsync(name, cancellationToken)).Versions;
+
+    public async Task<VersionListing> ScanVersionsAsync(string name, CancellationToken cancellationToken = default)
     {
         var prefix = $"{_root}{StoreNames.Check(name, "model name")}/versions/";
         var versions = await ListManifestsAsync(prefix, $"listing versions of {name}", cancellationToken);
-        var manifests = await Task.WhenAll(versions.Select(v => FindVersionAsync(name, v.Version, cancellationToken)));
-        return manifests.OfType<ModelManifest>()
-            .OrderBy(m => m.CreatedUtc).ThenBy(m => m.Version, StringComparer.Ordinal).ToList();
+        var reads = await Task.WhenAll(versions.Select(async v =>
+        {
+            try
+            {
+                return (Manifest: await FindVersionAsync(name, v.Version, cancellationToken), Invalid: (InvalidManifestException?)null);
+            }
+            catch (InvalidManifestException ex)
+            {
+                return (null, ex);
+            }
+        }));
+        return new VersionListing(
+            reads.Select(r => r.Manifest).OfType<ModelManifest>().OrderBy(m => m.CreatedUtc).ThenBy(m => m.Version, StringComparer.Ordinal).ToList(),
+            reads.Select(r => r.Invalid).OfType<InvalidManifestException>().OrderBy(e => e.File, StringComparer.Ordinal).ToList());
     }
 
     public async Task<ModelManifest?> FindVersionAsync(string name, string version, CancellationToken cancellationToken = default)
@@ -87,14 +103,7 @@ public sealed class BlobModelStore : IModelStore
             return null;
         }
 
-        try
-        {
-            return ManifestJson.Deserialize(content.Content.ToMemory().Span, $"{Location}/{blob.Name}");
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ModelIntegrityException(ex.Message);
-        }
+        return ManifestReader.ReadStored(content.Content.ToMemory().Span, Location, name, version);
     }
 
     public async Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string name, CancellationToken cancellationToken = default)
@@ -184,6 +193,7 @@ public sealed class BlobModelStore : IModelStore
 
     public async Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default)
     {
+        ArtifactHash.CheckListed(manifest, fileName, Location);
         var blob = _container.GetBlobClient(VersionPrefix(manifest.Name, manifest.Version) + fileName);
         var content = await TryDownloadAsync(blob, $"reading {manifest.Name}:{manifest.Version}/{fileName}", cancellationToken)
             ?? throw new ModelIntegrityException($"{Location}/{blob.Name} is missing although the manifest of {manifest.Name}:{manifest.Version} lists it.");

@@ -38,7 +38,7 @@ public sealed class FileModelStore : IModelStore
             Directory.CreateDirectory(staging);
             foreach (var file in manifest.Artifacts.Keys)
             {
-                File.Copy(Path.Combine(versionDirectory, file), Path.Combine(staging, file));
+                File.Copy(ContainedPath.Combine(versionDirectory, file), ContainedPath.Combine(staging, file));
             }
 
             // The manifest goes last: it is what makes a version complete.
@@ -77,31 +77,50 @@ public sealed class FileModelStore : IModelStore
         return Task.FromResult(names);
     }
 
-    public async Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default) =>
+        (await ScanVersionsAsync(name, cancellationToken)).Versions;
+
+    public async Task<VersionListing> ScanVersionsAsync(string name, CancellationToken cancellationToken = default)
     {
         StoreNames.Check(name, "model name");
         var manifests = new List<ModelManifest>();
-        foreach (var version in EnumerateCompleteVersions(name))
+        var invalid = new List<InvalidManifestException>();
+        foreach (var version in EnumerateCompleteVersions(name).Order(StringComparer.Ordinal))
         {
-            var manifest = await FindVersionAsync(name, version, cancellationToken);
-            if (manifest is not null)
+            try
             {
-                manifests.Add(manifest);
+                if (await FindVersionAsync(name, version, cancellationToken) is { } manifest)
+                {
+                    manifests.Add(manifest);
+                }
+            }
+            catch (InvalidManifestException ex)
+            {
+                invalid.Add(ex);
             }
         }
 
-        return manifests.OrderBy(m => m.CreatedUtc).ThenBy(m => m.Version, StringComparer.Ordinal).ToList();
+        return new VersionListing(manifests.OrderBy(m => m.CreatedUtc).ThenBy(m => m.Version, StringComparer.Ordinal).ToList(), invalid);
     }
 
     public async Task<ModelManifest?> FindVersionAsync(string name, string version, CancellationToken cancellationToken = default)
     {
         var path = Path.Combine(_root, StoreNames.Check(name, "model name"), "versions", StoreNames.Check(version, "version"), ModelManifest.FileName);
-        if (!File.Exists(path))
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelStoreException($"Model store {Location}: cannot read {ManifestReader.StoredPath(name, version)}: {ex.Message}", ex);
+        }
 
-        return ManifestJson.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken), path);
+        return ManifestReader.ReadStored(bytes, Location, name, version);
     }
 
     public async Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string name, CancellationToken cancellationToken = default)
@@ -168,7 +187,8 @@ public sealed class FileModelStore : IModelStore
 
     public async Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default)
     {
-        var path = Path.Combine(_root, StoreNames.Check(manifest.Name, "model name"), "versions", StoreNames.Check(manifest.Version, "version"), fileName);
+        ArtifactHash.CheckListed(manifest, fileName, Location);
+        var path = ContainedPath.Combine(Path.Combine(_root, StoreNames.Check(manifest.Name, "model name"), "versions", StoreNames.Check(manifest.Version, "version")), fileName);
         if (!File.Exists(path))
         {
             throw new ModelIntegrityException($"{path} is missing although the manifest lists it.");

@@ -17,15 +17,23 @@ public interface IModelStore
     /// first, uploaded without overwriting, and the manifest goes last: until then the version is invisible.
     /// </summary>
     /// <exception cref="ModelVersionExistsException">The version was already published.</exception>
+    /// <exception cref="InvalidManifestException">The folder's manifest is not valid; nothing was written.</exception>
     Task<ModelManifest> PublishAsync(string versionDirectory, CancellationToken cancellationToken = default);
 
-    /// <summary>Names of the models that have at least one complete version.</summary>
+    /// <summary>Names of the models that have at least one version with a manifest (valid or not).</summary>
     Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Complete versions of a model, oldest first.</summary>
+    /// <summary>
+    /// Complete versions of a model, oldest first. A version whose manifest is invalid is skipped, like one without
+    /// a manifest: one bad file cannot hide the model's other versions (see <see cref="ScanVersionsAsync"/>).
+    /// </summary>
     Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>What <see cref="ListVersionsAsync"/> lists, plus why each skipped version's manifest is invalid.</summary>
+    Task<VersionListing> ScanVersionsAsync(string name, CancellationToken cancellationToken = default);
+
     /// <summary>The manifest of a complete version, or null when there is none.</summary>
+    /// <exception cref="InvalidManifestException">The version's manifest is not valid or describes another version.</exception>
     Task<ModelManifest?> FindVersionAsync(string name, string version, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string name, CancellationToken cancellationToken = default);

@@ -5,7 +5,7 @@ public class ModelStoreException : Exception
 {
     public ModelStoreException(string message) : base(message) { }
 
-    public ModelStoreException(string message, Exception innerException) : base(message, innerException) { }
+    public ModelStoreException(string message, Exception? innerException) : base(message, innerException) { }
 }
 
 /// <summary>A second publish of an immutable version.</summary>

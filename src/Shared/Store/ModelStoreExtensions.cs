@@ -49,13 +49,22 @@ public static class ModelStoreExtensions
     }
 
     /// <summary>Downloads every artifact of a version, verified, and its manifest into a folder.</summary>
+    /// <exception cref="InvalidManifestException">An artifact name would resolve outside the folder; nothing was written.</exception>
     public static async Task DownloadAsync(this IModelStore store, ModelManifest manifest, string targetDirectory, CancellationToken cancellationToken = default)
     {
+        // Every destination is resolved and checked before anything is written, whatever validated the manifest.
+        var destinations = manifest.Artifacts.Keys.ToDictionary(
+            file => file,
+            file => ContainedPath.Resolve(targetDirectory, file) ?? throw new InvalidManifestException(
+                ManifestReader.StoredPath(manifest.Name, manifest.Version),
+                store.Location,
+                new ManifestProblem($"artifacts[{ArtifactName.Quote(file)}]", $"would be written outside the download folder {Path.GetFullPath(targetDirectory)}")),
+            StringComparer.Ordinal);
         Directory.CreateDirectory(targetDirectory);
-        foreach (var file in manifest.Artifacts.Keys)
+        foreach (var (file, destination) in destinations)
         {
             var bytes = await store.ReadArtifactAsync(manifest, file, cancellationToken);
-            await File.WriteAllBytesAsync(Path.Combine(targetDirectory, file), bytes, cancellationToken);
+            await File.WriteAllBytesAsync(destination, bytes, cancellationToken);
         }
 
         await File.WriteAllBytesAsync(Path.Combine(targetDirectory, ModelManifest.FileName), ManifestJson.Serialize(manifest), cancellationToken);

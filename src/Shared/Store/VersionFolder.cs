@@ -5,7 +5,10 @@ namespace MLPipeline.Shared.Store;
 /// <summary>A local folder holding one version's artifacts and its manifest, ready to publish.</summary>
 public static class VersionFolder
 {
-    /// <summary>Reads the folder's manifest and checks every artifact it lists against its size and SHA-256.</summary>
+    /// <summary>
+    /// Reads and validates the folder's manifest, then checks every artifact it lists against its size and SHA-256.
+    /// </summary>
+    /// <exception cref="InvalidManifestException">The manifest is not valid (names the file and the field).</exception>
     public static ModelManifest ReadVerified(string directory)
     {
         var manifestPath = Path.Combine(directory, ModelManifest.FileName);
@@ -14,12 +17,10 @@ public static class VersionFolder
             throw new ModelNotFoundException($"{directory} has no {ModelManifest.FileName}: not a complete model version.");
         }
 
-        var manifest = ManifestJson.Deserialize(File.ReadAllBytes(manifestPath), manifestPath);
-        StoreNames.Check(manifest.Name, "model name");
-        StoreNames.Check(manifest.Version, "version");
+        var manifest = ManifestReader.ReadLocal(File.ReadAllBytes(manifestPath), Path.GetFullPath(manifestPath));
         foreach (var file in manifest.Artifacts.Keys)
         {
-            var path = Path.Combine(directory, file);
+            var path = ContainedPath.Combine(directory, file);
             if (!File.Exists(path))
             {
                 throw new ModelIntegrityException($"{directory}: artifact '{file}' listed in the manifest is missing.");

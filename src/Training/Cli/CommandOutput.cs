@@ -17,10 +17,14 @@ public sealed class CommandOutput
     public CommandOutput(ParseResult parse)
     {
         Writer = parse.InvocationConfiguration.Output;
+        Error = parse.InvocationConfiguration.Error;
         Console = PlainWhenRedirected(Writer);
     }
 
     public TextWriter Writer { get; }
+
+    /// <summary>Where warnings go: never mixed into a <c>--json</c> result.</summary>
+    public TextWriter Error { get; }
 
     public IAnsiConsole Console { get; }
 

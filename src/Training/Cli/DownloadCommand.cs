@@ -41,7 +41,11 @@ public static class DownloadCommand
         catch (ModelStoreException)
         {
             // A refused artifact must not leave a half-written folder that looks like a model.
-            Directory.Delete(directory, recursive: true);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+
             throw;
         }
 

@@ -41,7 +41,7 @@ public static class ExportOnnxCommand
                 throw new ArgumentException($"{zipPath}: export-onnx needs the model.zip and the manifest.json of its version folder beside it ({manifestPath} not found).");
             }
 
-            manifest = ManifestJson.Deserialize(await File.ReadAllBytesAsync(manifestPath, cancellationToken), manifestPath);
+            manifest = ManifestReader.ReadLocal(await File.ReadAllBytesAsync(manifestPath, cancellationToken), manifestPath);
             zip = await File.ReadAllBytesAsync(zipPath, cancellationToken);
             defaultOutput = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(zipPath))!, ModelManifest.OnnxFileName);
         }

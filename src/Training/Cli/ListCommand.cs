@@ -36,7 +36,8 @@ public static class ListCommand
             var models = new List<ModelSummary>();
             foreach (var model in await store.ListModelsAsync(cancellationToken))
             {
-                models.Add(await VersionSummaries.SummarizeAsync(store, model, cancellationToken));
+                var listing = await ScanAsync(output, store, model, cancellationToken);
+                models.Add(await VersionSummaries.SummarizeAsync(store, model, listing.Versions, cancellationToken));
             }
 
             if (json)
@@ -51,7 +52,7 @@ public static class ListCommand
             return ExitCodes.Ok;
         }
 
-        var versions = await store.ListVersionsAsync(name, cancellationToken);
+        var versions = (await ScanAsync(output, store, name, cancellationToken)).Versions;
         if (versions.Count == 0)
         {
             throw new ModelNotFoundException($"Model '{name}' has no versions in {store.Location}.");
@@ -69,6 +70,21 @@ public static class ListCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The model's versions; one with an invalid manifest is left out of the result (as the store does) and named in
+    /// a warning on standard error, so one bad file neither breaks the listing nor goes unnoticed.
+    /// </summary>
+    private static async Task<VersionListing> ScanAsync(CommandOutput output, IModelStore store, string name, CancellationToken cancellationToken)
+    {
+        var listing = await store.ScanVersionsAsync(name, cancellationToken);
+        foreach (var invalid in listing.Invalid)
+        {
+            await output.Error.WriteLineAsync($"warning: skipped a version of {name}: {invalid.Message}");
+        }
+
+        return listing;
     }
 
     private static void WriteModels(IAnsiConsole console, string location, IReadOnlyList<ModelSummary> models)

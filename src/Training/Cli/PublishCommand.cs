@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Store;
-using MLPipeline.Training.Data;
 using Spectre.Console;
 
 namespace MLPipeline.Training.Cli;
@@ -32,15 +31,7 @@ public static class PublishCommand
         }
 
         var store = ModelStoreFactory.Open(storeLocation);
-        ModelManifest manifest;
-        try
-        {
-            manifest = await store.PublishAsync(directory, cancellationToken);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new DataException(ex.Message, ex);
-        }
+        var manifest = await store.PublishAsync(directory, cancellationToken);
 
         if (json)
         {

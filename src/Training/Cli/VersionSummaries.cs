@@ -23,9 +23,9 @@ public static class VersionSummaries
         TestMetrics = manifest.Metrics.Test,
     };
 
-    public static async Task<ModelSummary> SummarizeAsync(IModelStore store, string name, CancellationToken cancellationToken)
+    /// <param name="versions">The model's valid versions, oldest first (see <see cref="IModelStore.ScanVersionsAsync"/>).</param>
+    public static async Task<ModelSummary> SummarizeAsync(IModelStore store, string name, IReadOnlyList<ModelManifest> versions, CancellationToken cancellationToken)
     {
-        var versions = await store.ListVersionsAsync(name, cancellationToken);
         var aliases = await store.ListAliasesAsync(name, cancellationToken);
         var latest = versions.Count > 0 ? versions[^1] : null;
         return new ModelSummary(

@@ -4,7 +4,7 @@ using MLPipeline.TestSupport;
 
 namespace MLPipeline.Shared.Tests.Store;
 
-/// <summary>The store contract on Azure Blob Storage, against a real Azurite server; the store lives under a prefix.</summary>
+/// <summary>The store contract on Azure Blob Storage, against a real Azurite server; the store lives under a prefix, so blobs written beside it are seen too.</summary>
 [Collection(AzuriteTests.Name)]
 public sealed class BlobModelStoreContractTests(AzuriteFixture azurite) : ModelStoreContract
 {
@@ -17,6 +17,17 @@ public sealed class BlobModelStoreContractTests(AzuriteFixture azurite) : ModelS
         _container = azurite.Server.ServiceClient().GetBlobContainerClient(name);
         Store = ModelStoreFactory.Open(azurite.Server.StoreUri(name, Prefix), new BlobStoreOptions { ConnectionString = azurite.Server.ConnectionString });
         Store.Should().BeOfType<BlobModelStore>();
+    }
+
+    protected override async Task<IReadOnlyList<string>> ListRawAsync()
+    {
+        var names = new List<string>();
+        await foreach (var blob in _container.GetBlobsAsync())
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
     }
 
     protected override Task WriteRawAsync(string path, byte[] content) =>

@@ -8,7 +8,7 @@ namespace MLPipeline.Shared.Tests.Store;
 /// The store contract, run against every backend: each subclass provides a fresh, empty store and raw access to
 /// its storage (to tamper with it the way a faulty disk, a person or a crashed publisher would).
 /// </summary>
-public abstract class ModelStoreContract : IAsyncLifetime
+public abstract partial class ModelStoreContract : IAsyncLifetime
 {
     private readonly List<string> _packages = [];
 
@@ -28,6 +28,9 @@ public abstract class ModelStoreContract : IAsyncLifetime
 
     /// <summary>Writes bytes straight into the store's storage at a layout path (e.g. house/versions/v1/model.zip).</summary>
     protected abstract Task WriteRawAsync(string path, byte[] content);
+
+    /// <summary>Every file or blob the storage holds, including any outside the store's root folder or prefix.</summary>
+    protected abstract Task<IReadOnlyList<string>> ListRawAsync();
 
     protected string Package(string name, string version, double rSquared = 0.9, DateTimeOffset? createdUtc = null, bool withOnnx = false)
     {

@@ -124,15 +124,71 @@ public sealed class FolderStoreCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_broken_local_manifest_is_a_data_error_naming_the_file()
+    public async Task A_broken_local_manifest_is_a_store_error_naming_the_file()
     {
         var package = Package("house", "v1");
         await File.WriteAllTextAsync(Path.Combine(package, "manifest.json"), "{ not json");
 
         var result = await Run("publish", package, "--store", _store);
 
-        result.ExitCode.Should().Be(ExitCodes.BadData, result.ToString());
-        result.Error.Should().Contain("manifest.json").And.Contain("not a valid manifest");
+        result.ExitCode.Should().Be(ExitCodes.StoreError, result.ToString());
+        result.Error.Should().Contain(Path.Combine(package, "manifest.json")).And.Contain("not a valid manifest");
+    }
+
+    [Fact]
+    public async Task Publish_of_a_folder_whose_manifest_names_an_artifact_outside_it_exits_4_and_writes_nothing()
+    {
+        var (outer, package) = CraftedPackage.WithArtifact("../../x");
+        _folders.Add(outer);
+        var before = CraftedPackage.FilesUnder(outer);
+
+        var result = await Run("publish", package, "--store", _store);
+
+        result.ExitCode.Should().Be(ExitCodes.StoreError, result.ToString());
+        result.Error.Should().Contain($"{Path.Combine(package, "manifest.json")}: invalid manifest: artifacts[\"../../x\"]: an artifact name must be a plain file name");
+        CraftedPackage.FilesUnder(_store).Should().BeEmpty();
+        CraftedPackage.FilesUnder(outer).Should().Equal(before);
+    }
+
+    [Fact]
+    public async Task Download_of_a_stored_version_whose_manifest_names_an_artifact_outside_it_exits_4_and_writes_nothing()
+    {
+        await Succeed("publish", Package("house", "v1"), "--store", _store);
+        var version = Path.Combine(_store, "house", "versions", "v1");
+        // What someone with write access to the store folder plants: the manifest and the bytes it points at.
+        var manifest = Path.Combine(version, "manifest.json");
+        await File.WriteAllBytesAsync(manifest, CraftedPackage.Mutate(await File.ReadAllBytesAsync(manifest), m => m["artifacts"]!["../../x"] = m["artifacts"]!["model.zip"]!.DeepClone()));
+        File.Copy(Path.Combine(version, "model.zip"), Path.Combine(_store, "house", "x"));
+        var outer = NewFolder();
+        var target = Path.Combine(outer, "deep", "out");
+
+        var result = await Run("download", "house:v1", "--output", target, "--store", _store);
+
+        result.ExitCode.Should().Be(ExitCodes.StoreError, result.ToString());
+        result.Error.Should().Contain("house/versions/v1/manifest.json: invalid manifest: artifacts[\"../../x\"]: an artifact name must be a plain file name");
+        CraftedPackage.FilesUnder(outer).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task List_leaves_out_a_version_with_an_invalid_manifest_and_warns_naming_it()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+        await Succeed("publish", Package("house", "v1", createdUtc: t0), "--store", _store);
+        await Succeed("publish", Package("house", "v2", createdUtc: t0.AddMinutes(1)), "--store", _store);
+        await File.WriteAllTextAsync(Path.Combine(_store, "house", "versions", "v2", "manifest.json"), "{}");
+        const string warning = "warning: skipped a version of house: ";
+
+        var versions = await Succeed("list", "house", "--store", _store, "--json");
+        versions.Json.EnumerateArray().Select(v => v.GetProperty("version").GetString()).Should().Equal("v1");
+        versions.Error.Should().Contain(warning).And.Contain("house/versions/v2/manifest.json: invalid manifest: $: not a valid manifest");
+
+        var models = await Succeed("list", "--store", _store, "--json");
+        models.Json[0].GetProperty("latestVersion").GetString().Should().Be("v1");
+        models.Error.Should().Contain(warning);
+
+        var show = await Run("show", "house:v2", "--store", _store);
+        show.ExitCode.Should().Be(ExitCodes.StoreError, show.ToString());
+        show.Error.Should().Contain("house/versions/v2/manifest.json: invalid manifest");
     }
 
     [Fact]

@@ -1,0 +1,212 @@
+using System.Text.RegularExpressions;
+using MLPipeline.Shared.Store;
+
+namespace MLPipeline.Shared.Manifest;
+
+/// <summary>
+/// Checks a deserialized manifest before anything trusts it. JSON can leave any reference null (<c>"inputs": null</c>)
+/// and any key in <c>artifacts</c> arbitrary, so every field that readers dereference or turn into a path is checked
+/// here, once, for every backend and for local version folders.
+/// </summary>
+public static partial class ManifestValidator
+{
+    private const string Missing = "is missing or null";
+
+    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    private static partial Regex Sha256Hex();
+
+    /// <summary>The first problem found, or null when the manifest is valid.</summary>
+    /// <param name="expectedName">The model the manifest was found under in a store (null: anywhere, e.g. a local folder).</param>
+    /// <param name="expectedVersion">The version the manifest was found under in a store.</param>
+    public static ManifestProblem? FindProblem(ModelManifest? manifest, string? expectedName = null, string? expectedVersion = null) =>
+        manifest is null
+            ? new ManifestProblem("$", "the manifest is null")
+            : Identity(manifest, expectedName, expectedVersion)
+                ?? Artifacts(manifest.Artifacts)
+                ?? Inputs(manifest.Inputs)
+                ?? Outputs(manifest.Outputs)
+                ?? Label(manifest.Label)
+                ?? Trainer(manifest.Trainer)
+                ?? Metrics(manifest.Metrics)
+                ?? TrainingData(manifest.TrainingData)
+                ?? Lineage(manifest.Lineage)
+                ?? Required("sampleInput", manifest.SampleInput);
+
+    private static ManifestProblem? Identity(ModelManifest manifest, string? expectedName, string? expectedVersion)
+    {
+        if (manifest.SchemaVersion is < 1 or > ModelManifest.CurrentSchemaVersion)
+        {
+            return new("schemaVersion", $"{manifest.SchemaVersion} is not a manifest schema this reader knows (1 to {ModelManifest.CurrentSchemaVersion})");
+        }
+
+        return StoreName("name", manifest.Name, "model name", expectedName)
+            ?? StoreName("version", manifest.Version, "version", expectedVersion)
+            ?? (Enum.IsDefined(manifest.Task) ? null : new("task", $"{(int)manifest.Task} is not a task ({string.Join(", ", Enum.GetNames<ModelTask>())})"));
+    }
+
+    private static ManifestProblem? StoreName(string field, string? value, string what, string? expected)
+    {
+        if (value is null)
+        {
+            return new(field, Missing);
+        }
+
+        if (!StoreNames.IsValid(value))
+        {
+            return new(field, $"{ArtifactName.Quote(value)} is not a valid {what} (letters, digits, '.', '_' or '-', starting with a letter or digit)");
+        }
+
+        return expected is not null && !string.Equals(value, expected, StringComparison.Ordinal)
+            ? new(field, $"{ArtifactName.Quote(value)} does not match the {what} '{expected}' the manifest is stored under")
+            : null;
+    }
+
+    private static ManifestProblem? Artifacts(IReadOnlyDictionary<string, ArtifactInfo>? artifacts)
+    {
+        if (artifacts is null)
+        {
+            return new("artifacts", Missing);
+        }
+
+        // Names equal but for case would be one file on Windows and macOS folders.
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, info) in artifacts)
+        {
+            var field = $"artifacts[{ArtifactName.Quote(name)}]";
+            if (ArtifactName.Problem(name) is { } problem)
+            {
+                return new(field, problem);
+            }
+
+            if (!seen.Add(name))
+            {
+                return new(field, "another artifact has the same name but for case");
+            }
+
+            if (info is null)
+            {
+                return new(field, Missing);
+            }
+
+            if (info.Sha256 is null || !Sha256Hex().IsMatch(info.Sha256))
+            {
+                return new($"{field}.sha256", info.Sha256 is null ? Missing : $"{ArtifactName.Quote(info.Sha256)} is not a SHA-256 (64 hexadecimal digits)");
+            }
+
+            if (info.Size < 0)
+            {
+                return new($"{field}.size", $"{info.Size} is negative");
+            }
+        }
+
+        return artifacts.ContainsKey(ModelManifest.ModelFileName)
+            ? null
+            : new("artifacts", $"does not list {ModelManifest.ModelFileName}, which every version has");
+    }
+
+    private static ManifestProblem? Inputs(IReadOnlyList<InputColumn>? inputs)
+    {
+        if (inputs is null)
+        {
+            return new("inputs", Missing);
+        }
+
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            var problem = input is null
+                ? new($"inputs[{i}]", Missing)
+                : Text($"inputs[{i}].name", input.Name)
+                    ?? Text($"inputs[{i}].type", input.Type)
+                    ?? (Enum.IsDefined(input.Role) ? null : new ManifestProblem($"inputs[{i}].role", $"{(int)input.Role} is not a column role ({string.Join(", ", Enum.GetNames<ColumnRole>())})"));
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private static ManifestProblem? Outputs(IReadOnlyList<OutputColumn>? outputs)
+    {
+        if (outputs is null)
+        {
+            return new("outputs", Missing);
+        }
+
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            var output = outputs[i];
+            var problem = output is null
+                ? new($"outputs[{i}]", Missing)
+                : Text($"outputs[{i}].name", output.Name) ?? Text($"outputs[{i}].type", output.Type);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private static ManifestProblem? Label(LabelInfo? label)
+    {
+        if (label is null)
+        {
+            return new("label", Missing);
+        }
+
+        if (Text("label.column", label.Column) is { } problem)
+        {
+            return problem;
+        }
+
+        for (var i = 0; i < (label.Classes?.Count ?? 0); i++)
+        {
+            if (label.Classes![i] is null)
+            {
+                return new($"label.classes[{i}]", Missing);
+            }
+        }
+
+        return null;
+    }
+
+    private static ManifestProblem? Trainer(TrainerDescription? trainer) =>
+        trainer is null ? new("trainer", Missing) : Text("trainer.name", trainer.Name);
+
+    private static ManifestProblem? Metrics(ModelMetrics? metrics) =>
+        metrics is null
+            ? new("metrics", Missing)
+            : Text("metrics.mainMetric", metrics.MainMetric) ?? Required("metrics.test", metrics.Test);
+
+    private static ManifestProblem? TrainingData(TrainingDataInfo? data)
+    {
+        if (data is null)
+        {
+            return new("trainingData", Missing);
+        }
+
+        return Required("trainingData.path", data.Path)
+            ?? Required("trainingData.sha256", data.Sha256)
+            ?? Count("trainingData.rows", data.Rows)
+            ?? Count("trainingData.trainRows", data.TrainRows)
+            ?? Count("trainingData.testRows", data.TestRows);
+    }
+
+    private static ManifestProblem? Lineage(LineageInfo? lineage) =>
+        lineage is null
+            ? new("lineage", Missing)
+            : Required("lineage.mlNetVersion", lineage.MLNetVersion)
+                ?? Required("lineage.runtime", lineage.Runtime);
+
+    private static ManifestProblem? Required(string field, object? value) =>
+        value is null ? new(field, Missing) : null;
+
+    private static ManifestProblem? Text(string field, string? value) =>
+        string.IsNullOrWhiteSpace(value) ? new(field, value is null ? Missing : "is empty") : null;
+
+    private static ManifestProblem? Count(string field, long value) =>
+        value < 0 ? new(field, $"{value} is negative") : null;
+}
