@@ -26,6 +26,25 @@ public sealed record AliasRecord
         MovedUtc = DateTimeOffset.UtcNow,
     };
 
+    /// <summary>The record as read from <paramref name="file"/>, refused unless it names a valid version of this model and alias.</summary>
+    /// <exception cref="ModelStoreException">A field is missing, or names something other than where the record was found.</exception>
+    public AliasRecord CheckedAt(string name, string alias, string file)
+    {
+        if (!StoreNames.IsValid(Version))
+        {
+            throw new ModelStoreException($"{file}: invalid alias record: version {(Version is null ? "is missing" : $"'{Version}' is not a valid version name")}.");
+        }
+
+        if (Model != name || Alias != alias)
+        {
+            throw new ModelStoreException($"{file}: invalid alias record: it names {Model}@{Alias}, but was found as {name}@{alias}.");
+        }
+
+        return PreviousVersion is null || StoreNames.IsValid(PreviousVersion)
+            ? this
+            : throw new ModelStoreException($"{file}: invalid alias record: previousVersion '{PreviousVersion}' is not a valid version name.");
+    }
+
     /// <summary>The store's concurrency token for this alias as it was read; never serialized.</summary>
     [JsonIgnore]
     public string? ETag { get; init; }

@@ -149,7 +149,7 @@ public sealed class BlobModelStore : IModelStore
         {
             var record = JsonSerializer.Deserialize(content.Content.ToMemory().Span, ManifestJsonContext.Default.AliasRecord)
                 ?? throw new ModelStoreException($"{Location}/{blob.Name} is empty.");
-            return record with { ETag = content.Details.ETag.ToString() };
+            return (record with { ETag = content.Details.ETag.ToString() }).CheckedAt(name, alias, $"{Location}/{blob.Name}");
         }
         catch (JsonException ex)
         {

@@ -157,7 +157,7 @@ public sealed class FileModelStore : IModelStore
             return null;
         }
 
-        return ParseAlias(bytes, path);
+        return ParseAlias(bytes, path).CheckedAt(name, alias, $"{name}/aliases/{alias}.json");
     }
 
     public async Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, CancellationToken cancellationToken = default)
