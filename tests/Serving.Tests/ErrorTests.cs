@@ -14,7 +14,6 @@ public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
         ["Serving:Limits:MaxBodyBytes"] = "4096",
     });
 
-    private const string Alphabet = "{}[]\",:0123456789.eE-+ntrufalsNI\\\u00e9\u0000x";
     private HttpClient _client = null!;
 
     public async Task InitializeAsync() => _client = await _app.ReadyClientAsync();
@@ -161,40 +160,5 @@ public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
 
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
-    }
-
-    [Fact]
-    public async Task A_fuzz_of_malformed_bodies_never_produces_a_500()
-    {
-        var valid = System.Text.Json.JsonSerializer.Serialize(new { instances = new[] { Row() } });
-        var random = new Random(12345);
-        var statuses = new HashSet<HttpStatusCode>();
-        for (var i = 0; i < 300; i++)
-        {
-            var chars = valid.ToCharArray();
-            var mutations = random.Next(1, 6);
-            for (var m = 0; m < mutations; m++)
-            {
-                var at = random.Next(chars.Length);
-                chars[at] = Alphabet[random.Next(Alphabet.Length)];
-            }
-
-            var body = random.Next(10) == 0 ? new string(chars, 0, random.Next(chars.Length)) : new string(chars);
-            var bytes = Encoding.UTF8.GetBytes(body);
-            if (random.Next(8) == 0 && bytes.Length > 0)
-            {
-                // Raw bytes that are not UTF-8.
-                bytes[random.Next(bytes.Length)] = (byte)random.Next(0x80, 0x100);
-            }
-
-            var content = new ByteArrayContent(bytes);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            var path = random.Next(4) == 0 ? "/v2/models/house-prices/infer" : "/models/house-prices/predict";
-            var response = await _client.PostAsync(path, content);
-            statuses.Add(response.StatusCode);
-            ((int)response.StatusCode).Should().BeLessThan(500, $"body {body} must not fail the server");
-        }
-
-        statuses.Should().Contain(HttpStatusCode.BadRequest);
     }
 }

@@ -24,7 +24,15 @@ public sealed class InferenceProtocol : IPredictProtocol
     public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
     {
         using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-        return Predict(document.RootElement, lease, modelName, maxBatch, output);
+        try
+        {
+            return Predict(document.RootElement, lease, modelName, maxBatch, output);
+        }
+        catch (InvalidOperationException ex) when (JsonText.IsNotText(ex))
+        {
+            // A property name that lookups compare holds a lone surrogate.
+            throw JsonText.NotText("$");
+        }
     }
 
     private static int Predict(JsonElement root, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)

@@ -23,9 +23,22 @@ public sealed class InstancesProtocol : IPredictProtocol
 
     public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
     {
+        try
+        {
+            return Read(body.Span, lease, modelName, maxBatch, output);
+        }
+        catch (InvalidOperationException ex) when (JsonText.IsNotText(ex))
+        {
+            // A key outside any instance (compared, not read) holds a lone surrogate.
+            throw JsonText.NotText("$");
+        }
+    }
+
+    private static int Read(ReadOnlySpan<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    {
         var engine = lease.Engine;
         var generation = lease.Generation;
-        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = 16 });
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new InvalidInputException("$", "the body must be a JSON object: {\"instances\": [{...}]}.");

@@ -12,6 +12,12 @@ internal static class JsonText
 {
     private const string LoneSurrogate = "holds an escape that is not text (a lone UTF-16 surrogate such as \\ud800).";
 
+    /// <summary>System.Text.Json's refusal to unescape a name or string that is not text (anywhere: a key it compares, say).</summary>
+    public static bool IsNotText(InvalidOperationException ex) => ex.TargetSite?.DeclaringType?.Assembly == typeof(Utf8JsonReader).Assembly;
+
+    /// <summary>The same refusal as the client's error, for a place where no finer field is known.</summary>
+    public static InvalidInputException NotText(string field) => new(field, LoneSurrogate);
+
     public static string? GetString(ref Utf8JsonReader reader, string field)
     {
         try
