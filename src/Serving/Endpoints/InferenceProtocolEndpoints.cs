@@ -26,7 +26,8 @@ public static class InferenceProtocolEndpoints
             .WithName("V2Infer");
         models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version, InferenceProtocolHandler handler, ModelResolver resolver) =>
                 handler.InferAsync(context, name, ct => resolver.VersionAsync(name, version, ct)))
-            .WithName("V2InferVersion");
+            .WithName("V2InferVersion")
+            .RequireAdminAccess();
         return app;
     }
 

@@ -53,6 +53,7 @@ public static class ModelAdminEndpoints
                 }
             })
             .WithName("ReloadModel")
+            .RequireAdminAccess()
             .WithSummary("Loads the model's source now and swaps the new version in once it is verified and warmed up; acceptSchemaChange=true declares a change of inputs.")
             .Produces<ModelSummary>()
             .ProducesProblem(StatusCodes.Status404NotFound)
