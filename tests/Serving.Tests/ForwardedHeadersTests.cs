@@ -9,10 +9,9 @@ namespace MLPipeline.Serving.Tests;
 [Collection(ServingTestGroup.Name)]
 public sealed class ForwardedHeadersTests(TrainedModelsFixture fixture)
 {
-    private static readonly IPAddress Proxy = IPAddress.Parse("10.0.0.4");
     private static readonly string[] Clients = ["203.0.113.1", "203.0.113.2", "203.0.113.3"];
 
-    private async Task<List<HttpStatusCode>> FirstRequestOfEachClientAsync(string? setting, string? value)
+    private async Task<List<HttpStatusCode>> FirstRequestOfEachClientAsync(string? setting, string? value, string proxy = "10.0.0.4")
     {
         var settings = new Dictionary<string, string?>
         {
@@ -25,7 +24,7 @@ public sealed class ForwardedHeadersTests(TrainedModelsFixture fixture)
         }
 
         await using var app = new ServingApp(fixture.Models, settings);
-        var client = app.FromPeer(Proxy).CreateClient();
+        var client = app.FromPeer(IPAddress.Parse(proxy)).CreateClient();
         var statuses = new List<HttpStatusCode>();
         foreach (var address in Clients)
         {
@@ -42,11 +41,12 @@ public sealed class ForwardedHeadersTests(TrainedModelsFixture fixture)
     }
 
     [Theory]
-    [InlineData("Serving:ForwardedHeaders:KnownProxies:0", "10.0.0.4")]
-    [InlineData("Serving:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/23")]
-    public async Task Behind_a_known_proxy_each_client_has_its_own_budget(string setting, string value)
+    [InlineData("Serving:ForwardedHeaders:KnownProxies:0", "10.0.0.4", "10.0.0.4")]
+    [InlineData("Serving:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/23", "10.0.0.4")]
+    [InlineData("Serving:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/23", "::ffff:10.0.0.4")]
+    public async Task Behind_a_known_proxy_each_client_has_its_own_budget(string setting, string value, string proxy)
     {
-        var statuses = await FirstRequestOfEachClientAsync(setting, value);
+        var statuses = await FirstRequestOfEachClientAsync(setting, value, proxy);
 
         statuses.Should().Equal(HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests);
     }
