@@ -17,7 +17,7 @@ builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Serv
 // Security is wired from configuration as read now (keys, authority, limits are start-time settings).
 var serving = builder.Configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = serving.Limits.MaxBodyBytes);
-builder.Services.AddServingSecurity(serving);
+builder.Services.AddServingSecurity(builder.Configuration);
 
 builder.Services.AddPredictionEnginePool();
 builder.Services.AddModelDiscovery();
@@ -29,6 +29,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseServingForwardedHeaders();
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     // A body Kestrel refuses (too large, cut short) is the client's error, not a 500.
@@ -38,6 +39,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseLoadShedding();
 
 app.MapOpenApi();
 app.MapScalarApiReference();

@@ -81,7 +81,7 @@ public sealed class HotReloadAliasTests(TrainedModelsFixture fixture, AzuriteFix
         await store.PromoteAsync(name, "k2", "production");
 
         (await app.CreateClient().PostAsync($"/models/{name}/reload", null)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        var reloaded = await client.PostAsync($"/models/{name}/reload", null);
+        var reloaded = await client.PostAsync($"/models/{name}/reload", SecurityTestSupport.EmptyJson());
 
         reloaded.StatusCode.Should().Be(HttpStatusCode.OK);
         (await ServingApp.JsonAsync(reloaded)).GetProperty("version").GetString().Should().Be("k2");

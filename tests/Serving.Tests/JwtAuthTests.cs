@@ -12,7 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace MLPipeline.Serving.Tests;
 
 /// <summary>
-/// Entra ID bearer tokens, with Entra ID itself mocked: the authority's OpenID configuration (issuer and signing key)
+/// Entra ID bearer tokens and their roles, with Entra ID itself mocked: the authority's OpenID configuration (issuer and signing key)
 /// is handed to the real JwtBearer handler instead of being downloaded; everything else is the app's own wiring.
 /// </summary>
 [Collection(ServingTestGroup.Name)]
@@ -20,6 +20,8 @@ public sealed class JwtAuthTests(TrainedModelsFixture fixture) : IAsyncLifetime
 {
     private const string Authority = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0";
     private const string Audience = "api://mlpipeline-serving";
+    private const string PredictRole = "Predict.Invoke";
+    private const string AdminRole = "Models.Admin";
     private static readonly SymmetricSecurityKey SigningKey = new(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray());
 
     private readonly JwtApp _app = new(fixture.Models);
@@ -33,6 +35,9 @@ public sealed class JwtAuthTests(TrainedModelsFixture fixture) : IAsyncLifetime
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             builder.UseSetting("Serving:Store", models.StoreDirectory);
+            builder.UseSetting("Serving:Models:0", TrainedModels.HousePrices);
+            builder.UseSetting("Serving:Jwt:PredictRole", PredictRole);
+            builder.UseSetting("Serving:Jwt:AdminRole", AdminRole);
             builder.UseSetting("Serving:Jwt:Authority", Authority);
             builder.UseSetting("Serving:Jwt:Audience", Audience);
             builder.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
@@ -45,14 +50,25 @@ public sealed class JwtAuthTests(TrainedModelsFixture fixture) : IAsyncLifetime
         }
     }
 
-    private static string Token(string audience, DateTime expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    /// <param name="claims">The token's claims; a subject and the predict app role unless given.</param>
+    private static string Token(string audience, DateTime expires, Dictionary<string, object>? claims = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = Authority,
         Audience = audience,
-        Subject = new ClaimsIdentity([new Claim("sub", "caller")]),
+        Claims = claims ?? new Dictionary<string, object> { ["sub"] = "caller", ["roles"] = new[] { PredictRole } },
         Expires = expires,
         SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256),
     });
+
+    private static string Token(Dictionary<string, object> claims) => Token(Audience, DateTime.UtcNow.AddMinutes(5), claims);
+
+    private async Task<HttpClient> ClientAsync(string token)
+    {
+        await PredictAs(null);
+        var client = _app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 
     private async Task<HttpStatusCode> PredictAs(string? token)
     {
@@ -83,5 +99,40 @@ public sealed class JwtAuthTests(TrainedModelsFixture fixture) : IAsyncLifetime
         (await PredictAs(null)).Should().Be(HttpStatusCode.Unauthorized);
         (await PredictAs(Token("api://someone-else", DateTime.UtcNow.AddMinutes(5)))).Should().Be(HttpStatusCode.Unauthorized);
         (await PredictAs(Token(Audience, DateTime.UtcNow.AddMinutes(-10)))).Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task App_roles_and_scopes_map_to_predict_and_admin()
+    {
+        var body = () => ServingApp.Instances(TrainedModels.Instance(fixture.Models.HousePricesMain));
+        var predictByRole = await ClientAsync(Token(new() { ["sub"] = "app-1", ["roles"] = new[] { "Other", PredictRole } }));
+        var predictByScope = await ClientAsync(Token(new() { ["sub"] = "user-1", ["scp"] = "openid " + PredictRole }));
+        var adminByRole = await ClientAsync(Token(new() { ["sub"] = "app-2", ["roles"] = new[] { AdminRole } }));
+        var adminByScope = await ClientAsync(Token(new() { ["oid"] = "user-2", ["scp"] = AdminRole + " profile" }));
+        var noRole = await ClientAsync(Token(new() { ["sub"] = "user-3", ["scp"] = "User.Read" }));
+
+        foreach (var client in new[] { predictByRole, predictByScope, adminByRole, adminByScope })
+        {
+            (await client.PostAsync("/models/house-prices/predict", body())).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        (await predictByRole.PostAsync("/models/house-prices/reload", SecurityTestSupport.EmptyJson())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await predictByScope.PostAsync("/models/house-prices/aliases/canary/predict", body())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await adminByRole.PostAsync("/models/house-prices/reload", SecurityTestSupport.EmptyJson())).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await adminByScope.PostAsync("/models/house-prices/aliases/canary/predict", body())).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var refused = await noRole.PostAsync("/models/house-prices/predict", body());
+        refused.StatusCode.Should().Be(HttpStatusCode.Forbidden, "authenticated, but without a configured role");
+        (await ServingApp.JsonAsync(refused)).GetProperty("detail").GetString().Should().Contain("'user-3'").And.Contain("no role");
+    }
+
+    [Fact]
+    public async Task A_token_cannot_grant_itself_the_services_own_role_claim_and_needs_a_subject()
+    {
+        var forged = await ClientAsync(Token(new() { ["sub"] = "app-3", ["roles"] = new[] { PredictRole }, ["mlpipeline/role"] = "admin" }));
+        (await forged.PostAsync("/models/house-prices/reload", SecurityTestSupport.EmptyJson())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        var anonymous = await ClientAsync(Token(new() { ["roles"] = new[] { AdminRole } }));
+        (await anonymous.GetAsync("/models")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 }

@@ -141,7 +141,7 @@ public sealed class PredictRoutesTests(TrainedModelsFixture fixture) : IAsyncLif
         var slot = _app.Pool.Find(TrainedModels.HousePrices)!;
         var before = slot.Current!;
 
-        var response = await _client.PostAsync("/models/house-prices/reload", null);
+        var response = await _client.PostAsync("/models/house-prices/reload", SecurityTestSupport.EmptyJson());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         slot.Current.Should().NotBeSameAs(before);

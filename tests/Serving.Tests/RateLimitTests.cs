@@ -16,14 +16,21 @@ public sealed class RateLimitTests(TrainedModelsFixture fixture)
         var client = await app.ReadyClientAsync();
         var body = TrainedModels.Instance(fixture.Models.HousePricesMain);
 
-        var statuses = new List<HttpStatusCode>();
+        var responses = new List<HttpResponseMessage>();
         for (var i = 0; i < 5; i++)
         {
-            statuses.Add((await client.PostAsync("/models/house-prices/predict", ServingApp.Instances(body))).StatusCode);
+            responses.Add(await client.PostAsync("/models/house-prices/predict", ServingApp.Instances(body)));
         }
 
-        statuses.Should().Contain(HttpStatusCode.TooManyRequests);
-        statuses.Count(s => s == HttpStatusCode.OK).Should().BeInRange(1, 3);
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).Should().BeInRange(1, 3);
+        var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        limited.Should().NotBeEmpty();
+        foreach (var response in limited)
+        {
+            response.Headers.RetryAfter!.Delta.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(2));
+            response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        }
+
         (await client.GetAsync("/healthz/ready")).StatusCode.Should().Be(HttpStatusCode.OK, "health is not rate limited");
     }
 }

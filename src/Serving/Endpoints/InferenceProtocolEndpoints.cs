@@ -27,7 +27,8 @@ public static class InferenceProtocolEndpoints
             .WithName("V2Infer");
         models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
                 pipeline.HandleAsync(context, InferenceProtocol.Instance, name, ct => resolver.VersionAsync(name, version, ct)))
-            .WithName("V2InferVersion");
+            .WithName("V2InferVersion")
+            .RequireAdminAccess();
         return app;
     }
 

@@ -45,8 +45,8 @@ public static class ModelAdminEndpoints
                     return Problems.Create(StatusCodes.Status502BadGateway, "Reload failed", $"{ex.Message} ({serving}).");
                 }
             })
-            .RequireAuthorization(ServingSecurity.AdminPolicy)
             .WithName("ReloadModel")
+            .RequireAdminAccess()
             .WithSummary("Loads the model's source now and swaps the new version in once it is verified and warmed up; acceptSchemaChange=true declares a change of inputs.")
             .Produces<ModelSummary>()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -19,12 +19,14 @@ public static class PredictEndpoints
         group.MapPost("/{name}/versions/{version}/predict", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
                 pipeline.HandleAsync(context, InstancesProtocol.Instance, name, ct => resolver.VersionAsync(name, version, ct)))
             .WithName("PredictVersion")
+            .RequireAdminAccess()
             .WithSummary("Predicts with one version of a store model (loaded on first use).")
             .WithPredictMetadata();
 
         group.MapPost("/{name}/aliases/{alias}/predict", (HttpContext context, string name, string alias, PredictPipeline pipeline, ModelResolver resolver) =>
                 pipeline.HandleAsync(context, InstancesProtocol.Instance, name, ct => resolver.AliasAsync(name, alias, ct)))
             .WithName("PredictAlias")
+            .RequireAdminAccess()
             .WithSummary("Predicts with the version an alias of a store model points at now.")
             .WithPredictMetadata();
 

@@ -20,14 +20,16 @@ public sealed class ServingOptions
     /// <summary>Models loaded straight from a model.zip path or blob URI, outside any store.</summary>
     public List<ModelSourceOptions> Sources { get; set; } = [];
 
-    /// <summary>API keys; when any is set, predict and admin routes require one.</summary>
-    public List<string> ApiKeys { get; set; } = [];
+    /// <summary>API keys, each with an id and a role; when any is set, predict and admin routes require one.</summary>
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 
     public JwtOptions Jwt { get; set; } = new();
 
     public LimitOptions Limits { get; set; } = new();
 
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     /// <summary>Hot reload: how sources are watched for new versions.</summary>
     public ReloadOptions Reload { get; set; } = new();
@@ -70,6 +72,12 @@ public sealed class JwtOptions
     public string? Authority { get; set; }
     public string? Audience { get; set; }
 
+    /// <summary>The app role (<c>roles</c> claim) or scope (<c>scp</c> claim) that grants the predict role.</summary>
+    public string? PredictRole { get; set; }
+
+    /// <summary>The app role or scope that grants the admin role.</summary>
+    public string? AdminRole { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }
 
@@ -94,13 +102,27 @@ public sealed class LimitOptions
     public long MaxModelUncompressedBytes { get; set; } = 4L * 1024 * 1024 * 1024;
 
     public ModelSizeLimits ModelSize => new(MaxModelBytes, MaxModelUncompressedBytes);
+
+    /// <summary>
+    /// Predict and admin requests served at once; more get 503 with Retry-After. Default 16 per processor: enough to
+    /// keep every core busy while some requests wait on I/O, few enough that a request never queues behind hundreds.
+    /// 0 turns the limit off.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 16 * Environment.ProcessorCount;
+
+    /// <summary>Requests that may wait for a free slot before the rest get 503 (default 0: the slots already oversubscribe the cores).</summary>
+    public int ConcurrencyQueue { get; set; }
 }
 
 public sealed class RateLimitOptions
 {
-    /// <summary>Requests per second per client (API key, else remote address) on predict routes; 0 turns the limiter off.</summary>
-    public int PermitsPerSecond { get; set; } = 1000;
+    /// <summary>
+    /// Requests per second per authenticated caller (API key id, JWT subject; the client address when auth is off).
+    /// Default 0 = no per-caller limit: one client may use the whole service; overload is shed by
+    /// <see cref="LimitOptions.MaxConcurrentRequests"/>. Set it when callers share a service and one must not starve the rest.
+    /// </summary>
+    public int PermitsPerSecond { get; set; }
 
-    /// <summary>Burst allowance above the steady rate.</summary>
-    public int Burst { get; set; } = 2000;
+    /// <summary>Requests a caller may send at once above the steady rate (the bucket size); 0 = PermitsPerSecond.</summary>
+    public int Burst { get; set; }
 }

@@ -50,18 +50,7 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
             }
         }
 
-        for (var i = 0; i < options.ApiKeys.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(options.ApiKeys[i]) || options.ApiKeys[i].Length < 16)
-            {
-                errors.Add($"Serving:ApiKeys:{i}: an API key must have at least 16 characters.");
-            }
-        }
-
-        if (options.Jwt.Enabled && string.IsNullOrWhiteSpace(options.Jwt.Audience))
-        {
-            errors.Add("Serving:Jwt:Audience is required when Serving:Jwt:Authority is set.");
-        }
+        errors.AddRange(SecurityOptionsValidation.Errors(options));
 
         if (options.Limits.MaxBodyBytes is < 1024 or > 256 * 1024 * 1024)
         {
@@ -78,11 +67,6 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
             || reload.FileDebounce < TimeSpan.Zero || reload.MaxBackoff < reload.PollInterval)
         {
             errors.Add("Serving:Reload: PollInterval and FilePollInterval must be at least 00:00:00.05, FileDebounce not negative, MaxBackoff at least PollInterval.");
-        }
-
-        if (options.RateLimit.PermitsPerSecond < 0 || options.RateLimit.Burst < 0)
-        {
-            errors.Add("Serving:RateLimit:PermitsPerSecond and Burst must not be negative.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,28 +1,23 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using MLPipeline.Serving.Options;
 
 namespace MLPipeline.Serving.Security;
 
 /// <summary>
-/// Accepts <c>X-Api-Key: &lt;key&gt;</c> or <c>Authorization: ApiKey &lt;key&gt;</c>. Keys are compared as SHA-256 digests
-/// with a fixed-time comparison, so neither the key's content nor its length leaks through timing.
+/// Accepts <c>X-Api-Key: &lt;key&gt;</c> or <c>Authorization: ApiKey &lt;key&gt;</c>. The caller gets the key's id as its
+/// identity and the key's role; the secret itself never leaves this class.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<ServingOptions> serving)
+    ApiKeyRegistry keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
-
-    private readonly byte[][] _keyDigests = [.. serving.Value.ApiKeys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))];
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,25 +32,19 @@ public sealed class ApiKeyAuthenticationHandler(
             presented = authorization[(SchemeName.Length + 1)..].Trim();
         }
 
-        if (string.IsNullOrEmpty(presented))
+        if (string.IsNullOrEmpty(presented) || keys.IsEmpty)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        var match = false;
-        foreach (var key in _keyDigests)
-        {
-            // No early exit: every key is compared.
-            match |= CryptographicOperations.FixedTimeEquals(digest, key);
-        }
-
-        if (!match)
+        if (keys.Find(presented) is not { } key)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key")], SchemeName);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, key.Id), new Claim(ServingClaims.Caller, key.Id, ClaimValueTypes.String, SchemeName), new Claim(ServingClaims.Role, key.Role)],
+            SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

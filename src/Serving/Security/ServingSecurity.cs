@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -7,100 +6,87 @@ using MLPipeline.Serving.Options;
 namespace MLPipeline.Serving.Security;
 
 /// <summary>
-/// Authentication (API keys and, when configured, Entra ID bearer tokens) and the per-client rate limiter for predict
-/// and admin routes. With no key and no authority configured, those routes are open; health and metrics always are.
+/// Authentication (API keys and, when configured, Entra ID bearer tokens), the two roles (predict, admin), the
+/// per-caller rate limiter, the global concurrency limit and forwarded headers. With no key and no authority
+/// configured, predict and admin routes are open (local development); health and metrics always are.
 /// </summary>
 public static class ServingSecurity
 {
     public const string PredictPolicy = "predict";
     public const string AdminPolicy = "admin";
-    public const string RateLimitPolicy = "predict";
 
     public static bool IsEnabled(ServingOptions options) => options.ApiKeys.Count > 0 || options.Jwt.Enabled;
 
-    public static IServiceCollection AddServingSecurity(this IServiceCollection services, ServingOptions options)
+    /// <param name="configuration">The app's configuration; security settings are read once, at start.</param>
+    public static IServiceCollection AddServingSecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        var options = configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
+        options.ApiKeys = ApiKeyConfiguration.Read(configuration);
+        services.PostConfigure<ServingOptions>(serving => serving.ApiKeys = ApiKeyConfiguration.Read(configuration));
+
+        services.AddSingleton<ApiKeyRegistry>();
+        services.AddSingleton<RequestRejectionMetrics>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ServingAuthorizationResultHandler>();
+        services.AddSingleton<LoadSheddingMiddleware>();
+        services.AddHostedService<LegacyApiKeyNotice>();
+
         // The API-key scheme is always registered (with no keys it never authenticates anyone).
         var schemes = new List<string> { ApiKeyAuthenticationHandler.SchemeName };
         var authentication = services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-
         if (options.Jwt.Enabled)
         {
+            var jwtSettings = options.Jwt;
             authentication.AddJwtBearer(jwt =>
             {
-                jwt.Authority = options.Jwt.Authority;
-                jwt.Audience = options.Jwt.Audience;
+                jwt.Authority = jwtSettings.Authority;
+                jwt.Audience = jwtSettings.Audience;
                 jwt.MapInboundClaims = false;
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        JwtRoleMapping.Apply(context, jwtSettings);
+                        return Task.CompletedTask;
+                    },
+                };
             });
             schemes.Add(JwtBearerDefaults.AuthenticationScheme);
         }
 
-        services.AddAuthorizationBuilder().AddPolicy(PredictPolicy, policy =>
-        {
-            if (IsEnabled(options))
-            {
-                policy.AddAuthenticationSchemes([.. schemes]).RequireAuthenticatedUser();
-            }
-            else
-            {
-                policy.RequireAssertion(_ => true);
-            }
-        }).AddPolicy(AdminPolicy, policy =>
-        {
-            if (IsEnabled(options))
-            {
-                policy.AddAuthenticationSchemes([.. schemes]).RequireAuthenticatedUser();
-            }
-            else
-            {
-                policy.RequireAssertion(_ => true);
-            }
-        });
+        var enabled = IsEnabled(options);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PredictPolicy, policy => RequireRole(policy, enabled, schemes, ServingClaims.PredictRole, ServingClaims.AdminRole))
+            .AddPolicy(AdminPolicy, policy => RequireRole(policy, enabled, schemes, ServingClaims.AdminRole));
 
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                await Results.Problem(
-                    detail: $"More than {options.RateLimit.PermitsPerSecond} requests per second from this client (Serving:RateLimit).",
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many requests").ExecuteAsync(context.HttpContext);
-            };
-            limiter.AddPolicy(RateLimitPolicy, context =>
-            {
-                if (options.RateLimit.PermitsPerSecond == 0)
-                {
-                    return RateLimitPartition.GetNoLimiter("off");
-                }
-
-                // Partition by API key when one is sent (digest only), else by the remote address.
-                var key = context.Request.Headers.TryGetValue(ApiKeyAuthenticationHandler.HeaderName, out var apiKey)
-                    ? "key:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(apiKey.ToString())))[..16]
-                    : "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(options.RateLimit.PermitsPerSecond, options.RateLimit.Burst),
-                    TokensPerPeriod = options.RateLimit.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-        });
-
+        services.AddCallerRateLimiting(options.RateLimit);
+        services.AddServingForwardedHeaders(options.ForwardedHeaders);
         return services;
     }
 
-    /// <summary>Puts a route group behind the predict policy and the rate limiter.</summary>
+    /// <summary>The global concurrency limit, after authentication and the per-caller limiter.</summary>
+    public static IApplicationBuilder UseLoadShedding(this IApplicationBuilder app) => app.UseMiddleware<LoadSheddingMiddleware>();
+
+    /// <summary>Predict role (or admin), the per-caller rate limiter and the concurrency limit.</summary>
     public static TBuilder RequireServingAccess<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(PredictPolicy).RequireRateLimiting(RateLimitPolicy);
+        builder.RequireAuthorization(PredictPolicy).RequireRateLimiting(CallerRateLimiting.Policy).WithMetadata(LoadSheddingMetadata.Instance);
 
+    /// <summary>Admin role, the per-caller rate limiter and the concurrency limit; POSTs only with <c>Content-Type: application/json</c>.</summary>
+    public static TBuilder RequireAdminAccess<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(AdminPolicy).RequireRateLimiting(CallerRateLimiting.Policy).WithMetadata(LoadSheddingMetadata.Instance)
+            .AddEndpointFilter(JsonOnlyPostFilter.Instance);
+
+    private static void RequireRole(AuthorizationPolicyBuilder policy, bool enabled, List<string> schemes, params string[] roles)
+    {
+        if (enabled)
+        {
+            policy.AddAuthenticationSchemes([.. schemes]).RequireAuthenticatedUser().RequireClaim(ServingClaims.Role, roles);
+        }
+        else
+        {
+            policy.RequireAssertion(_ => true);
+        }
+    }
 }
