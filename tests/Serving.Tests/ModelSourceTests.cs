@@ -141,6 +141,18 @@ public sealed class ModelSourceTests(TrainedModelsFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void A_refused_source_uri_is_reported_without_its_sas()
+    {
+        var result = new ServingOptionsValidator().Validate(null, new ServingOptions
+        {
+            Sources = [new ModelSourceOptions { Name = "y", Uri = "ftp://acct.blob.core.windows.net/c/model.zip?sv=2024-01-01&sig=SECRETSIGNATURE" }],
+        });
+
+        result.Failures.Should().ContainSingle(f => f.Contains("Serving:Sources:0:Uri 'ftp://acct.blob.core.windows.net/c/model.zip?<redacted>'"));
+        string.Join("\n", result.Failures!).Should().NotContain("SECRETSIGNATURE").And.NotContain("sig=");
+    }
+
+    [Fact]
     public void The_default_store_is_models_in_the_current_directory()
     {
         var previous = Environment.GetEnvironmentVariable(ServingOptions.StoreEnvironmentVariable);

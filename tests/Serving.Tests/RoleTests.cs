@@ -55,6 +55,19 @@ public sealed class RoleTests(TrainedModelsFixture fixture) : IAsyncLifetime
         (await client.PostAsync($"/v2/models/house-prices/versions/{OtherVersion}/infer", Row())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task Model_details_show_the_full_source_and_a_sample_row_to_the_admin_role_only()
+    {
+        var asPredict = await ServingApp.JsonAsync(await _app.WithKey(PredictKey).GetAsync("/models/house-prices"));
+        var asAdmin = await ServingApp.JsonAsync(await _app.WithKey(AdminKey).GetAsync("/models/house-prices"));
+
+        asPredict.GetProperty("source").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        asPredict.GetProperty("sampleInput").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        asPredict.ToString().Should().NotContain(fixture.Models.StoreDirectory);
+        asAdmin.GetProperty("source").GetString().Should().Contain(fixture.Models.StoreDirectory, "operators see where the model comes from");
+        asAdmin.GetProperty("sampleInput").EnumerateObject().Should().NotBeEmpty();
+    }
+
     [Theory]
     [InlineData(AdminKey)]
     [InlineData(LegacyKey)]

@@ -17,7 +17,7 @@ public sealed record ModelSizeLimits(long MaxModelBytes, long MaxUncompressedByt
     {
         if (bytes > MaxModelBytes)
         {
-            throw new ModelSourceException($"{location}: model.zip has {bytes} bytes, more than Serving:Limits:MaxModelBytes ({MaxModelBytes}); it is not downloaded.");
+            throw new ModelSourceException($"{location}: the model file has {bytes} bytes, more than Serving:Limits:MaxModelBytes ({MaxModelBytes}); it is not downloaded.");
         }
     }
 
@@ -31,7 +31,7 @@ public sealed record ModelSizeLimits(long MaxModelBytes, long MaxUncompressedByt
             using var archive = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
             if (archive.Entries.Count > MaxEntries)
             {
-                throw new ModelSourceException($"{location}: model.zip has {archive.Entries.Count} entries, more than {MaxEntries}; it is not loaded.");
+                throw new ModelSourceException($"{location}: the model archive has {archive.Entries.Count} entries, more than {MaxEntries}; it is not loaded.");
             }
 
             long total = 0;
@@ -40,7 +40,7 @@ public sealed record ModelSizeLimits(long MaxModelBytes, long MaxUncompressedByt
                 total += entry.Length;
                 if (total > MaxUncompressedBytes)
                 {
-                    throw new ModelSourceException($"{location}: model.zip inflates to more than Serving:Limits:MaxModelUncompressedBytes ({MaxUncompressedBytes} bytes); it is not loaded.");
+                    throw new ModelSourceException($"{location}: the model archive inflates to more than Serving:Limits:MaxModelUncompressedBytes ({MaxUncompressedBytes} bytes); it is not loaded.");
                 }
             }
         }

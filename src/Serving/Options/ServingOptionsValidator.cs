@@ -46,7 +46,7 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
             }
             else if (source.Uri is not null && (!Uri.TryCreate(source.Uri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
             {
-                errors.Add($"{where}:Uri '{source.Uri}' is not an http(s) blob URI.");
+                errors.Add($"{where}:Uri '{WithoutQuery(source.Uri)}' is not an http(s) blob URI.");
             }
         }
 
@@ -71,4 +71,7 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>The text before any query string: a SAS token never reaches the log.</summary>
+    private static string WithoutQuery(string uri) => uri.Split('?', 2)[0] + (uri.Contains('?', StringComparison.Ordinal) ? "?<redacted>" : "");
 }
