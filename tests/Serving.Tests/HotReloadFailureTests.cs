@@ -1,5 +1,6 @@
 using Azure.Storage;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.TestSupport;
@@ -79,26 +80,40 @@ public sealed class HotReloadFailureTests(TrainedModelsFixture fixture, AzuriteF
     }
 
     [Fact]
-    public async Task An_expired_sas_keeps_the_model_serving_and_shows_the_403()
+    public async Task A_revoked_sas_keeps_the_model_serving_and_shows_the_403()
     {
         var container = await azurite.Server.CreateContainerAsync();
         var blobs = azurite.Server.ServiceClient().GetBlobContainerClient(container);
         await UploadAsync(blobs, _packages.Renamed(Models.HousePricesMain, "good-1"));
-        var expires = DateTimeOffset.UtcNow.AddSeconds(4);
-        var sas = new BlobSasBuilder(BlobContainerSasPermissions.Read, expires) { BlobContainerName = container, Resource = "c" }
+
+        // The SAS takes its validity from a stored access policy, so it can be ended once the app is ready, however
+        // long the start took.
+        await blobs.SetAccessPolicyAsync(permissions: [Policy(DateTimeOffset.UtcNow.AddHours(1))]);
+        var sas = new BlobSasBuilder { BlobContainerName = container, Resource = "c", Identifier = PolicyId }
             .ToSasQueryParameters(new StorageSharedKeyCredential(AzuriteServer.AccountName, AzuriteServer.AccountKey));
         var uri = $"{azurite.Server.StoreUri(container, "direct/model.zip")}?{sas}";
 
         await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Sources:0:Name", Name), ("Serving:Sources:0:Uri", uri)));
         var client = await app.ReadyClientAsync();
         await using var load = new PredictionLoad(app.CreateClient, Name, TrainedModels.Instance(Models.HousePricesMain), clients: 4);
+        await load.WaitForVersionAsync("good-1", HotReloadSettings.SwapDeadline);
+        var failures = await LoadFailuresAsync(client);
+        await blobs.SetAccessPolicyAsync(permissions: [Policy(DateTimeOffset.UtcNow.AddMinutes(-5))]);
 
-        (await WaitForErrorAsync(client, 0)).Should().Contain("checking for a new version failed").And.Contain("403");
+        (await WaitForErrorAsync(client, failures)).Should().Contain("checking for a new version failed").And.Contain("403");
         var answers = await load.StopAsync();
 
         answers.Should().NotBeEmpty();
         answers.Where(a => a.Status != 200).Should().BeEmpty();
     }
+
+    private const string PolicyId = "serving";
+
+    private static BlobSignedIdentifier Policy(DateTimeOffset expires) => new()
+    {
+        Id = PolicyId,
+        AccessPolicy = new BlobAccessPolicy { PolicyStartsOn = DateTimeOffset.UtcNow.AddHours(-1), PolicyExpiresOn = expires, Permissions = "r" },
+    };
 
     private static async Task<int> LoadFailuresAsync(HttpClient client) =>
         (await ServingApp.JsonAsync(await client.GetAsync($"/models/{Name}"))).GetProperty("loadFailures").GetInt32();

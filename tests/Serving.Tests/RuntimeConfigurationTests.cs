@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -35,9 +37,14 @@ public sealed class RuntimeConfigurationTests(TrainedModelsFixture fixture) : ID
         await WaitForStatusAsync(client, "first", HttpStatusCode.NotFound);
         (await client.PostAsync("/models/second/predict", row)).StatusCode.Should().Be(HttpStatusCode.OK, "the model that stays keeps serving");
 
-        // A configuration that does not validate changes nothing.
-        File.WriteAllText(SettingsFile, """{ "Serving": { "Sources": [ { "Name": "bad name!", "Path": "x" } ] } }""");
-        await Task.Delay(1500);
+        // A configuration that does not validate changes nothing: had it been applied, "third" would serve and "second"
+        // would be gone. The valid change after it is applied, which proves the invalid one had its turn and was ignored.
+        var third = JsonSerializer.Serialize(Models.ModelPath(Models.HousePricesMain));
+        File.WriteAllText(SettingsFile, $$"""{ "Serving": { "Sources": [ { "Name": "third", "Path": {{third}} }, { "Name": "bad name!", "Path": "x" } ] } }""");
+        await Eventually.TrueAsync(() => app.Log.Any(m => m.Contains("not applied", StringComparison.Ordinal) && m.Contains("bad name!", StringComparison.Ordinal)), HotReloadSettings.SwapDeadline, "the invalid configuration is read and refused");
+        WriteSettings(("second", Models.ModelPath(Models.HousePricesOther)), ("fourth", Models.ModelPath(Models.HousePricesMain)));
+        await WaitForStatusAsync(client, "fourth", HttpStatusCode.OK);
+        (await client.GetAsync("/models/third")).StatusCode.Should().Be(HttpStatusCode.NotFound, "the invalid configuration was not applied");
         (await client.PostAsync("/models/second/predict", row)).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
@@ -76,14 +83,38 @@ public sealed class RuntimeConfigurationTests(TrainedModelsFixture fixture) : ID
         throw new TimeoutException($"GET /models/{model} never answered {expected}; last {last}.");
     }
 
-    /// <summary>The real app with one more settings file, reloaded on change like appsettings.json.</summary>
+    /// <summary>The real app with one more settings file, reloaded on change like appsettings.json; its log lines are kept.</summary>
     private sealed class JsonSettingsApp(string settingsFile, string storeDirectory) : WebApplicationFactory<Program>
     {
+        private readonly LogLines _log = new();
+
+        public IReadOnlyCollection<string> Log => _log.Lines;
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
             builder.UseSetting("Serving:Store", storeDirectory);
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddJsonFile(settingsFile, optional: false, reloadOnChange: true));
+            builder.ConfigureLogging(logging => logging.AddProvider(_log));
+        }
+    }
+
+    private sealed class LogLines : ILoggerProvider, ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
         }
     }
 }
