@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Sources;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -48,7 +49,7 @@ public sealed class ConcurrencyTests(TrainedModelsFixture fixture)
 
         using var stop = new CancellationTokenSource();
         var mismatches = 0;
-        var predictions = 0;
+        var predictedOn = new ConcurrentDictionary<ModelGeneration, bool>();
         var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
@@ -61,6 +62,8 @@ public sealed class ConcurrencyTests(TrainedModelsFixture fixture)
                     {
                         Interlocked.Increment(ref mismatches);
                     }
+
+                    predictedOn[lease.Generation] = true;
                 }
                 else
                 {
@@ -85,23 +88,27 @@ public sealed class ConcurrencyTests(TrainedModelsFixture fixture)
                     {
                         Interlocked.Increment(ref mismatches);
                     }
-                }
 
-                Interlocked.Increment(ref predictions);
+                    predictedOn[lease.Generation] = true;
+                }
             }
         })).ToList();
 
+        var swappedIn = new List<ModelGeneration>();
         for (var swap = 0; swap < 12; swap++)
         {
-            generations.Add(await pool.LoadAsync("hp"));
-            await Task.Delay(20);
+            // Each generation serves predictions before the next swap, so every swap happens under load.
+            var generation = await pool.LoadAsync("hp");
+            generations.Add(generation);
+            swappedIn.Add(generation);
+            await Eventually.TrueAsync(() => predictedOn.ContainsKey(generation), TimeSpan.FromSeconds(30), "a prediction on the new generation");
         }
 
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
         mismatches.Should().Be(0);
-        predictions.Should().BeGreaterThan(100);
+        predictedOn.Keys.Should().Contain(swappedIn, "every swapped-in generation served under load");
         var current = pool.Find("hp")!.Current;
         generations.Where(g => g != current).Should().OnlyContain(g => g.IsDisposed, "every swapped-out generation is disposed once its engines are back");
         current!.IsDisposed.Should().BeFalse();

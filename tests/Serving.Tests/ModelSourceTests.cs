@@ -4,6 +4,7 @@ using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Sources;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -79,13 +80,14 @@ public sealed class ModelSourceTests(TrainedModelsFixture fixture) : IDisposable
     [Fact]
     public async Task A_blob_source_that_cannot_be_reached_fails_the_load_without_reaching_model_load()
     {
-        // Loopback port with nothing listening: a refused connection, reported as a source failure.
+        // A loopback port that resets every connection: reported as a source failure.
+        using var endpoint = new RefusingListener();
         var pool = new PredictionEnginePool();
-        var slot = pool.Register("blob", new BlobModelSource(new Uri("http://127.0.0.1:9/devstoreaccount1/models/m/model.zip?sv=2024-01-01&sig=abc")));
+        var slot = pool.Register("blob", new BlobModelSource(new Uri($"http://127.0.0.1:{endpoint.Port}/devstoreaccount1/models/m/model.zip?sv=2024-01-01&sig=abc")));
 
         var act = () => pool.LoadAsync(slot, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
 
-        await act.Should().ThrowAsync<ModelSourceException>().WithMessage("*127.0.0.1:9*");
+        await act.Should().ThrowAsync<ModelSourceException>().WithMessage($"*127.0.0.1:{endpoint.Port}*did not answer*");
         slot.Current.Should().BeNull();
     }
 
