@@ -23,23 +23,29 @@ public sealed class PipelineSchemaTests
         PipelineSchema.Describe(errors).Distinct().Should().BeEmpty();
     }
 
-    [Fact]
-    public void Schema_check_catches_a_misplaced_key_and_an_unknown_task()
+    [Theory]
+    [InlineData("a misspelt key", "  - script: echo hello\n    displayNmae: a misspelt key\n", true)]
+    [InlineData("an unknown task", "  - task: NoSuchTask@9\n", true)]
+    [InlineData("nothing wrong", "  - script: echo hello\n    displayName: a step\n", false)]
+    public void Schema_check_catches_each_planted_error_on_its_own(string what, string step, bool wrong)
     {
+        // One mistake per file, and a file without one: each error is caught by itself, and a good file passes.
         var folder = Directory.CreateTempSubdirectory("pipeline-schema-");
         try
         {
-            var path = Path.Combine(folder.FullName, "broken.yml");
-            File.WriteAllText(path, """
-                steps:
-                  - script: echo hello
-                    displayNmae: a misspelt key
-                  - task: NoSuchTask@9
-                """);
+            var path = Path.Combine(folder.FullName, "planted.yml");
+            File.WriteAllText(path, "steps:\n" + step);
 
-            var errors = PipelineSchema.Validate(PipelineFile.Load(path));
+            var errors = PipelineSchema.Describe(PipelineSchema.Validate(PipelineFile.Load(path))).ToList();
 
-            errors.Should().NotBeEmpty();
+            if (wrong)
+            {
+                errors.Should().NotBeEmpty(what);
+            }
+            else
+            {
+                errors.Should().BeEmpty(what);
+            }
         }
         finally
         {

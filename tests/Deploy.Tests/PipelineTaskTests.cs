@@ -98,17 +98,18 @@ public sealed partial class PipelineTaskTests
     public void Promotion_to_production_runs_only_behind_an_environment()
     {
         // Approvals are configured on the environment; a deployment job is what waits for them.
-        foreach (var file in PipelineFile.All.Where(file => !file.IsTemplate))
+        var movesProduction = PipelineFile.All.Where(file => !file.IsTemplate)
+            .SelectMany(file => file.Objects.Where(obj => obj["jobs"] is JsonArray)
+                .SelectMany(stage => stage["jobs"]!.AsArray().OfType<JsonObject>())
+                .Where(job => job.ToJsonString().Contains("--alias production", StringComparison.Ordinal))
+                .Select(job => (File: file, Job: job)))
+            .ToList();
+
+        movesProduction.Should().NotBeEmpty("train.yml moves production");
+        foreach (var (file, job) in movesProduction)
         {
-            foreach (var job in file.Objects.Where(obj => obj["jobs"] is JsonArray).SelectMany(stage => stage["jobs"]!.AsArray().OfType<JsonObject>()))
-            {
-                var text = job.ToJsonString();
-                if (text.Contains("--alias production", StringComparison.Ordinal))
-                {
-                    job["deployment"].Should().NotBeNull($"{file}: a job that moves production must be a deployment job");
-                    ((string?)job["environment"]).Should().NotBeNullOrEmpty();
-                }
-            }
+            job["deployment"].Should().NotBeNull($"{file}: a job that moves production must be a deployment job");
+            ((string?)job["environment"]).Should().NotBeNullOrEmpty();
         }
 
         var promote = PipelineFile.Named("train.yml").Objects.Single(obj => (string?)obj["stage"] == "Promote");
@@ -118,13 +119,15 @@ public sealed partial class PipelineTaskTests
     [Fact]
     public void Deployment_jobs_check_out_the_repository_they_run_scripts_from()
     {
-        foreach (var file in PipelineFile.All)
+        var deployments = PipelineFile.All
+            .SelectMany(file => file.Objects.Where(obj => obj["deployment"] is JsonValue).Select(deployment => (File: file, Deployment: deployment)))
+            .ToList();
+
+        deployments.Should().NotBeEmpty("train.yml and deploy.yml have deployment jobs");
+        foreach (var (file, deployment) in deployments)
         {
-            foreach (var deployment in file.Objects.Where(obj => obj["deployment"] is JsonValue))
-            {
-                var steps = deployment["strategy"]!["runOnce"]!["deploy"]!["steps"]!.AsArray();
-                ((string?)steps[0]!["checkout"]).Should().Be("self", $"{file}: deployment jobs do not check out by default");
-            }
+            var steps = deployment["strategy"]!["runOnce"]!["deploy"]!["steps"]!.AsArray();
+            ((string?)steps[0]!["checkout"]).Should().Be("self", $"{file}: deployment jobs do not check out by default");
         }
     }
 
