@@ -122,6 +122,7 @@ public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
         var response = await PostRaw("/models/house-prices/predict", "{\"instances\": [" + new string(' ', 5000) + "]}");
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        await ShouldBeProblemAsync(response, 413);
     }
 
     [Fact]
@@ -135,6 +136,7 @@ public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
         var response = await _client.SendAsync(request);
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        await ShouldBeProblemAsync(response, 413);
     }
 
     [Fact]
@@ -143,6 +145,7 @@ public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
         var response = await _client.PostAsync("/models/house-prices/predict", new StringContent("{}", Encoding.UTF8, "text/plain"));
 
         response.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
+        await ShouldBeProblemAsync(response, 415);
     }
 
     [Fact]
@@ -159,6 +162,16 @@ public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
         var ready = await client.GetAsync("/healthz/ready");
 
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await ShouldBeProblemAsync(response, 503)).GetProperty("detail").GetString().Should().Contain("no version loaded yet");
         ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> ShouldBeProblemAsync(HttpResponseMessage response, int status)
+    {
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await ServingApp.JsonAsync(response);
+        problem.GetProperty("status").GetInt32().Should().Be(status);
+        problem.GetProperty("title").GetString().Should().NotBeNullOrEmpty();
+        return problem;
     }
 }
