@@ -5,17 +5,16 @@ namespace MLPipeline.Serving.Tests;
 
 /// <summary>With API keys configured, predict and admin routes need one; health and metrics stay open.</summary>
 [Collection(ServingTestGroup.Name)]
-public sealed class AuthTests(TrainedModelsFixture fixture) : IAsyncLifetime
+public sealed class AuthTests(TrainedModelsFixture fixture, AuthTests.App shared) : IClassFixture<AuthTests.App>
 {
-    private readonly ServingApp _app = new(fixture.Models, new Dictionary<string, string?>
+    public sealed class App() : SharedServingApp(new Dictionary<string, string?>
     {
         ["Serving:ApiKeys:0"] = "another-key-that-is-long-enough",
         ["Serving:ApiKeys:1"] = ServingApp.ApiKey,
     });
 
-    public async Task InitializeAsync() => await _app.ReadyClientAsync();
+    private readonly ServingApp _app = shared.App;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private HttpContent Body() => ServingApp.Instances(TrainedModels.Instance(fixture.Models.HousePricesMain));
 

@@ -6,19 +6,16 @@ namespace MLPipeline.Serving.Tests;
 
 /// <summary>Every refusal is problem details with the right status and the offending field; no input makes a 500.</summary>
 [Collection(ServingTestGroup.Name)]
-public sealed class ErrorTests(TrainedModelsFixture fixture) : IAsyncLifetime
+public sealed class ErrorTests(TrainedModelsFixture fixture, ErrorTests.App shared) : IClassFixture<ErrorTests.App>
 {
-    private readonly ServingApp _app = new(fixture.Models, new Dictionary<string, string?>
+    public sealed class App() : SharedServingApp(new Dictionary<string, string?>
     {
         ["Serving:Limits:MaxBatchSize"] = "3",
         ["Serving:Limits:MaxBodyBytes"] = "4096",
     });
 
-    private HttpClient _client = null!;
+    private readonly HttpClient _client = shared.Client;
 
-    public async Task InitializeAsync() => _client = await _app.ReadyClientAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private Dictionary<string, object?> Row() => TrainedModels.Instance(fixture.Models.HousePricesMain);
 

@@ -9,16 +9,14 @@ namespace MLPipeline.Serving.Tests;
 
 /// <summary>The typed face and the dynamic face (over HTTP) give exactly what ML.NET's own PredictionEngine gives.</summary>
 [Collection(ServingTestGroup.Name)]
-public sealed class FaceParityTests(TrainedModelsFixture fixture) : IAsyncLifetime
+public sealed class FaceParityTests(TrainedModelsFixture fixture, FaceParityTests.App shared) : IClassFixture<FaceParityTests.App>
 {
-    private readonly ServingApp _app = new(fixture.Models);
-    private HttpClient _client = null!;
+    public sealed class App() : SharedServingApp();
+
+    private readonly HttpClient _client = shared.Client;
 
     private TrainedModels Models => fixture.Models;
 
-    public async Task InitializeAsync() => _client = await _app.ReadyClientAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Regression_typed_and_dynamic_faces_equal_the_ml_net_prediction_engine_on_every_row()

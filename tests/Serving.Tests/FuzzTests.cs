@@ -12,19 +12,17 @@ namespace MLPipeline.Serving.Tests;
 /// refusal is the protocol's error document, naming the field on the instances protocol.
 /// </summary>
 [Collection(ServingTestGroup.Name)]
-public sealed class FuzzTests(TrainedModelsFixture fixture) : IAsyncLifetime
+public sealed class FuzzTests(TrainedModelsFixture fixture, FuzzTests.App shared) : IClassFixture<FuzzTests.App>
 {
     private const int Bodies = 20_000;
     private const string Instances = "/models/house-prices/predict";
     private const string Infer = "/v2/models/house-prices/infer";
     private const string Structure = "{}[]\",:0123456789.eE-+ntrufalsNI\\ \u00e9\u0000x";
 
-    private readonly ServingApp _app = new(fixture.Models, new Dictionary<string, string?> { ["Serving:RateLimit:PermitsPerSecond"] = "0" });
-    private HttpClient _client = null!;
+    public sealed class App() : SharedServingApp(new Dictionary<string, string?> { ["Serving:RateLimit:PermitsPerSecond"] = "0" });
 
-    public async Task InitializeAsync() => _client = await _app.ReadyClientAsync();
+    private readonly HttpClient _client = shared.Client;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Theory]
     [InlineData("""{"instances":[{"LSTAT":"\ud800"}]}""", "instances[0].LSTAT")]

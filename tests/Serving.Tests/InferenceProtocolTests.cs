@@ -5,14 +5,12 @@ namespace MLPipeline.Serving.Tests;
 
 /// <summary>Open Inference Protocol v2: the routes a KServe client calls, and its error shape.</summary>
 [Collection(ServingTestGroup.Name)]
-public sealed class InferenceProtocolTests(TrainedModelsFixture fixture) : IAsyncLifetime
+public sealed class InferenceProtocolTests(TrainedModelsFixture fixture, InferenceProtocolTests.App shared) : IClassFixture<InferenceProtocolTests.App>
 {
-    private readonly ServingApp _app = new(fixture.Models);
-    private HttpClient _client = null!;
+    public sealed class App() : SharedServingApp();
 
-    public async Task InitializeAsync() => _client = await _app.ReadyClientAsync();
+    private readonly HttpClient _client = shared.Client;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private static object Iris(params float[][] rows) => new
     {

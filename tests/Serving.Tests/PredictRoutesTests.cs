@@ -4,16 +4,15 @@ using System.Net.Http.Json;
 namespace MLPipeline.Serving.Tests;
 
 [Collection(ServingTestGroup.Name)]
-public sealed class PredictRoutesTests(TrainedModelsFixture fixture) : IAsyncLifetime
+public sealed class PredictRoutesTests(TrainedModelsFixture fixture, PredictRoutesTests.App shared) : IClassFixture<PredictRoutesTests.App>
 {
-    private readonly ServingApp _app = new(fixture.Models);
-    private HttpClient _client = null!;
+    public sealed class App() : SharedServingApp();
+
+    private readonly ServingApp _app = shared.App;
+    private readonly HttpClient _client = shared.Client;
 
     private TrainedModels Models => fixture.Models;
 
-    public async Task InitializeAsync() => _client = await _app.ReadyClientAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task With_no_settings_every_store_model_is_served_at_its_production_alias_else_its_newest_version()

@@ -7,13 +7,13 @@ namespace MLPipeline.Serving.Tests;
 /// problem details otherwise); a legacy plain-string key is an admin key. Admin POSTs take only application/json.
 /// </summary>
 [Collection(ServingTestGroup.Name)]
-public sealed class RoleTests(TrainedModelsFixture fixture) : IAsyncLifetime
+public sealed class RoleTests(TrainedModelsFixture fixture, RoleTests.App shared) : IClassFixture<RoleTests.App>
 {
     private const string PredictKey = "predict-key-0123456789";
     private const string AdminKey = "admin-key-0123456789ab";
     private const string LegacyKey = "legacy-key-0123456789";
 
-    private readonly ServingApp _app = new(fixture.Models, new Dictionary<string, string?>
+    public sealed class App() : SharedServingApp(new Dictionary<string, string?>
     {
         ["Serving:Models:0"] = TrainedModels.HousePrices,
         ["Serving:ApiKeys:0:Id"] = "ci-predict",
@@ -25,9 +25,8 @@ public sealed class RoleTests(TrainedModelsFixture fixture) : IAsyncLifetime
         ["Serving:ApiKeys:2"] = LegacyKey,
     });
 
-    public async Task InitializeAsync() => await _app.ReadyClientAsync();
+    private readonly ServingApp _app = shared.App;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private HttpContent Row() => ServingApp.Instances(TrainedModels.Instance(fixture.Models.HousePricesMain));
 
