@@ -99,6 +99,9 @@ public static class TrainingReport
             md.AppendLine();
         }
 
+        md.AppendLine("## ONNX").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{Onnx.OnnxSummary.Describe(m.Onnx)}.").AppendLine();
+
         md.AppendLine("## Plots").AppendLine();
         foreach (var (title, file) in plots)
         {
