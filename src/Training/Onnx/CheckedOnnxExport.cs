@@ -110,7 +110,7 @@ internal static class CheckedOnnxExport
 
 
         var model = ModelProto.Parser.ParseFrom(onnx);
-        var opsets = model.OpsetImport.ToDictionary(o => o.Domain.Length == 0 ? "ai.onnx" : o.Domain, o => o.Version);
+        var opsets = model.OpsetImport.Select(o => (Domain: o.Domain.Length == 0 ? "ai.onnx" : o.Domain, o.Version)).OrderBy(o => o.Domain, StringComparer.Ordinal).ToDictionary(o => o.Domain, o => o.Version);
         return new CheckedOnnxFile(onnx, report, exporter, version, model.IrVersion, opsets, fallbackReason);
     }
 
