@@ -84,6 +84,9 @@ internal static class CheckedOnnxExport
     private static CheckedOnnxFile Official(OnnxExportRequest request, RawRows parityRows, int timedRows, string? fallbackReason)
     {
         var converted = OfficialOnnxConverter.Convert(request.Model, request.Inputs);
+        var normalizedText = converted.NormalizedTextInputs.ToDictionary(
+            p => p.Key,
+            p => (p.Value, TextNormalizationTable.Probe(request.Model, request.Inputs, p.Key, p.Value)));
         var inputSchema = OnnxExporter.InputSchema(request.Inputs);
         var classes = request.Task == ModelTask.Multiclass
             ? OnnxExporter.ModelClassOrder(request.Model.GetOutputSchema(inputSchema), request.Classes)
@@ -91,7 +94,7 @@ internal static class CheckedOnnxExport
         var trainer = request.Trainer ?? TrainerOf(request.Model);
         var exporter = OfficialOnnxConverter.Name;
         var docString = $"{request.ModelName}: {request.Task} model trained with {trainer}, converted by {exporter} {OfficialOnnxConverter.Version} and rewritten to the mlpipeline graph contract.";
-        var model = OfficialGraphRewriter.Rewrite(converted, request.Inputs, request.Task, classes, OnnxExporter.Metadata(request, trainer, classes, exporter), docString);
+        var model = OfficialGraphRewriter.Rewrite(converted.Bytes, request.Inputs, request.Task, classes, normalizedText, OnnxExporter.Metadata(request, trainer, classes, exporter), docString);
         return Checked(request, model.ToByteArray(), parityRows, timedRows, exporter, OfficialOnnxConverter.Version, fallbackReason);
     }
 

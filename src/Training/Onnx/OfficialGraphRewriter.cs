@@ -15,10 +15,19 @@ internal static class OfficialGraphRewriter
 {
     private const string ConverterSuffix = ".output";
 
-    public static ModelProto Rewrite(byte[] converted, IReadOnlyList<FeatureInput> inputs, ModelTask task, IReadOnlyList<string>? classes, IReadOnlyDictionary<string, string> metadata, string docString)
+    /// <param name="normalizedText">Text column -> the graph input the converter reads instead of its normalized text, and the normalization (see <see cref="TextFeaturizationRepair"/>).</param>
+    public static ModelProto Rewrite(byte[] converted, IReadOnlyList<FeatureInput> inputs, ModelTask task, IReadOnlyList<string>? classes, IReadOnlyDictionary<string, (string Input, TextNormalizationTable Table)> normalizedText, IReadOnlyDictionary<string, string> metadata, string docString)
     {
         var model = ModelProto.Parser.ParseFrom(converted);
         var graph = model.Graph ?? throw new OnnxExportException("The converter wrote a model without a graph.");
+        var opset = model.OpsetImport.FirstOrDefault(o => o.Domain.Length == 0)?.Version ?? throw new OnnxExportException("The converter's model imports no ai.onnx opset.");
+        foreach (var (column, (input, table)) in normalizedText)
+        {
+            TextFeaturizationRepair.Apply(graph, opset, column, input, table);
+        }
+
+        SortTopologically(graph);
+
         var taken = new HashSet<string>(graph.Input.Select(i => i.Name).Concat(graph.Initializer.Select(i => i.Name)).Concat(graph.Node.SelectMany(n => n.Output)), StringComparer.Ordinal);
         var converterOutputs = graph.Output.ToDictionary(o => o.Name, StringComparer.Ordinal);
         var added = new List<NodeProto>();
@@ -78,6 +87,13 @@ internal static class OfficialGraphRewriter
         // nodes ([N, K] declared, [N, 1, K] computed): ONNX Runtime infers them instead of warning.
         graph.ValueInfo.Clear();
 
+        // The converter's text nodes (Tokenizer) come from ONNX Runtime's own domain, which it does not import.
+        const string MicrosoftDomain = "com.microsoft";
+        if (graph.Node.Any(n => n.Domain == MicrosoftDomain) && model.OpsetImport.All(o => o.Domain != MicrosoftDomain))
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
+        }
+
         model.DocString = docString;
         model.MetadataProps.Clear();
         foreach (var (key, value) in metadata)
@@ -86,6 +102,57 @@ internal static class OfficialGraphRewriter
         }
 
         return model;
+    }
+
+    /// <summary>
+    /// Nodes in an order where each comes after the nodes it reads from (ONNX requires it; nodes added to the
+    /// end may feed earlier ones); otherwise the order is kept.
+    /// </summary>
+    private static void SortTopologically(GraphProto graph)
+    {
+        var producer = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < graph.Node.Count; i++)
+        {
+            foreach (var output in graph.Node[i].Output)
+            {
+                producer[output] = i;
+            }
+        }
+
+        var order = new List<NodeProto>(graph.Node.Count);
+        var state = new byte[graph.Node.Count]; // 0 new, 1 on the path, 2 placed
+        void Visit(int index)
+        {
+            if (state[index] == 2)
+            {
+                return;
+            }
+
+            if (state[index] == 1)
+            {
+                throw new OnnxExportException($"The rewritten graph has a cycle through node '{graph.Node[index].Name}'.");
+            }
+
+            state[index] = 1;
+            foreach (var input in graph.Node[index].Input)
+            {
+                if (producer.TryGetValue(input, out var before))
+                {
+                    Visit(before);
+                }
+            }
+
+            state[index] = 2;
+            order.Add(graph.Node[index]);
+        }
+
+        for (var i = 0; i < graph.Node.Count; i++)
+        {
+            Visit(i);
+        }
+
+        graph.Node.Clear();
+        graph.Node.AddRange(order);
     }
 
     /// <summary>Keeps only what the graph's outputs need: nodes (the list is in topological order), initializers.</summary>

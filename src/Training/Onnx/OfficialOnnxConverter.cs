@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Training.Onnx;
 
@@ -17,7 +18,41 @@ internal static class OfficialOnnxConverter
     /// <summary>The converter package's version, e.g. 0.23.1.</summary>
     public static string Version { get; } = PackageVersion(typeof(OnnxExportExtensions).Assembly);
 
-    public static byte[] Convert(ITransformer model, IReadOnlyList<FeatureInput> inputs)
+    /// <summary>The converter's graph, and for each text column the FeaturizeText column its graph reads instead of the raw text.</summary>
+    /// <param name="NormalizedTextInputs">Text column -> the graph input standing for its normalized text (e.g. review -> review_TextNormalizer).</param>
+    public sealed record Conversion(byte[] Bytes, IReadOnlyDictionary<string, string> NormalizedTextInputs);
+
+    /// <summary>
+    /// Converts the model. FeaturizeText's first step, text normalization, has no ONNX mapping: the converter then
+    /// fails on the normalized column the next step reads. That column is offered to it as an extra input, which
+    /// <see cref="TextFeaturizationRepair"/> computes from the raw text afterwards.
+    /// </summary>
+    public static Conversion Convert(ITransformer model, IReadOnlyList<FeatureInput> inputs)
+    {
+        var normalized = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var extra = normalized.Values.Select(name => new FeatureInput(name, ColumnRole.Text));
+            try
+            {
+                return new Conversion(ConvertOnce(model, [.. inputs, .. extra]), normalized);
+            }
+            catch (KeyNotFoundException ex) when (NormalizerColumn(ex.Message, inputs) is { } missing && !normalized.ContainsKey(missing.TextColumn))
+            {
+                normalized[missing.TextColumn] = missing.Column;
+            }
+        }
+    }
+
+    private static (string TextColumn, string Column)? NormalizerColumn(string message, IReadOnlyList<FeatureInput> inputs)
+    {
+        var match = Regex.Match(message, "'(?<column>(?<text>.+)_TextNormalizer)'");
+        return match.Success && inputs.Any(i => i.Role == ColumnRole.Text && i.Name == match.Groups["text"].Value)
+            ? (match.Groups["text"].Value, match.Groups["column"].Value)
+            : null;
+    }
+
+    private static byte[] ConvertOnce(ITransformer model, IReadOnlyList<FeatureInput> inputs)
     {
         // A context of its own: the converter reports the step it could not convert only as a log warning.
         var ml = new MLContext(seed: 1);
@@ -39,6 +74,10 @@ internal static class OfficialOnnxConverter
         {
             ml.Model.ConvertToOnnx(model, empty.ToDataView(), stream);
         }
+        catch (KeyNotFoundException ex) when (NormalizerColumn(ex.Message, inputs) is not null)
+        {
+            throw;
+        }
         catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or NotSupportedException or NotImplementedException or ArgumentException)
         {
             throw new OnnxExportException($"{Name} {Version} cannot convert the model: {Explain(ex, warnings)}");
@@ -49,16 +88,10 @@ internal static class OfficialOnnxConverter
 
     /// <summary>
     /// The converter stops walking back the pipeline at the first step without an ONNX mapping and then fails on
-    /// a column that step produces; name that step where it is known.
+    /// a column that step produces; its log names the step's type.
     /// </summary>
     private static string Explain(Exception ex, IReadOnlyList<string> warnings)
     {
-        var normalizer = Regex.Match(ex.Message, "'(?<column>.+)_TextNormalizer'");
-        if (normalizer.Success)
-        {
-            return $"transform FeaturizeText on column '{normalizer.Groups["column"].Value}' normalizes the text (case, diacritics) with TextNormalizingTransformer, which has no ONNX mapping in the converter.";
-        }
-
         var stopped = warnings.FirstOrDefault(w => w.Contains("cannot save itself as ONNX", StringComparison.Ordinal));
         return stopped is null ? ex.Message : $"{ex.Message} ({stopped})";
     }
