@@ -42,9 +42,13 @@ internal static class OfficialGraphRewriter
             }
 
             var actual = (TensorProto.Types.DataType)(output.Type?.TensorType?.ElemType ?? 0);
-            return actual == type
-                ? name
-                : throw new OnnxExportException($"The converter's output '{name}' holds {actual}, the contract needs {type}.");
+            if (actual != type)
+            {
+                throw new OnnxExportException($"The converter's output '{name}' holds {actual}, the contract needs {type}.");
+            }
+
+            // The converter copies each column to its output with an Identity node: read the column itself.
+            return graph.Node.FirstOrDefault(n => n.OpType == "Identity" && n.Output.Count == 1 && n.Output[0] == name) is { } copy ? copy.Input[0] : name;
         }
 
         void Output(string name, string source, TensorProto.Types.DataType type, params long?[] dims)

@@ -1,8 +1,11 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transforms.Text;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.Training.Featurization;
 
 namespace MLPipeline.Training.Onnx;
 
@@ -29,6 +32,7 @@ internal static class OfficialOnnxConverter
     /// </summary>
     public static Conversion Convert(ITransformer model, IReadOnlyList<FeatureInput> inputs)
     {
+        model = TextFeaturizationFirst(model, inputs);
         var normalized = new Dictionary<string, string>(StringComparer.Ordinal);
         while (true)
         {
@@ -42,6 +46,25 @@ internal static class OfficialOnnxConverter
                 normalized[missing.TextColumn] = missing.Column;
             }
         }
+    }
+
+    /// <summary>
+    /// The converter stops walking back the pipeline at the first step it cannot convert (FeaturizeText's
+    /// normalization) and converts nothing before it. FeaturizeText reads only its raw text column and no other
+    /// step reads what it writes until the final concatenation, so it can run first without changing a score:
+    /// then the converter reaches every other step. Only one text column can be first, so a model with more is
+    /// refused.
+    /// </summary>
+    private static ITransformer TextFeaturizationFirst(ITransformer model, IReadOnlyList<FeatureInput> inputs)
+    {
+        var steps = TransformerChains.Flatten(model).ToList();
+        var text = steps.Where(s => s.GetType().DeclaringType == typeof(TextFeaturizingEstimator)).ToList();
+        if (text.Count > 1)
+        {
+            throw new OnnxExportException($"{Name} {Version} cannot convert a model with {text.Count} text columns ({string.Join(", ", inputs.Where(i => i.Role == ColumnRole.Text).Select(i => $"'{i.Name}'"))}): it stops at the first FeaturizeText normalization it meets, and only one can be moved ahead of the other steps.");
+        }
+
+        return text.Count == 0 ? model : new TransformerChain<ITransformer>([.. text, .. steps.Except(text)]);
     }
 
     private static (string TextColumn, string Column)? NormalizerColumn(string message, IReadOnlyList<FeatureInput> inputs)
