@@ -27,6 +27,7 @@ internal static class OfficialGraphRewriter
         }
 
         SortTopologically(graph);
+        CheckTreeSplits(graph);
 
         var taken = new HashSet<string>(graph.Input.Select(i => i.Name).Concat(graph.Initializer.Select(i => i.Name)).Concat(graph.Node.SelectMany(n => n.Output)), StringComparer.Ordinal);
         var converterOutputs = graph.Output.ToDictionary(o => o.Name, StringComparer.Ordinal);
@@ -106,6 +107,30 @@ internal static class OfficialGraphRewriter
         }
 
         return model;
+    }
+
+    /// <summary>
+    /// The converter writes a categorical tree split (LightGbm) as a split on feature -1. ONNX Runtime refuses such
+    /// a file while it builds the session, and that failure can corrupt the process's memory (seen as a later crash
+    /// in another session): the file is refused here, before ONNX Runtime sees it.
+    /// </summary>
+    private static void CheckTreeSplits(GraphProto graph)
+    {
+        foreach (var node in graph.Node.Where(n => n.OpType is "TreeEnsembleRegressor" or "TreeEnsembleClassifier"))
+        {
+            var features = node.Attribute.FirstOrDefault(a => a.Name == "nodes_featureids")?.Ints;
+            var modes = node.Attribute.FirstOrDefault(a => a.Name == "nodes_modes")?.Strings;
+            if (features is null || modes is null || features.Count != modes.Count)
+            {
+                throw new OnnxExportException($"The converter's {node.OpType} node '{node.Name}' has no consistent nodes_featureids / nodes_modes.");
+            }
+
+            var split = Enumerable.Range(0, features.Count).FirstOrDefault(i => features[i] < 0 && modes[i].ToStringUtf8() != "LEAF", -1);
+            if (split >= 0)
+            {
+                throw new OnnxExportException($"The converter's {node.OpType} node '{node.Name}' splits on feature {features[split]} (tree node {split}): it cannot express a categorical split, and ONNX Runtime would refuse the file.");
+            }
+        }
     }
 
     /// <summary>

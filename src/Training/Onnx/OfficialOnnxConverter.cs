@@ -37,13 +37,9 @@ internal static class OfficialOnnxConverter
         while (true)
         {
             var extra = normalized.Values.Select(name => new FeatureInput(name, ColumnRole.Text));
-            try
+            if (ConvertOnce(model, inputs, [.. inputs, .. extra], normalized) is { } bytes)
             {
-                return new Conversion(ConvertOnce(model, [.. inputs, .. extra]), normalized);
-            }
-            catch (KeyNotFoundException ex) when (NormalizerColumn(ex.Message, inputs) is { } missing && !normalized.ContainsKey(missing.TextColumn))
-            {
-                normalized[missing.TextColumn] = missing.Column;
+                return new Conversion(bytes, normalized);
             }
         }
     }
@@ -75,7 +71,8 @@ internal static class OfficialOnnxConverter
             : null;
     }
 
-    private static byte[] ConvertOnce(ITransformer model, IReadOnlyList<FeatureInput> inputs)
+    /// <summary>The converted model, or null when the converter asked for a text column's normalized text (now added to <paramref name="normalized"/>).</summary>
+    private static byte[]? ConvertOnce(ITransformer model, IReadOnlyList<FeatureInput> features, IReadOnlyList<FeatureInput> inputs, Dictionary<string, string> normalized)
     {
         // A context of its own: the converter reports the step it could not convert only as a log warning.
         var ml = new MLContext(seed: 1);
@@ -97,9 +94,10 @@ internal static class OfficialOnnxConverter
         {
             ml.Model.ConvertToOnnx(model, empty.ToDataView(), stream);
         }
-        catch (KeyNotFoundException ex) when (NormalizerColumn(ex.Message, inputs) is not null)
+        catch (KeyNotFoundException ex) when (NormalizerColumn(ex.Message, features) is { } missing && !normalized.ContainsKey(missing.TextColumn))
         {
-            throw;
+            normalized[missing.TextColumn] = missing.Column;
+            return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or NotSupportedException or NotImplementedException or ArgumentException)
         {

@@ -28,13 +28,9 @@ internal sealed class TextNormalizationTable
     {
         var characters = Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(c => !char.IsSurrogate(c)).ToArray();
         var numeric = inputs.Where(i => i.IsNumeric).ToDictionary(i => i.Name, _ => Enumerable.Repeat(float.NaN, characters.Length).ToArray());
-        var text = inputs.Where(i => !i.IsNumeric).ToDictionary(i => i.Name, i => i.Name == textColumn ? characters.Select(c => c.ToString()).ToArray() : new string[characters.Length]);
-        foreach (var values in text.Values)
-        {
-            Array.Fill(values, "");
-        }
-
-        text[textColumn] = characters.Select(c => c.ToString()).ToArray();
+        var text = inputs.Where(i => !i.IsNumeric).ToDictionary(
+            i => i.Name,
+            i => i.Name == textColumn ? characters.Select(c => c.ToString()).ToArray() : Enumerable.Repeat("", characters.Length).ToArray());
         var probe = new RawRows(inputs, characters.Length, numeric, text).ToDataView();
 
         // The normalized column is dropped at the end of FeaturizeText: look for it in the views before that.

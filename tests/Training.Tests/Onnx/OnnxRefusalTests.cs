@@ -27,8 +27,22 @@ public sealed class OnnxRefusalTests
         File.Exists(run.ModelOnnx).Should().BeTrue();
     }
 
+    [Fact]
+    public void Two_text_columns_are_refused_by_both_exporters_naming_the_columns()
+    {
+        var twoTextColumns = new Dictionary<string, string> { ["Home"] = "text", ["Job"] = "text" };
+        var spec = OnnxTestSpecs.Write("credit-two-texts", "credit.csv", "Status", "binary", JsonValue.Create("LbfgsLogisticRegression"), twoTextColumns, positiveClass: "bad");
+
+        using var run = OnnxTestSpecs.Train(spec);
+
+        run.Result.Manifest.Onnx!.Exported.Should().BeFalse();
+        run.Result.Manifest.Onnx.Reason.Should().StartWith("Transform FeaturizeText on column 'Home' cannot be exported to ONNX")
+            .And.Contain("Microsoft.ML.OnnxConverter 0.23.1 cannot convert a model with 2 text columns ('Home', 'Job')");
+        File.Exists(run.ModelOnnx).Should().BeFalse();
+    }
+
     [Theory]
-    [InlineData("LightGbm", "UseCategoricalSplit", "ONNX Runtime cannot load or run the file")]
+    [InlineData("LightGbm", "UseCategoricalSplit", "splits on feature -1")]
     [InlineData("FastTree", "CategoricalSplit", "ONNX Runtime disagrees with ML.NET")]
     public void Categorical_tree_splits_are_refused_by_both_exporters_and_published_without_onnx(string trainer, string option, string failure)
     {
@@ -37,8 +51,9 @@ public sealed class OnnxRefusalTests
 
         using var run = OnnxTestSpecs.Train(spec);
 
-        // Neither exporter gives a usable file: the official converter writes one that ONNX Runtime refuses
-        // (LightGbm: a split without a feature) or that scores differently (FastTree): parity keeps it out.
+        // Neither exporter gives a usable file: the official converter writes one that ONNX Runtime would refuse
+        // (LightGbm: a split on feature -1, caught before ONNX Runtime sees it) or that scores differently
+        // (FastTree): parity keeps it out.
         run.Result.Manifest.Onnx!.Exported.Should().BeFalse();
         run.Result.Manifest.Onnx.Reason.Should().StartWith($"Trainer {trainer} uses categorical tree splits, which the ONNX exporter refuses (train without categorical splits to export). The fallback, Microsoft.ML.OnnxConverter 0.23.1, gave no usable file either: ")
             .And.Contain(failure);
