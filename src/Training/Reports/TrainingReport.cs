@@ -100,7 +100,8 @@ public static class TrainingReport
         }
 
         md.AppendLine("## ONNX").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"{Onnx.OnnxSummary.Describe(m.Onnx)}.").AppendLine();
+        var onnx = Onnx.OnnxSummary.Describe(m.Onnx);
+        md.AppendLine(onnx.EndsWith('.') ? onnx : onnx + ".").AppendLine();
 
         md.AppendLine("## Plots").AppendLine();
         foreach (var (title, file) in plots)
