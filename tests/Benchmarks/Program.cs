@@ -6,6 +6,12 @@ using MLPipeline.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- paired [rounds=200] [batch=2000]   (interleaved, for noisy machines)
 // dotnet run -c Release --project tests/Benchmarks -- http [connections=16] [seconds=10] [warmup=3]
 // dotnet run -c Release --project tests/Benchmarks -- soak [minutes=3] [connections=16] [swapEverySeconds=5]   (hot reload)
+// dotnet run -c Release --project tests/Benchmarks -- onnx-coverage [data folder=data]   (ONNX exporters side by side, docs/onnx.md)
+if (args.Length > 0 && args[0] == "onnx-coverage")
+{
+    return OnnxCoverage.Run(Path.GetFullPath(args.Length > 1 ? args[1] : "data"));
+}
+
 if (args.Length > 0 && args[0] == "http")
 {
     var connections = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
@@ -37,5 +43,5 @@ if (args.Length > 0 && args[0] == "inprocess")
     return 0;
 }
 
-Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | soak [minutes] [connections] [swapEverySeconds]");
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | soak [minutes] [connections] [swapEverySeconds] | onnx-coverage [data folder]");
 return 1;

@@ -88,6 +88,15 @@ public sealed record OnnxInfo
 {
     public bool Exported { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>Who wrote model.onnx: "mlpipeline" (our exporter) or "Microsoft.ML.OnnxConverter". Absent in manifests written before the fallback existed (ours wrote those).</summary>
+    public string? Exporter { get; init; }
+
+    public string? ExporterVersion { get; init; }
+
+    /// <summary>Why our exporter refused the model, when the official converter wrote model.onnx instead.</summary>
+    public string? FallbackReason { get; init; }
+
     public int? IrVersion { get; init; }
     public IReadOnlyDictionary<string, long>? Opsets { get; init; }
     public double? MaxAbsoluteDifference { get; init; }

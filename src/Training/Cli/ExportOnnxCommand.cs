@@ -7,8 +7,8 @@ using Spectre.Console;
 namespace MLPipeline.Training.Cli;
 
 /// <summary>
-/// <c>export-onnx &lt;model.zip | name[:version|@alias]&gt;</c>: converts an existing model to ONNX and checks parity
-/// with ML.NET before writing the file. Published versions are immutable, so the file goes to --output.
+/// <c>export-onnx &lt;model.zip | name[:version|@alias]&gt; [--exporter auto|own|official]</c>: converts an existing
+/// model to ONNX and checks parity with ML.NET before writing the file. Published versions are immutable, so the file goes to --output.
 /// </summary>
 public static class ExportOnnxCommand
 {
@@ -18,16 +18,22 @@ public static class ExportOnnxCommand
         var store = StoreOptions.Store();
         var output = new Option<string?>("--output") { Description = "Where to write the ONNX file (default: model.onnx beside the zip, or ./<name>-<version>.onnx)." };
         var data = new Option<string?>("--data") { Description = "CSV with a header whose rows are scored for the parity check (default: the manifest's sample row)." };
+        var exporter = new Option<string>("--exporter")
+        {
+            Description = "own: our exporter; official: Microsoft.ML.OnnxConverter, rewritten to our graph contract; auto: ours, else the official one (default).",
+            DefaultValueFactory = _ => "auto",
+        };
+        exporter.AcceptOnlyFromAmong("auto", "own", "official");
         var command = new Command("export-onnx", "Convert a trained model to ONNX, proving ONNX Runtime scores it as ML.NET does.")
         {
-            model, store, output, data,
+            model, store, output, data, exporter,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => RunAsync(
-            parse.GetValue(model)!, parse.GetValue(store), parse.GetValue(output), parse.GetValue(data), cancellationToken)));
+            parse.GetValue(model)!, parse.GetValue(store), parse.GetValue(output), parse.GetValue(data), Enum.Parse<OnnxExporterChoice>(parse.GetValue(exporter)!, ignoreCase: true), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string reference, string? storeLocation, string? output, string? data, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string reference, string? storeLocation, string? output, string? data, OnnxExporterChoice exporter, CancellationToken cancellationToken)
     {
         ModelManifest manifest;
         byte[] zip;
@@ -54,13 +60,13 @@ public static class ExportOnnxCommand
         }
 
         using var stream = new MemoryStream(zip);
-        var result = ExistingModelExport.Run(stream, manifest, data);
+        var result = ExistingModelExport.Run(stream, manifest, data, exporter);
         var target = output ?? defaultOutput;
         await File.WriteAllBytesAsync(target, result.Onnx, cancellationToken);
 
         var info = result.Info;
-        AnsiConsole.MarkupLine($"Exported {Markup.Escape($"{manifest.Name}:{manifest.Version}")} to {Markup.Escape(target)} (IR {info.IrVersion}, opset 17, ai.onnx.ml 3).");
-        AnsiConsole.MarkupLine($"Parity with ML.NET on {info.ParityRows} rows: max |diff| {info.MaxAbsoluteDifference:G3}, max relative {info.MaxRelativeDifference:G3}; labels identical.");
+        AnsiConsole.MarkupLine($"Exported {Markup.Escape($"{manifest.Name}:{manifest.Version}")} to {Markup.Escape(target)}.");
+        AnsiConsole.MarkupLine(Markup.Escape(OnnxSummary.Describe(info) + "; labels identical."));
         AnsiConsole.MarkupLine($"SHA-256 {ArtifactHash.Describe(target).Sha256}");
         return ExitCodes.Ok;
     }

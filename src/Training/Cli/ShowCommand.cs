@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Store;
+using MLPipeline.Training.Onnx;
 using Spectre.Console;
 
 namespace MLPipeline.Training.Cli;
@@ -46,7 +47,7 @@ public static class ShowCommand
             .AddRow("Trainer", Markup.Escape(manifest.Trainer.Name + (manifest.Trainer.MaxRows is { } maxRows ? $" (fit on a sample of about {maxRows:N0} rows)" : "")))
             .AddRow("Label", Markup.Escape(manifest.Label.Column + (manifest.Label.Classes is { } classes ? $" ({string.Join(", ", classes)})" : "")))
             .AddRow("Aliases", Markup.Escape(aliases.Count == 0 ? "-" : string.Join(", ", aliases.Select(a => $"{a.Alias} (moved by {a.MovedBy} at {a.MovedUtc.UtcDateTime:yyyy-MM-dd HH:mm:ss})"))))
-            .AddRow("ONNX", Markup.Escape(manifest.Onnx is null ? "-" : manifest.Onnx.Exported ? "exported" : $"not exported: {manifest.Onnx.Reason}"));
+            .AddRow("ONNX", Markup.Escape(OnnxSummary.Describe(manifest.Onnx)));
         console.Write(facts);
 
         var metrics = new Table().Title("Test metrics").AddColumns("Metric", "Value");

@@ -6,22 +6,22 @@ using MLPipeline.Training.Data;
 namespace MLPipeline.Training.Onnx;
 
 /// <summary>
-/// Exports an already published model (model.zip + its manifest) and checks parity on the manifest's sample
-/// row, or on a CSV's rows, plus the all-missing and unseen-category rows.
+/// Exports an already published model (model.zip + its manifest) with the chosen exporter and checks parity on
+/// the manifest's sample row, or on a CSV's rows, plus the all-missing and unseen-category rows.
 /// </summary>
 public static class ExistingModelExport
 {
     public sealed record Result(byte[] Onnx, OnnxInfo Info);
 
-    public static Result Run(Stream modelZip, ModelManifest manifest, string? dataCsv)
+    public static Result Run(Stream modelZip, ModelManifest manifest, string? dataCsv, OnnxExporterChoice exporter = OnnxExporterChoice.Auto)
     {
         var ml = new MLContext(seed: 1);
         var model = ml.Model.Load(modelZip, out _);
         var inputs = manifest.Inputs.Select(i => new FeatureInput(i.Name, i.Role)).ToList();
-        var onnx = OnnxExporter.Export(new OnnxExportRequest(model, inputs, manifest.Task, manifest.Label.Classes, manifest.Trainer.Name, manifest.Name));
         var rows = dataCsv is null ? RawRows.FromStrings(inputs, [manifest.SampleInput]) : ReadCsv(ml, dataCsv, inputs);
-        var report = OnnxParityChecker.Check(model, onnx, ParityRows.WithEdgeCases(rows), rows.Count, manifest.Task);
-        return new Result(onnx, OnnxExportStep.Describe(report));
+        var request = new OnnxExportRequest(model, inputs, manifest.Task, manifest.Label.Classes, manifest.Trainer.Name, manifest.Name);
+        var file = CheckedOnnxExport.Run(request, exporter, ParityRows.WithEdgeCases(rows), rows.Count);
+        return new Result(file.Bytes, file.Describe());
     }
 
     /// <summary>The model's input columns from a CSV with a header (comma-separated, quotes allowed; other columns ignored).</summary>

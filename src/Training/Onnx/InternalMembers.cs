@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 
@@ -59,6 +60,24 @@ internal static class InternalMembers
         return (threshold as float? ?? throw Moved("BinaryPredictionTransformer.Threshold (no longer a float)"),
             column as string ?? throw Moved("BinaryPredictionTransformer.ThresholdColumn (no longer a string)"));
     }
+
+    /// <summary>
+    /// The view a transformed view was computed from (ML.NET's internal IDataTransform.Source), or null for a view
+    /// that is not a transform: lets a step's intermediate columns be read (FeaturizeText drops its own).
+    /// </summary>
+    public static IDataView? SourceOf(IDataView view)
+    {
+        var transform = view.GetType().GetInterface(DataTransformInterface);
+        if (transform is null)
+        {
+            return null;
+        }
+
+        var source = transform.GetProperty("Source") ?? throw Moved(DataTransformInterface + ".Source");
+        return (IDataView?)source.GetValue(view);
+    }
+
+    internal const string DataTransformInterface = "Microsoft.ML.Data.IDataTransform";
 
     private static object? Read(Type type, object target, string name) =>
         type.GetField(name, Instance)?.GetValue(target)

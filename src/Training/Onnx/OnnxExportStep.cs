@@ -7,10 +7,11 @@ using MLPipeline.Training.Specs;
 namespace MLPipeline.Training.Onnx;
 
 /// <summary>
-/// The training run's ONNX step: export the saved model.zip, prove parity on the test split (plus missing and
-/// unseen rows) and write model.onnx beside it. A model that cannot be exported fails the run when the spec
-/// says "onnx": true itself, and otherwise is published without ONNX with the reason in the manifest. A parity
-/// failure always fails the run (<see cref="OnnxParityException"/>, exit code 5): nothing is published.
+/// The training run's ONNX step: export the saved model.zip (our exporter, else the official converter as a
+/// checked fallback: <see cref="CheckedOnnxExport"/>), prove parity on the test split (plus missing and unseen
+/// rows) and write model.onnx beside it. A model neither exporter can give a passing file for fails the run when
+/// the spec says "onnx": true itself, and otherwise is published without ONNX with both reasons in the manifest.
+/// A parity failure of our own exporter always fails the run (<see cref="OnnxParityException"/>, exit code 5).
 /// </summary>
 public static class OnnxExportStep
 {
@@ -28,22 +29,27 @@ public static class OnnxExportStep
             var saved = ml.Model.Load(Path.Combine(directory, ModelManifest.ModelFileName), out _);
             var inputs = profile.Features.Select(f => new FeatureInput(f.Name, f.Role)).ToList();
             var classes = spec.Task == ModelTask.Multiclass ? profile.LabelClasses : null;
-            byte[] onnx;
+            var testRows = RawRows.Read(test, inputs);
+            CheckedOnnxFile file;
             try
             {
-                onnx = OnnxExporter.Export(new OnnxExportRequest(saved, inputs, spec.Task, classes, Trainer: null, spec.Name));
+                file = CheckedOnnxExport.Run(new OnnxExportRequest(saved, inputs, spec.Task, classes, Trainer: null, spec.Name), OnnxExporterChoice.Auto, ParityRows.WithEdgeCases(testRows), testRows.Count);
             }
-            catch (OnnxExportException ex) when (!spec.Export.OnnxExplicit)
+            catch (OnnxExportException ex) when (ex is not OnnxParityException && !spec.Export.OnnxExplicit)
             {
                 progress.Note($"No ONNX file: {ex.Message}");
                 return new OnnxInfo { Exported = false, Reason = ex.Message };
             }
 
-            var testRows = RawRows.Read(test, inputs);
-            var report = OnnxParityChecker.Check(saved, onnx, ParityRows.WithEdgeCases(testRows), testRows.Count, spec.Task);
-            File.WriteAllBytes(Path.Combine(directory, ModelManifest.OnnxFileName), onnx);
+            File.WriteAllBytes(Path.Combine(directory, ModelManifest.OnnxFileName), file.Bytes);
+            var report = file.Parity;
+            if (file.FallbackReason is not null)
+            {
+                progress.Note($"ONNX written by {file.Exporter} {file.ExporterVersion} (our exporter refused the model: {file.FallbackReason})");
+            }
+
             progress.Note($"ONNX parity on {report.Rows} rows: max |diff| {report.MaxAbsoluteDifference:G3}; scoring {report.TimedRows} test rows: ONNX Runtime {report.OnnxRuntimeMilliseconds:F1} ms, ML.NET {report.MLNetMilliseconds:F1} ms.");
-            return Describe(report);
+            return file.Describe();
         }
         catch (OnnxExportException)
         {
@@ -52,18 +58,4 @@ public static class OnnxExportStep
             throw;
         }
     }
-
-    public static OnnxInfo Describe(ParityReport report) => new()
-    {
-        Exported = true,
-        IrVersion = (int)OnnxGraphBuilder.IrVersion,
-        Opsets = OnnxGraphBuilder.Opsets,
-        MaxAbsoluteDifference = report.MaxAbsoluteDifference,
-        MaxRelativeDifference = report.MaxRelativeDifference,
-        ParityRows = report.Rows,
-        ParityBatchSize = report.BatchSize,
-        TimedRows = report.TimedRows,
-        OnnxRuntimeMilliseconds = Math.Round(report.OnnxRuntimeMilliseconds, 3),
-        MLNetMilliseconds = Math.Round(report.MLNetMilliseconds, 3),
-    };
 }

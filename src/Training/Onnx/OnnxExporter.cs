@@ -33,18 +33,28 @@ public static class OnnxExporter
         var (features, width) = FeaturizationMapper.Map(graph, anatomy, request.Inputs, inputs);
         PredictorMapper.Map(graph, features, width, anatomy, request.Task, classes, trainer);
 
+        return graph.Build($"{request.ModelName}: {request.Task} model trained with {trainer}, exported by mlpipeline.", Metadata(request, trainer, classes, Name)).ToByteArray();
+    }
+
+    /// <summary>The value of the <c>mlpipeline.exporter</c> metadata property and the manifest's <c>exporter</c> for this exporter.</summary>
+    public const string Name = "mlpipeline";
+
+    /// <summary>The metadata properties every exported file carries (docs/onnx.md), whichever exporter wrote it.</summary>
+    internal static Dictionary<string, string> Metadata(OnnxExportRequest request, string trainer, IReadOnlyList<string>? classes, string exporter)
+    {
         var metadata = new Dictionary<string, string>
         {
             ["mlpipeline.model"] = request.ModelName,
             ["mlpipeline.task"] = request.Task.ToString(),
             ["mlpipeline.trainer"] = trainer,
+            ["mlpipeline.exporter"] = exporter,
         };
         if (classes is not null)
         {
             metadata["mlpipeline.classes"] = string.Join("\n", classes);
         }
 
-        return graph.Build($"{request.ModelName}: {request.Task} model trained with {trainer}, exported by mlpipeline.", metadata).ToByteArray();
+        return metadata;
     }
 
     /// <summary>The model's input schema: one column per raw feature (float numeric, text otherwise).</summary>
@@ -60,7 +70,7 @@ public static class OnnxExporter
     }
 
     /// <summary>The class names in the order of the model's Score vector; must equal the manifest's order.</summary>
-    private static IReadOnlyList<string> ModelClassOrder(DataViewSchema outputSchema, IReadOnlyList<string>? declared)
+    internal static IReadOnlyList<string> ModelClassOrder(DataViewSchema outputSchema, IReadOnlyList<string>? declared)
     {
         var score = outputSchema.GetColumnOrNull("Score") ?? throw new OnnxExportException("The multiclass model has no Score column.");
         if (!score.HasSlotNames())

@@ -155,7 +155,7 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>A tensor type whose null dimensions are the batch dimension "N".</summary>
-    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, long?[] dims)
+    internal static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, long?[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var dim in dims)

@@ -99,6 +99,10 @@ public static class TrainingReport
             md.AppendLine();
         }
 
+        md.AppendLine("## ONNX").AppendLine();
+        var onnx = Onnx.OnnxSummary.Describe(m.Onnx);
+        md.AppendLine(onnx.EndsWith('.') ? onnx : onnx + ".").AppendLine();
+
         md.AppendLine("## Plots").AppendLine();
         foreach (var (title, file) in plots)
         {

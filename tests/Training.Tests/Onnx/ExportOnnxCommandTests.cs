@@ -40,13 +40,39 @@ public sealed class ExportOnnxCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Train_with_explicit_onnx_and_a_text_column_exits_5_and_publishes_nothing()
+    public async Task Train_with_explicit_onnx_and_a_model_neither_exporter_handles_exits_5_and_publishes_nothing()
     {
-        var spec = OnnxTestSpecs.Write("credit-text", "credit.csv", "Status", "binary", JsonValue.Create("LbfgsLogisticRegression"), new Dictionary<string, string> { ["Job"] = "text" }, positiveClass: "bad", onnx: true);
+        var withCategoricalSplits = new JsonObject { ["name"] = "FastTree", ["options"] = new JsonObject { ["CategoricalSplit"] = true } };
+        var spec = OnnxTestSpecs.Write("credit-categorical-splits", "credit.csv", "Status", "binary", withCategoricalSplits, positiveClass: "bad", onnx: true);
 
         (await Run("train", spec, "--store", _store)).Should().Be(ExitCodes.OnnxExportFailed);
 
-        Directory.Exists(Path.Combine(_store, "credit-text")).Should().BeFalse();
+        Directory.Exists(Path.Combine(_store, "credit-categorical-splits")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_exporter_option_picks_ours_the_official_one_or_ours_with_the_fallback()
+    {
+        await Publish(OnnxTestSpecs.Write("iris", "iris.csv", "species", "multiclass", JsonValue.Create("LbfgsMaximumEntropy")));
+        await Publish(OnnxTestSpecs.Write("credit-text", "credit.csv", "Status", "binary", JsonValue.Create("LbfgsLogisticRegression"), new Dictionary<string, string> { ["Job"] = "text" }, positiveClass: "bad"));
+        string Output(string name) => Path.Combine(_store, name + ".onnx");
+
+        (await Run("export-onnx", "iris", "--store", _store, "--exporter", "official", "--output", Output("iris-official"))).Should().Be(ExitCodes.Ok);
+        (await Run("export-onnx", "iris", "--store", _store, "--exporter", "own", "--output", Output("iris-own"))).Should().Be(ExitCodes.Ok);
+        (await Run("export-onnx", "credit-text", "--store", _store, "--exporter", "own", "--output", Output("text-own"))).Should().Be(ExitCodes.OnnxExportFailed);
+        (await Run("export-onnx", "credit-text", "--store", _store, "--output", Output("text-auto"))).Should().Be(ExitCodes.Ok);
+        (await Run("export-onnx", "iris", "--store", _store, "--exporter", "onnxmltools")).Should().Be(ExitCodes.BadUsageOrSpec);
+
+        Exporter(Output("iris-official")).Should().Be("Microsoft.ML.OnnxConverter");
+        Exporter(Output("iris-own")).Should().Be("mlpipeline");
+        Exporter(Output("text-auto")).Should().Be("Microsoft.ML.OnnxConverter");
+        File.Exists(Output("text-own")).Should().BeFalse();
+    }
+
+    private static string Exporter(string onnxFile)
+    {
+        using var session = new InferenceSession(onnxFile);
+        return session.ModelMetadata.CustomMetadataMap["mlpipeline.exporter"];
     }
 
     public void Dispose()

@@ -28,6 +28,17 @@ public sealed class InternalMembersTests
     }
 
     [Fact]
+    public void A_transformed_view_still_names_the_view_it_was_computed_from()
+    {
+        // IDataTransform.Source: how the text fallback reaches FeaturizeText's normalized column inside a model.
+        var ml = new MLContext(3);
+        var data = Iris(ml);
+        var transformed = ml.Transforms.Concatenate("Features", IrisFeatures).Fit(data).Transform(data);
+
+        InternalMembers.SourceOf(transformed).Should().BeSameAs(data);
+    }
+
+    [Fact]
     public void One_versus_all_models_expose_one_calibrated_model_per_class_and_their_formula()
     {
         var ml = new MLContext(3);
