@@ -17,11 +17,11 @@ namespace MLPipeline.Serving.Tests;
 [Collection(ServingTestGroup.Name)]
 public sealed class LoadFailureTests(TrainedModelsFixture fixture) : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mlpipeline-failure-").FullName;
+    private readonly TempFolder _dir = new("mlpipeline-failure-");
 
     private TrainedModels Models => fixture.Models;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     /// <summary>Throws each exception once, in order, then delivers the real model; its change events cannot be watched.</summary>
     private sealed class UnreliableSource(IModelSource real, Queue<Exception> failures) : IModelSource
@@ -68,7 +68,7 @@ public sealed class LoadFailureTests(TrainedModelsFixture fixture) : IDisposable
     [Fact]
     public async Task A_zip_bomb_is_refused_before_ml_net_inflates_it()
     {
-        var path = Path.Combine(_dir, ModelManifest.ModelFileName);
+        var path = _dir.Combine(ModelManifest.ModelFileName);
         using (var archive = ZipFile.Open(path, ZipArchiveMode.Create))
         {
             // 64 MiB of zeros compress to a few dozen KiB.
@@ -105,7 +105,7 @@ public sealed class LoadFailureTests(TrainedModelsFixture fixture) : IDisposable
     [Fact]
     public async Task A_manifest_beside_a_direct_model_that_does_not_list_it_is_refused()
     {
-        var folder = Directory.CreateDirectory(Path.Combine(_dir, "unlisted")).FullName;
+        var folder = Directory.CreateDirectory(_dir.Combine("unlisted")).FullName;
         var model = Path.Combine(folder, ModelManifest.ModelFileName);
         File.Copy(Models.ModelPath(Models.HousePricesMain), model);
         var onnxOnly = Models.HousePricesMain with

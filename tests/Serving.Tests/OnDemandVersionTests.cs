@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using MLPipeline.Shared.Store;
 
+using MLPipeline.TestSupport;
+
 namespace MLPipeline.Serving.Tests;
 
 /// <summary>
@@ -14,21 +16,23 @@ public sealed class OnDemandVersionTests(TrainedModelsFixture fixture) : IDispos
 {
     private const string Name = TrainedModels.HousePrices;
     private readonly VersionPackages _packages = new(fixture.Models);
-    private readonly string _store = Directory.CreateTempSubdirectory("mlpipeline-ondemand-").FullName;
+    private readonly TempFolder _folder = new("mlpipeline-ondemand-");
 
     private TrainedModels Models => fixture.Models;
+
+    private string Store => _folder.Path;
 
     public void Dispose()
     {
         _packages.Dispose();
-        Directory.Delete(_store, recursive: true);
+        _folder.Dispose();
     }
 
     [Fact]
     public async Task The_fifth_and_sixth_versions_evict_the_least_recently_used()
     {
         await PublishAsync("v1", "v2", "v3", "v4", "v5", "v6", "served");
-        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", _store), ("Serving:Limits:MaxOnDemandVersions", "4")));
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", Store), ("Serving:Limits:MaxOnDemandVersions", "4")));
         var client = await app.ReadyClientAsync();
 
         foreach (var version in new[] { "v1", "v2", "v3", "v4" })
@@ -47,8 +51,8 @@ public sealed class OnDemandVersionTests(TrainedModelsFixture fixture) : IDispos
     public async Task A_version_that_fails_to_load_takes_no_place()
     {
         await PublishAsync("v1", "served");
-        await new FileModelStore(_store).PublishAsync(_packages.WithModelBytes(Models.HousePricesMain, "broken", new byte[100]));
-        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", _store), ("Serving:Limits:MaxOnDemandVersions", "1")));
+        await new FileModelStore(Store).PublishAsync(_packages.WithModelBytes(Models.HousePricesMain, "broken", new byte[100]));
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", Store), ("Serving:Limits:MaxOnDemandVersions", "1")));
         var client = await app.ReadyClientAsync();
 
         (await PredictAsync(client, "broken")).Should().Be(HttpStatusCode.ServiceUnavailable);
@@ -57,12 +61,12 @@ public sealed class OnDemandVersionTests(TrainedModelsFixture fixture) : IDispos
     }
 
     [Fact]
-    public async Task The_byte_budget_evicts_idle_versions_and_a_loaded_version_does_not_read_the_store()
+    public async Task The_byte_budget_evicts_idle_versions_and_a_loaded_version_does_not_read_theStore()
     {
         await PublishAsync("v1", "v2", "served");
         var oneModel = new FileInfo(Models.ModelPath(Models.HousePricesMain)).Length;
         await using var app = new ServingApp(Models, HotReloadSettings.With(
-            ("Serving:Store", _store), ("Serving:Limits:MaxOnDemandBytes", (oneModel + (oneModel / 2)).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            ("Serving:Store", Store), ("Serving:Limits:MaxOnDemandBytes", (oneModel + (oneModel / 2)).ToString(System.Globalization.CultureInfo.InvariantCulture))));
         var client = await app.ReadyClientAsync();
 
         (await PredictAsync(client, "v1")).Should().Be(HttpStatusCode.OK);
@@ -70,7 +74,7 @@ public sealed class OnDemandVersionTests(TrainedModelsFixture fixture) : IDispos
         (await LoadedAsync(client)).Should().Equal(["v2"], "two models do not fit the byte budget");
 
         // The store goes away; the version in memory keeps answering without asking it.
-        Directory.Move(Path.Combine(_store, Name), Path.Combine(_store, "gone"));
+        Directory.Move(Path.Combine(Store, Name), Path.Combine(Store, "gone"));
         for (var i = 0; i < 3; i++)
         {
             (await PredictAsync(client, "v2")).Should().Be(HttpStatusCode.OK);
@@ -79,7 +83,7 @@ public sealed class OnDemandVersionTests(TrainedModelsFixture fixture) : IDispos
 
     private async Task PublishAsync(params string[] versions)
     {
-        var store = new FileModelStore(_store);
+        var store = new FileModelStore(Store);
         foreach (var version in versions)
         {
             await store.PublishAsync(_packages.Renamed(Models.HousePricesMain, version));

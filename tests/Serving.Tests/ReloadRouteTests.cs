@@ -1,6 +1,8 @@
 using System.Net;
 using MLPipeline.Shared.Manifest;
 
+using MLPipeline.TestSupport;
+
 namespace MLPipeline.Serving.Tests;
 
 /// <summary>
@@ -12,16 +14,16 @@ public sealed class ReloadRouteTests(TrainedModelsFixture fixture) : IDisposable
 {
     private const string Name = "local";
     private readonly VersionPackages _packages = new(fixture.Models);
-    private readonly string _dir = Directory.CreateTempSubdirectory("mlpipeline-reload-route-").FullName;
+    private readonly TempFolder _dir = new("mlpipeline-reload-route-");
 
     private TrainedModels Models => fixture.Models;
 
-    private string ModelFile => Path.Combine(_dir, ModelManifest.ModelFileName);
+    private string ModelFile => _dir.Combine(ModelManifest.ModelFileName);
 
     public void Dispose()
     {
         _packages.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 
     [Fact]
@@ -60,7 +62,7 @@ public sealed class ReloadRouteTests(TrainedModelsFixture fixture) : IDisposable
 
     private void Place(string versionDirectory)
     {
-        File.Copy(Path.Combine(versionDirectory, ModelManifest.FileName), Path.Combine(_dir, ModelManifest.FileName), overwrite: true);
+        File.Copy(Path.Combine(versionDirectory, ModelManifest.FileName), _dir.Combine(ModelManifest.FileName), overwrite: true);
         File.Copy(Path.Combine(versionDirectory, ModelManifest.ModelFileName), ModelFile, overwrite: true);
     }
 }
