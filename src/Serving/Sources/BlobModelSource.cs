@@ -15,6 +15,9 @@ namespace MLPipeline.Serving.Sources;
 /// </summary>
 public sealed class BlobModelSource : IModelSource
 {
+    /// <summary>Fetches tried when the blob keeps changing under the download (412 on the ETag condition).</summary>
+    private const int MaxAttempts = 3;
+
     private readonly BlobStoreLocation _container;
     private readonly BlobClient _model;
     private readonly BlobClient _manifest;
@@ -63,17 +66,24 @@ public sealed class BlobModelSource : IModelSource
 
     public async Task<ModelPackage> FetchAsync(CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            // The size first, so an oversized blob is never downloaded; the download is then held to that ETag.
-            var properties = (await _model.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-            _limits.CheckDownload(Location, properties.ContentLength);
-            var download = await _model.DownloadContentAsync(new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
-            return new ModelPackage(download.Value.Content.ToArray(), await ManifestAsync(cancellationToken), Location, properties.ETag.ToString());
-        }
-        catch (Exception ex) when (BlobFailures.IsStoreFailure(ex))
-        {
-            throw Failed("downloading the model", ex);
+            try
+            {
+                // The size first, so an oversized blob is never downloaded; the download is then held to that ETag.
+                var properties = (await _model.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+                _limits.CheckDownload(Location, properties.ContentLength);
+                var download = await _model.DownloadContentAsync(new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
+                return new ModelPackage(download.Value.Content.ToArray(), await ManifestAsync(cancellationToken), Location, properties.ETag.ToString());
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+            {
+                // A new upload landed between the size check and the download: fetch that one instead.
+            }
+            catch (Exception ex) when (BlobFailures.IsStoreFailure(ex))
+            {
+                throw Failed("downloading the model", ex);
+            }
         }
     }
 
