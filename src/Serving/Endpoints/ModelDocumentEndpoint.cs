@@ -23,7 +23,7 @@ public static class ModelDocumentEndpoint
 
                 // The sample row is a training row: like GET /models/{name}, only the admin role sees it.
                 var admin = (await authorization.AuthorizeAsync(context.User, ServingSecurity.AdminPolicy)).Succeeded;
-                var json = await documents.WriteAsync(name, generation, ServiceInfo.ServerUrl(context.Request), admin, context.RequestAborted);
+                var json = await documents.WriteAsync(name, generation.Manifest, ServiceInfo.ServerUrl(context.Request), admin, context.RequestAborted);
                 context.Response.Headers[PredictPipeline.VersionHeader] = generation.Version;
                 return Results.Text(json, "application/json; charset=utf-8");
             })

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.OpenApi;
 using MLPipeline.Shared.Manifest;
 
@@ -9,7 +8,7 @@ namespace MLPipeline.Serving.OpenApi;
 /// One model's Open Inference Protocol v2 bodies: a request with one tensor per input column (each its own schema,
 /// told apart by <c>name</c>), and an answer with the task's output tensors.
 /// </summary>
-internal static partial class InferenceSchemas
+internal static class InferenceSchemas
 {
     public const string Request = "InferRequest";
     public const string Response = "InferResponse";
@@ -17,17 +16,15 @@ internal static partial class InferenceSchemas
     public const string InputTensorBase = "InputTensor";
     public const string OutputTensorBase = "OutputTensor";
 
-    [GeneratedRegex("[^A-Za-z0-9._-]")]
-    private static partial Regex NotAllowedInComponentName();
-
     /// <summary>Adds every v2 schema of the model to <paramref name="document"/>.</summary>
-    public static void Add(OpenApiDocument document, ModelManifest manifest, IReadOnlyList<string> classes, int maxBatch)
+    /// <param name="values">Each input column's value schema (see <see cref="ModelSchemas.AddValues"/>).</param>
+    public static void Add(OpenApiDocument document, ModelManifest manifest, IReadOnlyDictionary<string, IOpenApiSchema> values, IReadOnlyList<string> classes, int maxBatch)
     {
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var column in manifest.Inputs)
         {
-            var schemaName = UniqueName(document, "Input_" + NotAllowedInComponentName().Replace(column.Name, "_"));
-            document.AddComponent<IOpenApiSchema>(schemaName, InputTensor(document, column, maxBatch));
+            var schemaName = ComponentNames.For(document, "Input_", column.Name);
+            document.AddComponent<IOpenApiSchema>(schemaName, InputTensor(document, column, values[column.Name], maxBatch));
             inputs.Add(column.Name, schemaName);
         }
 
@@ -55,7 +52,7 @@ internal static partial class InferenceSchemas
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, description, datatype, value, maxValues) in OutputTensors(manifest.Task, classes, maxBatch))
         {
-            var schemaName = UniqueName(document, "Output_" + name);
+            var schemaName = ComponentNames.For(document, "Output_", name);
             document.AddComponent<IOpenApiSchema>(schemaName, Derived(document, OutputTensorBase, description, [datatype], value, maxValues));
             outputs.Add(name, schemaName);
         }
@@ -85,12 +82,12 @@ internal static partial class InferenceSchemas
         })]),
     };
 
-    private static OpenApiSchema InputTensor(OpenApiDocument document, InputColumn column, int maxBatch) => Derived(
+    private static OpenApiSchema InputTensor(OpenApiDocument document, InputColumn column, IOpenApiSchema value, int maxBatch) => Derived(
         document,
         InputTensorBase,
         $"Input column {column.Name}, one value per row.",
         ModelSchemas.IsText(column) ? ["BYTES"] : ["FP32", "FP64"],
-        ModelSchemas.Value(column),
+        value,
         maxBatch);
 
     private static IEnumerable<(string Name, string Description, string Datatype, IOpenApiSchema Value, int MaxValues)> OutputTensors(ModelTask task, IReadOnlyList<string> classes, int maxBatch)
@@ -158,15 +155,4 @@ internal static partial class InferenceSchemas
             },
         ],
     };
-
-    private static string UniqueName(OpenApiDocument document, string name)
-    {
-        var unique = name;
-        for (var i = 2; document.Components?.Schemas?.ContainsKey(unique) == true; i++)
-        {
-            unique = $"{name}_{i}";
-        }
-
-        return unique;
-    }
 }

@@ -25,13 +25,13 @@ public sealed class ModelDocuments(OpenApiSecurity security, IOptions<ServingOpt
 
     /// <summary>The document as OpenAPI 3.1 JSON.</summary>
     /// <param name="withSample">Whether the manifest's sample row (a training row) may be shown as the request example.</param>
-    public Task<string> WriteAsync(string name, ModelGeneration generation, string serverUrl, bool withSample, CancellationToken cancellationToken) =>
-        Create(name, generation, serverUrl, withSample).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken);
+    /// <param name="manifest">The manifest of the generation the model serves now.</param>
+    public Task<string> WriteAsync(string name, ModelManifest manifest, string serverUrl, bool withSample, CancellationToken cancellationToken) =>
+        Create(name, manifest, serverUrl, withSample).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken);
 
-    public OpenApiDocument Create(string name, ModelGeneration generation, string serverUrl, bool withSample)
+    public OpenApiDocument Create(string name, ModelManifest manifest, string serverUrl, bool withSample)
     {
-        var manifest = generation.Manifest;
-        var classes = generation.ClassNames.Select(c => c.Value).ToList();
+        var classes = ModelGeneration.ClassesOf(manifest);
         var maxBatch = options.Value.Limits.MaxBatchSize;
         var sample = withSample ? ModelSchemas.SampleRow(manifest) : null;
         var document = new OpenApiDocument
@@ -39,7 +39,7 @@ public sealed class ModelDocuments(OpenApiSecurity security, IOptions<ServingOpt
             Info = new OpenApiInfo
             {
                 Title = $"{name} model",
-                Version = generation.Version,
+                Version = manifest.Version,
                 Description = Describe(name, manifest, sample is not null),
                 License = ServiceInfo.License,
             },
@@ -54,8 +54,9 @@ public sealed class ModelDocuments(OpenApiSecurity security, IOptions<ServingOpt
 
         security.AddSchemes(document);
         document.AddComponent<IOpenApiSchema>(ProblemResponses.SchemaName, ProblemResponses.Schema());
-        AddPredictSchemas(document, manifest, classes, maxBatch);
-        InferenceSchemas.Add(document, manifest, classes, maxBatch);
+        var values = ModelSchemas.AddValues(document, manifest);
+        AddPredictSchemas(document, manifest, values, classes, maxBatch);
+        InferenceSchemas.Add(document, manifest, values, classes, maxBatch);
 
         document.Paths.Add($"/models/{name}/predict", new OpenApiPathItem
         {
@@ -68,9 +69,9 @@ public sealed class ModelDocuments(OpenApiSecurity security, IOptions<ServingOpt
         return document;
     }
 
-    private static void AddPredictSchemas(OpenApiDocument document, ModelManifest manifest, IReadOnlyList<string> classes, int maxBatch)
+    private static void AddPredictSchemas(OpenApiDocument document, ModelManifest manifest, IReadOnlyDictionary<string, IOpenApiSchema> values, IReadOnlyList<string> classes, int maxBatch)
     {
-        document.AddComponent<IOpenApiSchema>(InstanceSchema, ModelSchemas.Instance(manifest));
+        document.AddComponent<IOpenApiSchema>(InstanceSchema, ModelSchemas.Instance(manifest, values));
         document.AddComponent<IOpenApiSchema>(PredictRequestSchema, ModelSchemas.Object(
             "Rows to predict.",
             ("instances", new OpenApiSchema

@@ -44,12 +44,38 @@ internal static class ModelSchemas
         return schema;
     }
 
+    /// <summary>
+    /// Each input column's value schema by column name. A categorical column with listed values gets a schema of its
+    /// own (<c>Category_&lt;column&gt;</c>), shared by the instance and the v2 tensor, so a generated client has one enum
+    /// type per column.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IOpenApiSchema> AddValues(OpenApiDocument document, ModelManifest manifest)
+    {
+        var values = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        foreach (var column in manifest.Inputs)
+        {
+            var value = Value(column);
+            if (value.Enum is { Count: > 0 })
+            {
+                var name = ComponentNames.For(document, "Category_", column.Name);
+                document.AddComponent<IOpenApiSchema>(name, value);
+                values[column.Name] = new OpenApiSchemaReference(name, document);
+            }
+            else
+            {
+                values[column.Name] = value;
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>One row: every input column present (null for a missing value); other fields are ignored by the service.</summary>
-    public static OpenApiSchema Instance(ModelManifest manifest) => new()
+    public static OpenApiSchema Instance(ModelManifest manifest, IReadOnlyDictionary<string, IOpenApiSchema> values) => new()
     {
         Type = JsonSchemaType.Object,
         Description = $"One row of model {manifest.Name}: every input column, `null` for a missing value.",
-        Properties = manifest.Inputs.ToDictionary(c => c.Name, c => (IOpenApiSchema)Value(c), StringComparer.Ordinal),
+        Properties = manifest.Inputs.ToDictionary(c => c.Name, c => values[c.Name], StringComparer.Ordinal),
         Required = manifest.Inputs.Select(c => c.Name).ToHashSet(StringComparer.Ordinal),
         AdditionalPropertiesAllowed = false,
     };
