@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using MLPipeline.Serving.Discovery;
 using MLPipeline.Serving.Endpoints;
+using MLPipeline.Serving.OpenApi;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Security;
@@ -25,7 +26,7 @@ builder.Services.AddSingleton<ModelResolver>();
 builder.Services.AddSingleton<PredictPipeline>();
 builder.Services.AddModelHealthChecks();
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+builder.Services.AddServingOpenApi();
 
 var app = builder.Build();
 
@@ -47,6 +48,7 @@ app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 app.MapPredictEndpoints();
 app.MapModelAdminEndpoints();
+app.MapModelDocumentEndpoint();
 app.MapInferenceProtocolEndpoints();
 if (serving.BaselineEndpoint)
 {

@@ -74,7 +74,8 @@ public static class NodePackages
         catch (Win32Exception ex)
         {
             throw new InvalidOperationException(
-                $"'{startInfo.FileName}' was not found: Node.js 20+ with npm is required to run Azurite, the Azure Storage emulator that the blob store tests use. "
+                $"'{startInfo.FileName}' was not found: Node.js 20+ with npm is required to run Azurite, the Azure Storage emulator that the blob store tests use, "
+                + "and Redocly's OpenAPI linter. "
                 + "Install Node.js (e.g. apt-get install nodejs npm) and run the tests again; they do not skip without it.",
                 ex);
         }

@@ -1,8 +1,9 @@
 using MLPipeline.Shared.Store;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Training.Tests;
 
-/// <summary>Every spec in pipelines/ trains, passes its gates and publishes, through the real console.</summary>
+/// <summary>Every spec in pipelines/ trains, passes its gates and publishes, through the real console, and its model's OpenAPI document lints clean.</summary>
 public class BundledSpecTests
 {
     public static TheoryData<string> Specs()
@@ -30,5 +31,10 @@ public class BundledSpecTests
         var version = (await fileStore.ListVersionsAsync(name)).Should().ContainSingle().Subject;
         (await fileStore.FindAliasAsync(name, "staging"))!.Version.Should().Be(version.Version);
         (await fileStore.ReadArtifactAsync(version, "model.zip")).Should().NotBeEmpty();
+
+        // The model's OpenAPI document, as the service builds it from this manifest, passes Redocly's recommended rules.
+        var document = Path.Combine(store.Path, name + ".openapi.json");
+        await File.WriteAllTextAsync(document, await ModelDocument.WriteAsync(name, version));
+        (await Redocly.LintAsync([document])).Should().BeEmpty();
     }
 }

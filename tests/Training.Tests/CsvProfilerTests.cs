@@ -58,6 +58,18 @@ public class CsvProfilerTests
     }
 
     [Fact]
+    public void Lists_a_categorical_columns_values_in_ordinal_order_when_they_are_few()
+    {
+        using var dir = new TempDirectory();
+        var rows = Enumerable.Range(0, 300).Select(i => $"{(i % 3 == 0 ? "red" : i % 3 == 1 ? "blue" : "")},z{i},{i},{i}");
+        var profile = Profile(dir, "colour,code,n,y\n" + string.Join("\n", rows) + "\n", """{ "code": "categorical" }""");
+
+        // Missing values are not a category; 300 distinct codes are more than a manifest lists; numbers list nothing.
+        profile.Categories.Should().ContainKey("colour").WhoseValue.Should().Equal("blue", "red");
+        profile.Categories.Should().NotContainKey("code").And.NotContainKey("n");
+    }
+
+    [Fact]
     public void Classification_label_classes_are_sorted_ordinally()
     {
         using var dir = new TempDirectory();

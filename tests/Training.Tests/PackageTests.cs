@@ -46,6 +46,9 @@ public class PackageTests
             ("flipper_length_mm", "Single", ColumnRole.Numeric),
             ("body_mass_g", "Single", ColumnRole.Numeric),
             ("sex", "String", ColumnRole.Categorical));
+        stored.Inputs[0].Categories.Should().Equal("Biscoe", "Dream", "Torgersen");
+        stored.Inputs[5].Categories.Should().Equal("female", "male");
+        stored.Inputs[1].Categories.Should().BeNull();
         stored.Outputs.Select(o => o.Name).Should().BeEquivalentTo("Score", "PredictedLabel");
         stored.Label.Should().BeEquivalentTo(new LabelInfo("species", ["Adelie", "Chinstrap", "Gentoo"]));
         stored.Metrics.MainMetric.Should().Be("MacroAccuracy");

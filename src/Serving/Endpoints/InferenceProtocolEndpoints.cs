@@ -10,7 +10,8 @@ public static class InferenceProtocolEndpoints
 {
     public static IEndpointRouteBuilder MapInferenceProtocolEndpoints(this IEndpointRouteBuilder app)
     {
-        var open = app.MapGroup("/v2").WithTags("Open Inference Protocol v2");
+        // Server metadata and health are for orchestrators, like /healthz and /metrics: open, and not in the document.
+        var open = app.MapGroup("/v2").WithTags("Open Inference Protocol v2").ExcludeFromDescription();
         open.MapGet("/", () => Results.Ok(new { name = "mlpipeline-serving", version = typeof(InferenceProtocolEndpoints).Assembly.GetName().Version?.ToString(), extensions = Array.Empty<string>() }))
             .WithName("V2ServerMetadata");
         open.MapGet("/health/live", () => Results.Ok(new { live = true })).WithName("V2Live");
@@ -19,17 +20,51 @@ public static class InferenceProtocolEndpoints
             .WithName("V2Ready");
 
         var models = app.MapGroup("/v2/models").WithTags("Open Inference Protocol v2").RequireServingAccess();
-        models.MapGet("/{name}", (string name, PredictionEnginePool pool) => Metadata(pool, name, null)).WithName("V2ModelMetadata");
-        models.MapGet("/{name}/versions/{version}", (string name, string version, PredictionEnginePool pool) => Metadata(pool, name, version)).WithName("V2ModelVersionMetadata");
-        models.MapGet("/{name}/ready", (string name, PredictionEnginePool pool) => Ready(pool, name)).WithName("V2ModelReady");
+        models.MapGet("/{name}", (string name, PredictionEnginePool pool) => Metadata(pool, name, null))
+            .WithName("V2ModelMetadata")
+            .WithSummary("A model's v2 metadata.")
+            .WithDescription("The version the model serves, and its input tensors (one per column: FP32 for numbers, BYTES for text) and output tensors.")
+            .WithInferenceMetadata<InferenceModelMetadata>(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
+        models.MapGet("/{name}/versions/{version}", (string name, string version, PredictionEnginePool pool) => Metadata(pool, name, version))
+            .WithName("V2ModelVersionMetadata")
+            .WithSummary("A model's v2 metadata, if it serves that version.")
+            .WithDescription("The same as the model's metadata when `version` is the version served now; 404 for any other version.")
+            .WithInferenceMetadata<InferenceModelMetadata>(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
+        models.MapGet("/{name}/ready", (string name, PredictionEnginePool pool) => Ready(pool, name))
+            .WithName("V2ModelReady")
+            .WithSummary("Whether the model serves a version now.")
+            .WithDescription("200 with `ready: true` once a version is loaded; 503 with `ready: false` before.")
+            .WithInferenceMetadata<InferenceModelReady>(StatusCodes.Status404NotFound)
+            .Produces<InferenceModelReady>(StatusCodes.Status503ServiceUnavailable);
         models.MapPost("/{name}/infer", (HttpContext context, string name, PredictPipeline pipeline, ModelResolver resolver) =>
                 pipeline.HandleAsync(context, InferenceProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name))))
-            .WithName("V2Infer");
+            .WithName("V2Infer")
+            .WithSummary("Predicts with the version the model serves now, through the Open Inference Protocol v2.")
+            .WithDescription("One tensor per input column, every tensor with shape [rows]; the answer holds the task's output tensors. "
+                + "GET /models/{name}/openapi.json types each tensor for one model.")
+            .Accepts<InferenceRequest>("application/json")
+            .WithInferenceMetadata<InferenceResponse>(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
         models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
                 pipeline.HandleAsync(context, InferenceProtocol.Instance, name, ct => resolver.VersionAsync(name, version, ct)))
             .WithName("V2InferVersion")
-            .RequireAdminAccess();
+            .RequireAdminAccess()
+            .WithSummary("Predicts with one version of a store model through the Open Inference Protocol v2 (loaded on first use).")
+            .WithDescription("Like the model's infer route, on another version of a store model, loaded on demand through the same checks.")
+            .Accepts<InferenceRequest>("application/json")
+            .WithInferenceMetadata<InferenceResponse>(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
         return app;
+    }
+
+    /// <summary>The answer on 200 and the protocol's <c>{"error"}</c> body on each error status.</summary>
+    private static RouteHandlerBuilder WithInferenceMetadata<TAnswer>(this RouteHandlerBuilder builder, params int[] errors)
+    {
+        builder.Produces<TAnswer>();
+        foreach (var status in errors)
+        {
+            builder.Produces<InferenceError>(status);
+        }
+
+        return builder;
     }
 
     private static IResult Ready(PredictionEnginePool pool, string name) =>

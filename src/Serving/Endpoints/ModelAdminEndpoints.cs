@@ -15,7 +15,8 @@ public static class ModelAdminEndpoints
 
         group.MapGet("/", (PredictionEnginePool pool) => TypedResults.Ok(pool.Models.Select(ModelSummary.Of).ToList()))
             .WithName("ListModels")
-            .WithSummary("The served models: version, alias, store-relative source, ETag, loaded at, status, last error.");
+            .WithSummary("The served models: version, alias, store-relative source, ETag, loaded at, status, last error.")
+            .WithDescription("Every model the service serves, whether its version is loaded (`ready`, `degraded`, `failed`, `loading`).");
 
         group.MapGet("/{name}", async (string name, HttpContext context, PredictionEnginePool pool, IAuthorizationService authorization) =>
                 pool.Find(name) is { } slot
@@ -23,6 +24,8 @@ public static class ModelAdminEndpoints
                     : Problems.From(new UnknownModelException($"Model '{name}' is not served.")))
             .WithName("GetModel")
             .WithSummary("One model: schema, metrics, status, load history; the full source and a sample row for the admin role.")
+            .WithDescription("The manifest's inputs, outputs, label and metrics of the version served now, the load counts and last error, "
+                + "and the versions loaded on demand.")
             .Produces<ModelDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -47,7 +50,9 @@ public static class ModelAdminEndpoints
             })
             .WithName("ReloadModel")
             .RequireAdminAccess()
-            .WithSummary("Loads the model's source now and swaps the new version in once it is verified and warmed up; acceptSchemaChange=true declares a change of inputs.")
+            .WithSummary("Loads the model's source now and swaps the new version in once it is verified and warmed up.")
+            .WithDescription("Runs the watcher's path at once: fetch, verify, warm up and swap, even when the source looks unchanged. A failure "
+                + "keeps the version served (502). `acceptSchemaChange=true` declares a change of inputs, refused otherwise.")
             .Produces<ModelSummary>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway);

@@ -14,6 +14,8 @@ public static class PredictEndpoints
                 pipeline.HandleAsync(context, InstancesProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name))))
             .WithName("Predict")
             .WithSummary("Predicts with the version the model serves now.")
+            .WithDescription("`{\"instances\": [{column: value}]}`: every input column in every instance, `null` for a missing value. "
+                + "GET /models/{name}/openapi.json types the instances for one model.")
             .WithPredictMetadata();
 
         group.MapPost("/{name}/versions/{version}/predict", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
@@ -21,6 +23,8 @@ public static class PredictEndpoints
             .WithName("PredictVersion")
             .RequireAdminAccess()
             .WithSummary("Predicts with one version of a store model (loaded on first use).")
+            .WithDescription("Loads the version on demand through the same checks as every load, and keeps it in a bounded cache of "
+                + "versions (Serving:Limits:MaxOnDemandVersions, MaxOnDemandBytes).")
             .WithPredictMetadata();
 
         group.MapPost("/{name}/aliases/{alias}/predict", (HttpContext context, string name, string alias, PredictPipeline pipeline, ModelResolver resolver) =>
@@ -28,6 +32,7 @@ public static class PredictEndpoints
             .WithName("PredictAlias")
             .RequireAdminAccess()
             .WithSummary("Predicts with the version an alias of a store model points at now.")
+            .WithDescription("Reads where the alias points (at most every 5 s per name) and predicts with that version, loaded on demand.")
             .WithPredictMetadata();
 
         return group;

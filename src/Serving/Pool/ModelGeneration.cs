@@ -27,8 +27,7 @@ public sealed class ModelGeneration
         Manifest = manifest;
         Origin = origin;
         LoadedUtc = DateTimeOffset.UtcNow;
-        var classes = manifest.Label.Classes ?? (manifest.Task == ModelTask.Binary ? ["false", "true"] : []);
-        ClassNames = [.. classes.Select(c => JsonEncodedText.Encode(c))];
+        ClassNames = [.. ClassesOf(manifest).Select(c => JsonEncodedText.Encode(c))];
         _dynamic = PoolProvider.Create(new FactoryPolicy<DynamicPredictor>(() => new DynamicPredictor(model, inputSchema, binding, manifest.Task)));
     }
 
@@ -40,6 +39,10 @@ public sealed class ModelGeneration
     public ModelOrigin Origin { get; }
     public DateTimeOffset LoadedUtc { get; }
     public string Version => Manifest.Version;
+
+    /// <summary>The class labels a model answers with, in its output order (a binary model without names: false, true).</summary>
+    public static IReadOnlyList<string> ClassesOf(ModelManifest manifest) =>
+        manifest.Label.Classes ?? (manifest.Task == ModelTask.Binary ? ["false", "true"] : []);
 
     /// <summary>Class labels in the model's output order, pre-encoded for the JSON answers.</summary>
     public JsonEncodedText[] ClassNames { get; }

@@ -118,10 +118,34 @@ public static partial class ManifestValidator
                 ? new($"inputs[{i}]", Missing)
                 : Text($"inputs[{i}].name", input.Name)
                     ?? Text($"inputs[{i}].type", input.Type)
-                    ?? (Enum.IsDefined(input.Role) ? null : new ManifestProblem($"inputs[{i}].role", $"{(int)input.Role} is not a column role ({string.Join(", ", Enum.GetNames<ColumnRole>())})"));
+                    ?? (Enum.IsDefined(input.Role) ? null : new ManifestProblem($"inputs[{i}].role", $"{(int)input.Role} is not a column role ({string.Join(", ", Enum.GetNames<ColumnRole>())})"))
+                    ?? Categories($"inputs[{i}]", input);
             if (problem is not null)
             {
                 return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private static ManifestProblem? Categories(string field, InputColumn input)
+    {
+        if (input.Categories is not { } categories)
+        {
+            return null;
+        }
+
+        if (input.Role != ColumnRole.Categorical)
+        {
+            return new($"{field}.categories", $"is only for categorical columns, and '{input.Name}' is {input.Role.ToString().ToLowerInvariant()}");
+        }
+
+        for (var j = 0; j < categories.Count; j++)
+        {
+            if (categories[j] is null)
+            {
+                return new($"{field}.categories[{j}]", Missing);
             }
         }
 

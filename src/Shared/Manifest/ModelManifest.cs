@@ -46,7 +46,16 @@ public sealed record ModelManifest
     public string MainMetric => Metrics.MainMetric;
 }
 
-public sealed record InputColumn(string Name, string Type, ColumnRole Role);
+/// <summary>A raw input column: its name, its ML.NET type (<c>Single</c> or <c>String</c>) and how it is featurized.</summary>
+/// <param name="Categories">
+/// A categorical column's values in the training data, in ordinal order, when it has few of them (null otherwise,
+/// and in manifests written before the field existed). Clients may send other values: the model encodes them as unseen.
+/// </param>
+public sealed record InputColumn(string Name, string Type, ColumnRole Role, IReadOnlyList<string>? Categories = null)
+{
+    /// <summary>The most values a manifest lists for a categorical column; a column with more lists none.</summary>
+    public const int MaxListedCategories = 100;
+}
 
 public sealed record OutputColumn(string Name, string Type);
 

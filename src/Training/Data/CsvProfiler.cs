@@ -147,6 +147,8 @@ public static class CsvProfiler
             LabelCounts = spec.Task == ModelTask.Regression ? new Dictionary<string, long>() : new Dictionary<string, long>(stats[labelIndex].Distinct!, StringComparer.Ordinal),
             MissingByColumn = header.Select((h, i) => (h, stats[i].Missing)).Where(x => x.Missing > 0).ToDictionary(x => x.h, x => x.Missing),
             SampleRow = sample ?? fallbackSample!,
+            Categories = features.Where(f => f.Kind == ColumnKind.Categorical && stats[f.Index].ListableValues() is not null)
+                .ToDictionary(f => f.Name, f => stats[f.Index].ListableValues()!),
         };
     }
 
@@ -216,6 +218,12 @@ public static class CsvProfiler
         public long NonMissing { get; private set; }
         public long? FirstMissingLine { get; private set; }
         public (long Line, string Value)? FirstNonNumeric { get; private set; }
+
+        /// <summary>The distinct present values in ordinal order, or null when there are too many to list (or to track).</summary>
+        public IReadOnlyList<string>? ListableValues() =>
+            Distinct is { } distinct && !DistinctOverflow && distinct.Count <= InputColumn.MaxListedCategories
+                ? [.. distinct.Keys.Order(StringComparer.Ordinal)]
+                : null;
 
         public void Add(string value, long line)
         {

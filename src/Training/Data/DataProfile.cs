@@ -19,4 +19,10 @@ public sealed record DataProfile
     public required IReadOnlyDictionary<string, long> MissingByColumn { get; init; }
 
     public required IReadOnlyDictionary<string, string?> SampleRow { get; init; }
+
+    /// <summary>
+    /// The present values of each categorical feature, ordinal order, for the columns with at most
+    /// <see cref="Shared.Manifest.InputColumn.MaxListedCategories"/> of them (the others are not listed).
+    /// </summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> Categories { get; init; }
 }

@@ -119,7 +119,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Version = version ?? ModelPackageWriter.NewVersion(created, modelHash),
             Task = spec.Task,
             CreatedUtc = created,
-            Inputs = profile.Features.Select(f => new InputColumn(f.Name, f.TypeName, f.Role)).ToList(),
+            Inputs = ManifestInputs.Of(profile),
             Outputs = OutputsOf(model, inputSchema),
             Label = new LabelInfo(spec.Label, label.Classes, label.PositiveClass),
             Trainer = new TrainerDescription(best.Candidate.Definition.Name, best.Candidate.Options.Count > 0 ? best.Candidate.Options : null, best.Candidate.MaxRows),

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Store;
 using MLPipeline.TestSupport;
@@ -20,6 +21,27 @@ public sealed class ManifestReaderTests : IDisposable
 
         ManifestValidator.FindProblem(manifest, "house", "v1").Should().BeNull();
         manifest.Artifacts.Keys.Should().BeEquivalentTo(ModelManifest.ModelFileName, ModelManifest.OnnxFileName);
+    }
+
+    [Fact]
+    public void Categories_are_optional_and_read_back_on_a_categorical_input()
+    {
+        ManifestReader.ReadStored(Valid, "store", "house", "v1").Inputs.Should().OnlyContain(i => i.Categories == null);
+
+        var listed = CraftedPackage.Mutate(Valid, m => m["inputs"]![1]!["categories"] = new JsonArray("east", "west"));
+
+        ManifestReader.ReadStored(listed, "store", "house", "v1").Inputs[1].Categories.Should().Equal("east", "west");
+    }
+
+    [Theory]
+    [InlineData(0, "[\"a\"]", "inputs[0].categories: is only for categorical columns, and 'Size' is numeric")]
+    [InlineData(1, "[\"a\", null]", "inputs[1].categories[1]: is missing or null")]
+    public void Categories_on_a_numeric_input_or_holding_null_name_the_field(int input, string categories, string problem)
+    {
+        var crafted = CraftedPackage.Mutate(Valid, m => m["inputs"]![input]!["categories"] = JsonNode.Parse(categories));
+
+        FluentActions.Invoking(() => ManifestReader.ReadStored(crafted, "store", "house", "v1"))
+            .Should().Throw<InvalidManifestException>().WithMessage($"*invalid manifest: {problem}");
     }
 
     [Fact]
