@@ -29,7 +29,8 @@ public static class FeatureImportance
             return null;
         }
 
-        var perSlot = PermutationDrops(ml, task, predictor, featurized);
+        // PFI reads its rows once per slot: the rows it uses are featurized once and held in memory instead.
+        var perSlot = PermutationDrops(ml, task, predictor, ml.Data.Cache(ml.Data.TakeRows(featurized, MaxRows)));
         var importance = new Dictionary<string, double>();
         var slot = 0;
         foreach (var (part, columns) in FeaturePipeline.Parts(features))
