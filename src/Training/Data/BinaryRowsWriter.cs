@@ -12,7 +12,7 @@ namespace MLPipeline.Training.Data;
 /// </summary>
 internal static class BinaryRowsWriter
 {
-    public const int RowsPerBlock = 16_384;
+    public const int RowsPerBlock = 1_024;
 
     private const string SaverType = "Microsoft.ML.Data.IO.BinarySaver";
 
