@@ -29,8 +29,10 @@ public static class FeatureImportance
             return null;
         }
 
-        // PFI reads its rows once per slot: the rows it uses are featurized once and held in memory instead.
-        var perSlot = PermutationDrops(ml, task, predictor, ml.Data.Cache(ml.Data.TakeRows(featurized, MaxRows)));
+        // PFI reads its rows once per slot: the rows it uses are featurized once and held in memory instead. A
+        // context of its own builds that cache, so the run's random stream (PFI's permutations) is left as it was.
+        var rows = new MLContext(seed: 0).Data;
+        var perSlot = PermutationDrops(ml, task, predictor, rows.Cache(rows.TakeRows(featurized, MaxRows)));
         var importance = new Dictionary<string, double>();
         var slot = 0;
         foreach (var (part, columns) in FeaturePipeline.Parts(features))
