@@ -133,6 +133,16 @@ public class CsvFormatTests
     }
 
     [Fact]
+    public void NaN_in_a_numeric_feature_is_a_missing_value()
+    {
+        using var dir = new TempDirectory();
+        var profile = CsvProfiler.Profile(Spec(dir, Csv(dir, "note,x,y\na,NaN,2\nb,2,3\n")));
+
+        profile.Features.Single(f => f.Name == "x").Kind.Should().Be(ColumnKind.Numeric);
+        profile.MissingByColumn.Should().Equal(new Dictionary<string, long> { ["x"] = 1 });
+    }
+
+    [Fact]
     public void An_infinite_feature_value_is_refused_naming_line_and_column()
     {
         using var dir = new TempDirectory();

@@ -42,6 +42,14 @@ internal sealed class ColumnStats
         return false;
     }
 
+    /// <summary>A value counted as present that reads as NaN: a missing value after all.</summary>
+    public void NotANumberIsMissing(long line)
+    {
+        NonMissing--;
+        Missing++;
+        FirstMissingLine ??= line;
+    }
+
     /// <summary>A present value that is not a number (the first one is kept for the error message and the inference).</summary>
     public void NotANumber(ReadOnlySpan<char> value, long line) => FirstNonNumeric ??= (line, value.ToString());
 

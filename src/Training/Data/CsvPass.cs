@@ -163,7 +163,11 @@ internal sealed class CsvPass
             throw new DataException($"{_path}, line {line}, column '{name}': label '{value}' has no usable value; a regression label must be a finite number.");
         }
 
-        if (float.IsInfinity(number))
+        if (float.IsNaN(number))
+        {
+            Stats[column].NotANumberIsMissing(line);
+        }
+        else if (float.IsInfinity(number))
         {
             throw new DataException($"{_path}, line {line}, column '{name}': '{value}' is infinite; a numeric feature must be finite or empty (missing).");
         }
