@@ -88,6 +88,47 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Duplicate_column_names_exit_2_naming_the_column_and_both_fields()
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", "a,b,a,y\n1,2,3,4\n");
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv, line 1").And.Contain("column 'a' twice (fields 1 and 3)");
+        StoreIsEmpty(dir);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public async Task Regression_label_without_a_usable_value_exits_2_naming_line_and_column(string label)
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", $"a,y\n1,2\n2,3\n3,{label}\n4,5\n");
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv, line 4, column 'y'").And.Contain($"label '{label}' has no usable value");
+        result.StdErr.Should().NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
+    [Theory]
+    [InlineData("a,b,y\n1,2,3\n4,5\n", "line 3: 2 fields, but the header has 3 (column 'y' and after are missing)")]
+    [InlineData("a,b,y\n1,2,3\n4,5,6,7\n", "line 3: 4 fields, but the header has 3 (field 4 is beyond the last column 'y')")]
+    public async Task Ragged_row_exits_2_naming_line_and_column(string csv, string message)
+    {
+        using var dir = new TempDirectory();
+        dir.File("d.csv", csv);
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv, " + message);
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
     public async Task Single_class_label_exits_2()
     {
         using var dir = new TempDirectory();

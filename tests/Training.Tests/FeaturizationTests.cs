@@ -42,9 +42,10 @@ public class FeaturizationTests
     public void One_pass_featurizer_reads_the_rows_once_and_equals_the_ML_NET_estimator_chain(string specName, bool normalize, bool hasMissing)
     {
         var spec = SpecLoader.Load(RepoPaths.Spec(specName));
-        var profile = CsvProfiler.Profile(spec);
+        using var data = StoredRows.Read(spec);
+        var profile = data.Profile;
         var ml = new MLContext(1);
-        var rows = new CountingDataView(DataLoading.CreateLoader(ml, spec, profile).Load(profile.Path));
+        var rows = new CountingDataView(data.Load(ml));
 
         var onePass = FeaturePipeline.Build(ml, profile.Features, normalize).Fit(rows);
         var rowsRead = rows.RowsRead;

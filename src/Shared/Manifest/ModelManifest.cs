@@ -42,6 +42,9 @@ public sealed record ModelManifest
     /// <summary>Permutation feature importance on the test split: column -> drop of the main metric.</summary>
     public IReadOnlyDictionary<string, double>? FeatureImportance { get; init; }
 
+    /// <summary>Where the training run's time went, step by step in run order (optional: older manifests have none).</summary>
+    public IReadOnlyList<StepTiming>? Timings { get; init; }
+
     /// <summary>The name of the metric used to compare versions of this model (e.g. RSquared).</summary>
     public string MainMetric => Metrics.MainMetric;
 }
@@ -90,6 +93,9 @@ public sealed record ChampionComparison(
 public sealed record TrainingDataInfo(string Path, long Rows, string Sha256, long TrainRows, long TestRows);
 
 public sealed record ArtifactInfo(string Sha256, long Size);
+
+/// <summary>One step of a training run (profile, a candidate's cross-validation, final fit, ...) and its wall time.</summary>
+public sealed record StepTiming(string Step, double Seconds);
 
 public sealed record LineageInfo(string? SpecFile, string? GitCommit, string MLNetVersion, string Runtime, string? Host);
 

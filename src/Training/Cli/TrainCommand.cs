@@ -45,9 +45,10 @@ public static class TrainCommand
         var result = await SpectreProgress.RunAsync(Terminal.IsInteractive, progress => Task.FromResult(new TrainingRun(spec, progress).Execute(version, champion)));
         try
         {
+            var publishing = System.Diagnostics.Stopwatch.StartNew();
             var manifest = await store.PublishAsync(result.PackageDirectory, cancellationToken);
             var moved = alias is null ? null : await store.PromoteAsync(manifest.Name, manifest.Version, alias, cancellationToken);
-            TrainingSummary.Print(result, store.Location, moved);
+            TrainingSummary.Print(result, store.Location, moved, publishing.Elapsed);
             AzureDevOps.Publish(Console.Out, manifest, result.PackageDirectory);
             return ExitCodes.Ok;
         }

@@ -8,7 +8,7 @@ namespace MLPipeline.Training.Cli;
 /// <summary>Prints what a run did: the trainer comparison, the test metrics, the gates and where it went.</summary>
 public static class TrainingSummary
 {
-    public static void Print(TrainingResult result, string storeLocation, AliasRecord? alias)
+    public static void Print(TrainingResult result, string storeLocation, AliasRecord? alias, TimeSpan publishing)
     {
         var manifest = result.Manifest;
         var main = manifest.MainMetric;
@@ -38,6 +38,14 @@ public static class TrainingSummary
             AnsiConsole.MarkupLine($"gate {Markup.Escape(gate.Gate)}: {gate.Actual:G6} [green]passed[/]");
         }
 
+        var time = new Table().Title("Time").AddColumns("Step", "Seconds");
+        foreach (var step in manifest.Timings ?? [])
+        {
+            time.AddRow(Markup.Escape(step.Step), step.Seconds.ToString("F1", CultureInfo.InvariantCulture));
+        }
+
+        time.AddRow("publish", publishing.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(time);
         AnsiConsole.MarkupLine($"Published [bold]{manifest.Name}:{manifest.Version}[/] to {Markup.Escape(storeLocation)} ({result.Duration.TotalSeconds:F1} s, peak memory {PeakMemory.Megabytes():F0} MB)");
         if (alias is not null)
         {

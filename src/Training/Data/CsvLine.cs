@@ -1,48 +1,25 @@
+using MLPipeline.Training.Specs;
+
 namespace MLPipeline.Training.Data;
 
-/// <summary>Splits one CSV record: separator, double-quoted fields with "" as an escaped quote.</summary>
+/// <summary>Splits one CSV record (a header line, say) the way <see cref="CsvFormat"/> reads every row.</summary>
 internal static class CsvLine
 {
     public static List<string> Split(string line, char separator, bool allowQuoting)
     {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var inQuotes = false;
-        for (var i = 0; i < line.Length; i++)
+        using var reader = CsvFormat.Open(new StringReader(line), new DataSpec { Path = "", Separator = separator.ToString(), AllowQuoting = allowQuoting });
+        if (!reader.MoveNext())
         {
-            var c = line[i];
-            if (inQuotes)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inQuotes = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"' && allowQuoting && field.Length == 0)
-            {
-                inQuotes = true;
-            }
-            else if (c == separator)
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
+            return [""];
         }
 
-        fields.Add(field.ToString());
+        var row = reader.Current;
+        var fields = new List<string>(row.ColCount);
+        for (var i = 0; i < row.ColCount; i++)
+        {
+            fields.Add(row[i].ToString());
+        }
+
         return fields;
     }
 }

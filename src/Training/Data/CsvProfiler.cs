@@ -1,129 +1,219 @@
-using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.ML;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Training.Specs;
 
 namespace MLPipeline.Training.Data;
 
 /// <summary>
-/// One streaming pass over the CSV before ML.NET reads it: checks the header and every value against the
-/// spec (ML.NET would silently turn a bad number into NaN), infers undeclared column roles, counts rows,
-/// collects label classes and hashes the file. Memory is bounded by the distinct values it tracks.
+/// The one read of the CSV. Checks the header and every value against the spec (ML.NET would silently turn a
+/// bad number into NaN), infers undeclared column roles, counts rows, collects label classes, hashes the file
+/// on the same read, and (for a training run) stores the parsed rows in ML.NET's binary format so that no
+/// later pass parses the text again. Memory is bounded by the distinct values it tracks.
 /// </summary>
 public static class CsvProfiler
 {
+    /// <summary>Rows read ahead to choose how each undeclared column is stored: as a number or as text.</summary>
+    internal const int HeadRows = 1000;
+
     /// <summary>A non-numeric column with at most this many distinct values (or 5% of rows) is categorical.</summary>
     private const int MaxCategoricalDistinct = 100;
-    private const int DistinctTrackingCap = 10_000;
 
-    public static DataProfile Profile(TrainingSpec spec)
+    /// <summary>Profiles the file without storing its rows.</summary>
+    public static DataProfile Profile(TrainingSpec spec) => Read(spec, binaryPath: null);
+
+    /// <summary>Profiles the file and writes its parsed rows to <paramref name="binaryPath"/> (ML.NET's binary format) in the same pass.</summary>
+    public static DataProfile ProfileAndStore(TrainingSpec spec, string binaryPath) => Read(spec, binaryPath);
+
+    /// <param name="open">Opens the file for reading; tests pass one that counts what is read.</param>
+    internal static DataProfile Read(TrainingSpec spec, string? binaryPath, int headRows = HeadRows, Func<string, Stream>? open = null)
     {
         var path = spec.DataPath;
-        var data = spec.Data;
         if (!File.Exists(path))
         {
-            throw new DataException($"{path}: data file not found (spec {spec.SourcePath}, data.path '{data.Path}').");
+            throw new DataException($"{path}: data file not found (spec {spec.SourcePath}, data.path '{spec.Data.Path}').");
         }
 
-        try
+        // An undeclared column whose first rows were all numbers but which holds text further down is stored
+        // as text on a second read; only such a file is read twice.
+        var storedAsText = new HashSet<int>();
+        while (true)
         {
-            return ProfileFile(spec, path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DataException($"{path}: cannot read the data file ({ex.Message}).", ex);
+            try
+            {
+                return ReadOnce(spec, path, binaryPath, headRows, storedAsText, open ?? File.OpenRead);
+            }
+            catch (StoredAsTextException ex)
+            {
+                storedAsText.Add(ex.Column);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DataException($"{path}: cannot read the data file ({ex.Message}).", ex);
+            }
         }
     }
 
-    private static DataProfile ProfileFile(TrainingSpec spec, string path)
+    private static DataProfile ReadOnce(TrainingSpec spec, string path, string? binaryPath, int headRows, HashSet<int> storedAsText, Func<string, Stream> open)
     {
         var data = spec.Data;
-        // The hash is taken on the same read as the profile: one pass over the file, not two.
         using var sha = SHA256.Create();
-        using var reader = new StreamReader(new CryptoStream(File.OpenRead(path), sha, CryptoStreamMode.Read));
-        var first = reader.ReadLine();
-        while (first is not null && first.Length == 0)
+        using var text = new StreamReader(new CryptoStream(open(path), sha, CryptoStreamMode.Read));
+        using var reader = CsvFormat.Open(text, data);
+        var first = NextRow(reader) ?? throw new DataException($"{path}: the file is empty.");
+        var header = data.HasHeader ? first.Fields.Select(h => h.Trim()).ToList() : first.Fields.Select((_, i) => $"Column{i}").ToList();
+        CheckHeader(spec, path, header);
+
+        var head = new List<CsvPass.BufferedRow>(headRows);
+        if (!data.HasHeader)
         {
-            first = reader.ReadLine();
+            head.Add(first);
         }
 
-        if (first is null)
+        while (head.Count < headRows && NextRow(reader) is { } row)
         {
-            throw new DataException($"{path}: the file is empty.");
+            head.Add(row);
         }
 
-        var headerFields = CsvLine.Split(first, data.SeparatorChar, data.AllowQuoting);
-        var header = data.HasHeader ? headerFields.Select(h => h.Trim()).ToList() : headerFields.Select((_, i) => $"Column{i}").ToList();
-        var labelIndex = header.IndexOf(spec.Label);
-        if (labelIndex < 0)
+        var stored = Storage(spec, header, head, storedAsText);
+        var pass = new CsvPass(path, spec, header, stored, head, reader);
+        if (binaryPath is null)
+        {
+            while (pass.MoveNext())
+            {
+            }
+        }
+        else
+        {
+            Store(pass, binaryPath);
+        }
+
+        // Sep has read to the end; reading on lets the hash take in every byte and finish.
+        text.ReadToEnd();
+        return Describe(spec, path, header, pass, Convert.ToHexStringLower(sha.Hash!));
+    }
+
+    private static CsvPass.BufferedRow? NextRow(nietras.SeparatedValues.SepReader reader)
+    {
+        while (reader.MoveNext())
+        {
+            if (!CsvFormat.IsBlank(reader.Current))
+            {
+                return CsvPass.BufferedRow.From(reader.Current);
+            }
+        }
+
+        return null;
+    }
+
+    private static void CheckHeader(TrainingSpec spec, string path, List<string> header)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Count; i++)
+        {
+            if (!seen.TryAdd(header[i], i))
+            {
+                throw new DataException($"{path}, line 1: the header names column '{header[i]}' twice (fields {seen[header[i]] + 1} and {i + 1}); every column needs its own name.");
+            }
+        }
+
+        if (!seen.ContainsKey(spec.Label))
         {
             throw new DataException($"{path}: the header has no label column '{spec.Label}' (columns: {string.Join(", ", header)}).");
         }
 
-        foreach (var declared in spec.Columns.Keys.Where(c => !header.Contains(c)))
+        foreach (var declared in spec.Columns.Keys.Where(c => !seen.ContainsKey(c)))
         {
             throw new DataException($"{path}: the header has no column '{declared}' declared in the spec's columns (columns: {string.Join(", ", header)}).");
         }
+    }
 
-        var stats = header.Select(_ => new ColumnStats()).ToArray();
-        var lineNumber = data.HasHeader ? 1L : 0L;
-        var rows = 0L;
-        Dictionary<string, string?>? sample = null;
-        Dictionary<string, string?>? fallbackSample = null;
-        var line = data.HasHeader ? reader.ReadLine() : first;
-        for (; line is not null; line = reader.ReadLine())
+    /// <summary>How each column is stored: declared roles as declared, undeclared ones as numbers when their first rows are.</summary>
+    private static List<StoredColumn> Storage(TrainingSpec spec, List<string> header, List<CsvPass.BufferedRow> head, HashSet<int> storedAsText)
+    {
+        var stored = new List<StoredColumn>();
+        for (var i = 0; i < header.Count; i++)
         {
-            lineNumber++;
-            if (line.Length == 0)
+            var name = header[i];
+            if (name == spec.Label)
             {
+                stored.Add(new StoredColumn(name, i, spec.Task == ModelTask.Regression, Declared: true, IsLabel: true));
                 continue;
             }
 
-            var fields = CsvLine.Split(line, data.SeparatorChar, data.AllowQuoting);
-            if (fields.Count != header.Count)
+            if (spec.Columns.TryGetValue(name, out var kind))
             {
-                throw new DataException($"{path}, line {lineNumber}: {fields.Count} fields, but the header has {header.Count}.");
-            }
-
-            rows++;
-            for (var i = 0; i < fields.Count; i++)
-            {
-                stats[i].Add(fields[i], lineNumber);
-            }
-
-            if (sample is null)
-            {
-                var row = header.Select((h, i) => (h, v: fields[i])).Where(x => x.h != spec.Label && spec.Columns.GetValueOrDefault(x.h) != ColumnKind.Ignore)
-                    .ToDictionary(x => x.h, x => string.IsNullOrEmpty(x.v) ? null : x.v);
-                fallbackSample ??= row;
-                if (row.Values.All(v => v is not null))
+                if (kind != ColumnKind.Ignore)
                 {
-                    sample = row;
+                    stored.Add(new StoredColumn(name, i, kind == ColumnKind.Numeric, Declared: true, IsLabel: false));
                 }
+
+                continue;
+            }
+
+            var column = i;
+            var numbers = !storedAsText.Contains(i) && head.All(r => column >= r.Fields.Length || r.Fields[column].Length == 0 || CsvNumbers.TryParse(r.Fields[column], out _));
+            stored.Add(new StoredColumn(name, i, numbers, Declared: false, IsLabel: false));
+        }
+
+        return stored;
+    }
+
+    private static void Store(CsvPass pass, string binaryPath)
+    {
+        var ml = new MLContext();
+        try
+        {
+            using var file = File.Create(binaryPath);
+            BinaryRowsWriter.Write(ml, new CsvRowsView(pass), file);
+        }
+        catch (Exception ex) when (ex is not DataException and not StoredAsTextException && Cause(ex) is { } cause)
+        {
+            // ML.NET's saver wraps what the rows' cursor throws: hand on the data error itself.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+        }
+
+    }
+
+    private static Exception? Cause(Exception ex)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DataException or StoredAsTextException)
+            {
+                return inner;
+            }
+
+            if (inner is AggregateException { InnerExceptions: [var only] })
+            {
+                return Cause(only);
             }
         }
 
+        return null;
+    }
+
+    private static DataProfile Describe(TrainingSpec spec, string path, List<string> header, CsvPass pass, string sha256)
+    {
+        var rows = pass.Rows;
         if (rows == 0)
         {
             throw new DataException($"{path}: the file has a header but no data rows.");
         }
 
+        var stats = pass.Stats;
+        var labelIndex = header.IndexOf(spec.Label);
         CheckLabel(spec, path, stats[labelIndex]);
         var features = new List<ColumnPlan>();
         for (var i = 0; i < header.Count; i++)
         {
-            if (i == labelIndex)
+            if (i == labelIndex || pass.Ignored[i])
             {
                 continue;
             }
 
             var declared = spec.Columns.TryGetValue(header[i], out var kind);
             kind = declared ? kind : Infer(stats[i], rows);
-            if (kind == ColumnKind.Numeric && stats[i].FirstNonNumeric is { } bad)
-            {
-                throw new DataException($"{path}, line {bad.Line}, column '{header[i]}': '{bad.Value}' is not a number, but the column is numeric{(declared ? " in the spec" : "")}.");
-            }
-
             if (kind != ColumnKind.Ignore)
             {
                 features.Add(new ColumnPlan(header[i], i, kind, !declared));
@@ -135,6 +225,7 @@ public static class CsvProfiler
             throw new DataException($"{path}: no feature columns are left besides the label '{spec.Label}'.");
         }
 
+        var classification = spec.Task != ModelTask.Regression;
         return new DataProfile
         {
             Path = path,
@@ -142,11 +233,11 @@ public static class CsvProfiler
             Features = features,
             LabelIndex = labelIndex,
             Rows = rows,
-            Sha256 = HashOfWholeFile(reader, sha),
-            LabelClasses = spec.Task == ModelTask.Regression ? [] : stats[labelIndex].Distinct!.Keys.Order(StringComparer.Ordinal).ToList(),
-            LabelCounts = spec.Task == ModelTask.Regression ? new Dictionary<string, long>() : new Dictionary<string, long>(stats[labelIndex].Distinct!, StringComparer.Ordinal),
+            Sha256 = sha256,
+            LabelClasses = classification ? stats[labelIndex].Distinct.Keys.Order(StringComparer.Ordinal).ToList() : [],
+            LabelCounts = classification ? new Dictionary<string, long>(stats[labelIndex].Distinct, StringComparer.Ordinal) : new Dictionary<string, long>(),
             MissingByColumn = header.Select((h, i) => (h, stats[i].Missing)).Where(x => x.Missing > 0).ToDictionary(x => x.h, x => x.Missing),
-            SampleRow = sample ?? fallbackSample!,
+            SampleRow = pass.SampleRow!,
             Categories = features.Where(f => f.Kind == ColumnKind.Categorical && stats[f.Index].ListableValues() is not null)
                 .ToDictionary(f => f.Name, f => stats[f.Index].ListableValues()!),
         };
@@ -161,15 +252,10 @@ public static class CsvProfiler
 
         if (spec.Task == ModelTask.Regression)
         {
-            if (label.FirstNonNumeric is { } bad)
-            {
-                throw new DataException($"{path}, line {bad.Line}, column '{spec.Label}': label '{bad.Value}' is not a number, but the task is regression.");
-            }
-
             return;
         }
 
-        var classes = label.Distinct!;
+        var classes = label.Distinct;
         if (classes.Count < 2)
         {
             throw new DataException($"{path}, column '{spec.Label}': the label has a single class '{classes.Keys.FirstOrDefault()}'; a {spec.Task.ToString().ToLowerInvariant()} task needs at least two.");
@@ -182,7 +268,7 @@ public static class CsvProfiler
 
         if (label.DistinctOverflow)
         {
-            throw new DataException($"{path}, column '{spec.Label}': more than {DistinctTrackingCap} distinct label values; is this a regression task?");
+            throw new DataException($"{path}, column '{spec.Label}': more than {ColumnStats.DistinctTrackingCap} distinct label values; is this a regression task?");
         }
     }
 
@@ -198,65 +284,8 @@ public static class CsvProfiler
             return ColumnKind.Numeric;
         }
 
-        return !stats.DistinctOverflow && stats.Distinct!.Count <= Math.Max(MaxCategoricalDistinct, rows / 20)
+        return !stats.DistinctOverflow && stats.DistinctCount <= Math.Max(MaxCategoricalDistinct, rows / 20)
             ? ColumnKind.Categorical
             : ColumnKind.Text;
-    }
-
-    /// <summary>Reads what is left (nothing, normally) so the hash covers every byte, then finalizes it.</summary>
-    private static string HashOfWholeFile(StreamReader reader, SHA256 sha)
-    {
-        reader.ReadToEnd();
-        return Convert.ToHexStringLower(sha.Hash!);
-    }
-
-    private sealed class ColumnStats
-    {
-        public Dictionary<string, long>? Distinct { get; private set; } = new(StringComparer.Ordinal);
-        public bool DistinctOverflow { get; private set; }
-        public long Missing { get; private set; }
-        public long NonMissing { get; private set; }
-        public long? FirstMissingLine { get; private set; }
-        public (long Line, string Value)? FirstNonNumeric { get; private set; }
-
-        /// <summary>The distinct present values in ordinal order, or null when there are too many to list (or to track).</summary>
-        public IReadOnlyList<string>? ListableValues() =>
-            Distinct is { } distinct && !DistinctOverflow && distinct.Count <= InputColumn.MaxListedCategories
-                ? [.. distinct.Keys.Order(StringComparer.Ordinal)]
-                : null;
-
-        public void Add(string value, long line)
-        {
-            if (value.Length == 0)
-            {
-                Missing++;
-                FirstMissingLine ??= line;
-                return;
-            }
-
-            NonMissing++;
-            if (FirstNonNumeric is null && !float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            {
-                FirstNonNumeric = (line, value);
-            }
-
-            if (Distinct is null)
-            {
-                return;
-            }
-
-            if (Distinct.TryGetValue(value, out var count))
-            {
-                Distinct[value] = count + 1;
-            }
-            else if (Distinct.Count < DistinctTrackingCap)
-            {
-                Distinct[value] = 1;
-            }
-            else
-            {
-                DistinctOverflow = true;
-            }
-        }
     }
 }

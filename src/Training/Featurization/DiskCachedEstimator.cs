@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLPipeline.Training.Data;
 
 namespace MLPipeline.Training.Featurization;
 
@@ -18,7 +19,7 @@ public sealed class DiskCachedEstimator(MLContext ml, IEstimator<ITransformer> f
         {
             using (var file = File.Create(path))
             {
-                ml.Data.SaveAsBinary(features.Transform(input), file, keepHidden: false);
+                BinaryRowsWriter.Write(ml, features.Transform(input), file);
             }
 
             var model = trainer.Fit(ml.Data.LoadFromBinary(path));

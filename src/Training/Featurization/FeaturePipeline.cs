@@ -37,8 +37,8 @@ public static class FeaturePipeline
     }
 
     /// <summary>The featurization, fitted in one streaming pass (plus one per text column): see <see cref="OnePassFeaturizer"/>.</summary>
-    public static IEstimator<ITransformer> Build(MLContext ml, IReadOnlyList<ColumnPlan> features, bool normalize) =>
-        new OnePassFeaturizer(ml, features, normalize);
+    public static IEstimator<ITransformer> Build(MLContext ml, IReadOnlyList<ColumnPlan> features, bool normalize, Action<TimeSpan>? statisticsTimed = null) =>
+        new OnePassFeaturizer(ml, features, normalize, statisticsTimed);
 
     /// <summary>
     /// The same featurization as a plain ML.NET estimator chain, which reads the rows once per trainable step

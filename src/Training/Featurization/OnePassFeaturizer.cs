@@ -13,13 +13,16 @@ namespace MLPipeline.Training.Featurization;
 /// saves one parse of the file per imputation, normalization and one-hot step. Text columns still take their
 /// own pass, since their n-gram dictionaries are not a summary.
 /// </summary>
-public sealed class OnePassFeaturizer(MLContext ml, IReadOnlyList<ColumnPlan> features, bool normalize) : IEstimator<ITransformer>
+/// <param name="statisticsTimed">Told how long the statistics pass took, for the run's step timings.</param>
+public sealed class OnePassFeaturizer(MLContext ml, IReadOnlyList<ColumnPlan> features, bool normalize, Action<TimeSpan>? statisticsTimed = null) : IEstimator<ITransformer>
 {
     public ITransformer Fit(IDataView input)
     {
         var numeric = FeaturePipeline.NamesOf(features, ColumnKind.Numeric);
         var categorical = FeaturePipeline.NamesOf(features, ColumnKind.Categorical);
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         var statistics = FeatureStatistics.Collect(input, numeric, categorical);
+        statisticsTimed?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(start));
         var steps = new List<ITransformer>();
 
         if (numeric.Length > 0)

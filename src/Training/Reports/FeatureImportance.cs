@@ -29,7 +29,10 @@ public static class FeatureImportance
             return null;
         }
 
-        var perSlot = PermutationDrops(ml, task, predictor, featurized);
+        // PFI reads its rows once per slot: the rows it uses are featurized once and held in memory instead. A
+        // context of its own builds that cache, so the run's random stream (PFI's permutations) is left as it was.
+        var rows = new MLContext(seed: 0).Data;
+        var perSlot = PermutationDrops(ml, task, predictor, rows.Cache(rows.TakeRows(featurized, MaxRows)));
         var importance = new Dictionary<string, double>();
         var slot = 0;
         foreach (var (part, columns) in FeaturePipeline.Parts(features))

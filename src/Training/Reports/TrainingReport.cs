@@ -140,6 +140,17 @@ public static class TrainingReport
             }
         }
 
+        if (m.Timings is { Count: > 0 } timings)
+        {
+            md.AppendLine().AppendLine("## Time").AppendLine();
+            md.AppendLine("Wall time of each step of this run, in order (writing this report and publishing come after it; the manifest has the report's time).").AppendLine();
+            md.AppendLine("| step | seconds |").AppendLine("|---|---:|");
+            foreach (var timing in timings)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {timing.Step} | {timing.Seconds:F1} |");
+            }
+        }
+
         return md.ToString();
     }
 

@@ -1,16 +1,15 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLPipeline.Training.Data;
+using MLPipeline.Training.Featurization;
 using MLPipeline.Training.Specs;
 
 namespace MLPipeline.Training.Runs;
 
 /// <summary>
-/// Scores single rows given as column -> value through the same loader as the training data, so a value is
-/// parsed exactly as it would be in the CSV.
+/// Scores single rows given as column -> value, parsed exactly as the training data's values are.
 /// </summary>
 public static class ExpectationChecker
 {
@@ -32,32 +31,30 @@ public static class ExpectationChecker
             throw new SpecException($"{spec.SourcePath}: expectation input column '{column}' is not a feature of this model.");
         }
 
-        var path = Path.Combine(Path.GetTempPath(), $"mlpipeline-row-{Guid.NewGuid():N}.csv");
-        try
+        // The values are read as the CSV's are: numbers through the same parser, empty = missing.
+        var numbers = new List<(string, float[])>();
+        var texts = new List<(string, string[])>();
+        foreach (var feature in profile.Features)
         {
-            var separator = spec.Data.SeparatorChar.ToString();
-            var fields = profile.Header.Select((name, i) =>
-                i == profile.LabelIndex ? (profile.LabelClasses.Count > 0 ? profile.LabelClasses[0] : "0") : row.GetValueOrDefault(name) ?? "");
-            var lines = new StringBuilder();
-            if (spec.Data.HasHeader)
+            var value = row.GetValueOrDefault(feature.Name) ?? "";
+            if (feature.Kind != ColumnKind.Numeric)
             {
-                lines.AppendLine(string.Join(separator, profile.Header.Select(h => Field(h, spec))));
+                texts.Add((feature.Name, [value]));
+                continue;
             }
 
-            lines.AppendLine(string.Join(separator, fields.Select(f => Field(f, spec))));
-            File.WriteAllText(path, lines.ToString());
-            var view = DataLoading.CreateLoader(ml, spec, profile).Load(path);
-            var scored = model.Transform(view);
-            return scored.GetColumn<float>("Score").First();
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+            var number = float.NaN;
+            if (value.Length > 0 && !CsvNumbers.TryParse(value, out number))
+            {
+                throw new SpecException($"{spec.SourcePath}: expectation input '{feature.Name}' is '{value}', which is not a number.");
+            }
 
-    private static string Field(string value, TrainingSpec spec) =>
-        spec.Data.AllowQuoting ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+            numbers.Add((feature.Name, [number]));
+        }
+
+        var scored = model.Transform(new SummaryDataView(numbers, texts));
+        return scored.GetColumn<float>("Score").First();
+    }
 
     private static string? ToText(JsonElement value) => value.ValueKind switch
     {

@@ -23,9 +23,12 @@ namespace MLPipeline.Training.Runs;
 /// </summary>
 public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 {
-    // Counts the rows streamed from the CSV, so long steps can show rows per second and the time left.
+    private readonly StepTimings _timings = new();
+
+    // Counts the rows streamed from the stored rows, so long steps can show rows per second and the time left.
     private CountingDataView? _rows;
     private long _rowsPerPass;
+    private TimeSpan _statisticsTime;
 
     /// <exception cref="SpecException">Exit code 1.</exception>
     /// <exception cref="DataException">Exit code 2.</exception>
@@ -39,18 +42,33 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var gates = QualityGate.ParseAll(spec);
         var mainMetric = MetricNames.MainMetric(spec.Task);
 
-        DataProfile profile;
+        // The CSV is read once: profiled, checked and hashed while its parsed rows go to a binary file that every
+        // later pass reads. The file is deleted when the run ends.
+        StoredRows data;
         using (progress.Start($"Reading {Path.GetFileName(spec.DataPath)}"))
+        using (_timings.Measure("profile"))
         {
-            profile = CsvProfiler.Profile(spec);
+            data = StoredRows.Read(spec, OpenData);
         }
 
+        using (data)
+        {
+            return Train(data, candidates, gates, mainMetric, version, champion, clock);
+        }
+    }
+
+    /// <summary>Opens the data file; tests pass one that counts the bytes read.</summary>
+    internal Func<string, Stream>? OpenData { get; init; }
+
+    private TrainingResult Train(StoredRows data, IReadOnlyList<TrainerCandidate> candidates, IReadOnlyList<QualityGate> gates, string mainMetric, string? version, ChampionModel? champion, Stopwatch clock)
+    {
+        var profile = data.Profile;
         progress.Note($"{profile.Rows} rows, {profile.Features.Count} features: " + string.Join(", ", profile.Features
             .GroupBy(f => f.Kind)
             .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()} ({g.Count(f => f.Inferred)} inferred)")));
 
         var ml = new MLContext(spec.Seed);
-        var raw = _rows = new CountingDataView(DataLoading.CreateLoader(ml, spec, profile).Load(profile.Path));
+        var raw = _rows = new CountingDataView(data.Load(ml));
         _rowsPerPass = profile.Rows;
         var label = LabelPreparation.Create(ml, spec, profile);
         var prepared = label.Estimator.Fit(raw).Transform(raw);
@@ -68,25 +86,55 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             progress.Note($"Winner: {best.Candidate.DisplayName} ({mainMetric} {best.Score(mainMetric):F4})");
         }
 
-        ITransformer model;
-        EvaluationResult evaluation;
-        TestPredictions predictions;
-        IReadOnlyDictionary<string, double>? importance;
+        ITransformer scoring;
         using (var step = progress.Start($"Fitting {best.Candidate.DisplayName} on {(spec.TestFraction > 0 ? "the training split" : "all rows")}"))
         using (Meter(step))
         {
-            var scoring = Fit(ml, best.Candidate, profile, train, trainRows);
-            var scored = scoring.Transform(test);
-            evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scored, label.Classes);
-            predictions = TestPredictions.From(spec.Task, ml.Data.TakeRows(scored, TestPredictions.MaxRows));
-            importance = FeatureImportance.Compute(ml, spec.Task, scoring, test, profile.Features);
-            model = spec.Task == ModelTask.Multiclass
-                ? scoring.Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored))
-                : scoring;
+            var statisticsBefore = _statisticsTime;
+            var fit = Stopwatch.StartNew();
+            scoring = Fit(ml, best.Candidate, profile, train, trainRows);
+            var statistics = _statisticsTime - statisticsBefore;
+            _timings.Add("featurization statistics", statistics);
+            _timings.Add("final fit", fit.Elapsed - statistics);
         }
 
-        var championResult = champion is null ? null : ChampionCheck.Compare(
-            ml, spec.Task, champion, test, label.Classes, evaluation.Metrics[mainMetric], mainMetric, spec.ChampionTolerance);
+        // The evaluation's pass counts the test rows; the training rows are the rest (no counting pass).
+        var testCounter = new CountingDataView(test);
+        EvaluationResult evaluation;
+        TestPredictions predictions;
+        IDataView scored;
+        using (var step = progress.Start("Evaluating on the test split"))
+        using (Meter(step))
+        using (_timings.Measure("evaluation"))
+        {
+            evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scoring.Transform(testCounter), label.Classes);
+            scored = scoring.Transform(test);
+            predictions = TestPredictions.From(spec.Task, ml.Data.TakeRows(scored, TestPredictions.MaxRows));
+        }
+
+        var testRows = spec.TestFraction > 0 ? testCounter.RowsRead : profile.Rows;
+        var trainingRows = spec.TestFraction > 0 ? profile.Rows - testRows : profile.Rows;
+
+        IReadOnlyDictionary<string, double>? importance;
+        using (progress.Start("Permutation feature importance"))
+        using (_timings.Measure("permutation importance"))
+        {
+            importance = FeatureImportance.Compute(ml, spec.Task, scoring, test, profile.Features);
+        }
+
+        var model = spec.Task == ModelTask.Multiclass
+            ? scoring.Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored))
+            : scoring;
+
+        ChampionComparison? championResult = null;
+        if (champion is not null)
+        {
+            using (_timings.Measure("champion comparison"))
+            {
+                championResult = ChampionCheck.Compare(
+                    ml, spec.Task, champion, test, label.Classes, evaluation.Metrics[mainMetric], mainMetric, spec.ChampionTolerance);
+            }
+        }
 
         var gateOutcomes = gates.Select(g =>
         {
@@ -109,8 +157,14 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 
         var directory = ModelPackageWriter.CreateStagingDirectory();
         var inputSchema = DataLoading.FeatureSchema(profile);
-        ModelPackageWriter.SaveModel(ml, model, inputSchema, directory);
-        var onnx = OnnxExportStep.Run(ml, model, profile, spec, test, directory, progress);
+        OnnxInfo onnx;
+        using (_timings.Measure("ONNX export and parity"))
+        {
+            ModelPackageWriter.SaveModel(ml, model, inputSchema, directory);
+            // Parity is checked on the rows the plots use: thorough, and bounded for any size of test split.
+            onnx = OnnxExportStep.Run(ml, model, profile, spec, ml.Data.TakeRows(test, TestPredictions.MaxRows), directory, progress);
+        }
+
         var created = DateTimeOffset.UtcNow;
         var modelHash = Shared.Store.ArtifactHash.Describe(Path.Combine(directory, ModelManifest.ModelFileName)).Sha256;
         var draft = new ModelManifest
@@ -131,7 +185,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
                 ConfusionMatrix = evaluation.ConfusionMatrix,
                 PerClassRecall = evaluation.PerClassRecall,
             },
-            TrainingData = new TrainingDataInfo(spec.Data.Path, profile.Rows, profile.Sha256, CountRows(train), CountRows(test)),
+            TrainingData = new TrainingDataInfo(spec.Data.Path, profile.Rows, profile.Sha256, trainingRows, testRows),
             Artifacts = new Dictionary<string, ArtifactInfo>(),
             Lineage = Lineage.Describe(spec.SourcePath),
             SampleInput = profile.SampleRow,
@@ -139,13 +193,16 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Onnx = onnx,
             Champion = championResult,
             FeatureImportance = importance,
+            Timings = [.. _timings.Steps],
         };
         using (progress.Start("Writing the report and plots"))
+        using (_timings.Measure("report"))
         {
             TrainingReport.Write(directory, draft, predictions, profile, results, gateOutcomes);
         }
 
-        var manifest = ModelPackageWriter.WriteManifest(directory, draft);
+        // The manifest, written after the report, also has the report's time; publishing comes after both.
+        var manifest = ModelPackageWriter.WriteManifest(directory, draft with { Timings = [.. _timings.Steps] });
 
         return new TrainingResult(manifest, directory, results, best.Candidate, gateOutcomes, clock.Elapsed);
     }
@@ -172,6 +229,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             using var meter = Meter(single);
             var fitted = Fit(ml, candidate, profile, train, trainRows);
             var holdout = ModelEvaluator.Evaluate(ml, spec.Task, fitted.Transform(test), classes);
+            _timings.Add($"test-split comparison: {candidate.DisplayName}", clock.Elapsed);
             return new CandidateResult(candidate, null, holdout.Metrics, clock.Elapsed);
         }
 
@@ -188,6 +246,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             }
         }
 
+        _timings.Add($"cross-validation: {candidate.DisplayName}", clock.Elapsed);
         return new CandidateResult(candidate, ModelEvaluator.Summarize(evaluations), null, clock.Elapsed);
     }
 
@@ -214,7 +273,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 
     private IEstimator<ITransformer> BuildEstimator(MLContext ml, TrainerCandidate candidate, DataProfile profile)
     {
-        var features = FeaturePipeline.Build(ml, profile.Features, normalize: candidate.Definition.IsLinear);
+        var features = FeaturePipeline.Build(ml, profile.Features, normalize: candidate.Definition.IsLinear, elapsed => _statisticsTime += elapsed);
         var trainer = candidate.CreateEstimator(ml, spec.Seed);
         return (candidate.Definition.MultiPass ? spec.Cache : CacheMode.None) switch
         {
@@ -229,21 +288,4 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             .Where(c => !c.IsHidden && c.Name is "Score" or "PredictedLabel" or "Probability")
             .Select(c => new OutputColumn(c.Name, c.Type.ToString() ?? c.Type.RawType.Name))
             .ToList();
-
-    private static long CountRows(IDataView view)
-    {
-        if (view.GetRowCount() is { } known)
-        {
-            return known;
-        }
-
-        var rows = 0L;
-        using var cursor = view.GetRowCursor([]);
-        while (cursor.MoveNext())
-        {
-            rows++;
-        }
-
-        return rows;
-    }
 }
