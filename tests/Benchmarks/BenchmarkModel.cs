@@ -60,14 +60,17 @@ internal static class BenchmarkModel
 
     private static string RepositoryRoot()
     {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
-            if (File.Exists(Path.Combine(folder.FullName, "MLPipeline.sln")))
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
             {
-                return folder.FullName;
+                if (File.Exists(Path.Combine(folder.FullName, "MLPipeline.sln")))
+                {
+                    return folder.FullName;
+                }
             }
         }
 
-        throw new DirectoryNotFoundException($"No MLPipeline.sln above {AppContext.BaseDirectory}: run the benchmarks from the repository's build output.");
+        throw new DirectoryNotFoundException($"No MLPipeline.sln above {AppContext.BaseDirectory} or the current directory: run the benchmarks from the repository.");
     }
 }
