@@ -22,11 +22,12 @@ public static class InferenceProtocolEndpoints
         models.MapGet("/{name}", (string name, PredictionEnginePool pool) => Metadata(pool, name, null)).WithName("V2ModelMetadata");
         models.MapGet("/{name}/versions/{version}", (string name, string version, PredictionEnginePool pool) => Metadata(pool, name, version)).WithName("V2ModelVersionMetadata");
         models.MapGet("/{name}/ready", (string name, PredictionEnginePool pool) => Ready(pool, name)).WithName("V2ModelReady");
-        models.MapPost("/{name}/infer", (HttpContext context, string name, PredictPipeline pipeline, ModelResolver resolver) =>
-                pipeline.HandleAsync(context, InferenceProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name))))
+        var pipeline = app.ServiceProvider.GetRequiredService<PredictPipeline>();
+        models.MapPost("/{name}/infer", (HttpContext context, string name) =>
+                pipeline.HandleAsync(context, InferenceProtocol.Instance, name))
             .WithName("V2Infer");
-        models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
-                pipeline.HandleAsync(context, InferenceProtocol.Instance, name, ct => resolver.VersionAsync(name, version, ct)))
+        models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version) =>
+                pipeline.HandleAsync(context, InferenceProtocol.Instance, name, version, alias: null))
             .WithName("V2InferVersion")
             .RequireAdminAccess();
         return app;

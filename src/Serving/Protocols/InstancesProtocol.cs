@@ -119,7 +119,11 @@ public sealed class InstancesProtocol : IPredictProtocol
             var column = -1;
             if (reader.ValueSpan.Length <= MaxColumnNameLength && !reader.HasValueSequence)
             {
-                var length = JsonText.CopyString(ref reader, name, Field(row, null));
+                if (!JsonText.TryCopyString(ref reader, name, out var length))
+                {
+                    throw JsonText.NotText(Field(row, null));
+                }
+
                 if (binding.Lookup.TryGetValue(name[..length], out var found))
                 {
                     column = found;
