@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.RateLimiting;
 using MLPipeline.Serving.Options;
 
@@ -28,6 +29,7 @@ public static class ServingSecurity
         services.AddSingleton<ApiKeyRegistry>();
         services.AddSingleton<RequestRejectionMetrics>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ServingAuthorizationResultHandler>();
+        services.AddSingleton<IPolicyEvaluator, ServingPolicyEvaluator>();
         services.AddHostedService<LegacyApiKeyNotice>();
 
         // With neither keys nor an authority nothing can authenticate, so no scheme is registered at all: ASP.NET Core
