@@ -6,7 +6,6 @@ using MLPipeline.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- paired [rounds=200] [batch=2000]   (interleaved, for noisy machines)
 // dotnet run -c Release --project tests/Benchmarks -- http [connections=16] [seconds=10] [warmup=3]
 // dotnet run -c Release --project tests/Benchmarks -- throughput [connections=16] [seconds=8] [rounds=3] [warmup=3]   (wrk, every endpoint side by side)
-// dotnet run -c Release --project tests/Benchmarks -- security [rounds=100] [batch=2000]   (in process: what auth and the limiter add)
 // dotnet run -c Release --project tests/Benchmarks -- soak [minutes=3] [connections=16] [swapEverySeconds=5]   (hot reload)
 if (args.Length > 0 && args[0] == "http")
 {
@@ -24,13 +23,6 @@ if (args.Length > 0 && args[0] == "throughput")
     var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
     var warmup = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 3;
     return await ThroughputComparison.RunAsync(connections, TimeSpan.FromSeconds(seconds), rounds, TimeSpan.FromSeconds(warmup));
-}
-
-if (args.Length > 0 && args[0] == "security")
-{
-    var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
-    var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
-    return await SecurityCost.RunAsync(rounds, batch);
 }
 
 if (args.Length > 0 && args[0] == "soak")
@@ -55,5 +47,5 @@ if (args.Length > 0 && args[0] == "inprocess")
     return 0;
 }
 
-Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] | security [rounds] [batch] | soak [minutes] [connections] [swapEverySeconds]");
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] | soak [minutes] [connections] [swapEverySeconds]");
 return 1;
