@@ -20,7 +20,8 @@ internal static class ThroughputComparison
 
     private const string ApiKey = "throughput-benchmark-key-0001";
 
-    public static async Task<int> RunAsync(int connections, TimeSpan duration, int rounds, TimeSpan warmup)
+    /// <param name="otherServingDll">Another build of the serving app (say, before a change) measured in the same run, or null.</param>
+    public static async Task<int> RunAsync(int connections, TimeSpan duration, int rounds, TimeSpan warmup, string? otherServingDll)
     {
         var manifest = BenchmarkModel.Manifest();
         var folder = Directory.CreateTempSubdirectory("mlpipeline-throughput-").FullName;
@@ -29,6 +30,7 @@ internal static class ThroughputComparison
         var batch = WriteBody(folder, "batch.json", BenchmarkModel.BatchBody(manifest, BatchRows));
         var loadAtStart = LoadAverage();
         var apps = new List<Process>();
+        var others = new List<App>();
         try
         {
             var store = new Dictionary<string, string>
@@ -67,9 +69,21 @@ internal static class ThroughputComparison
                 new("typed-batch", $"hand-written minimal API, {BatchRows} rows", typed.Url("/predict"), batch, none, BatchRows),
                 new("service-batch", $"service, {BatchRows} rows, no key", open.Url(predict), batch, none, BatchRows),
             };
+            if (otherServingDll is not null)
+            {
+                var otherOpen = Start(apps, otherServingDll, store);
+                var otherKeyed = Start(apps, otherServingDll, new(store.Concat(key)));
+                others.AddRange([otherOpen, otherKeyed]);
+                endpoints.AddRange(
+                [
+                    new("other", $"other build ({otherServingDll}): no key", otherOpen.Url(predict), oneRow, none, 1),
+                    new("other-shipped", "other build: shipped defaults + 1 API key", otherKeyed.Url(predict), oneRow, withKey, 1),
+                    new("other-batch", $"other build: {BatchRows} rows, no key", otherOpen.Url(predict), batch, none, BatchRows),
+                ]);
+            }
 
             using var client = new HttpClient();
-            foreach (var app in new[] { bare, typed, open, keyed, limited })
+            foreach (var app in new[] { bare, typed, open, keyed, limited }.Concat(others))
             {
                 await app.WaitReadyAsync(client);
             }
@@ -139,6 +153,10 @@ internal static class ThroughputComparison
         Console.WriteLine(Invariant($"- single-row predict p99, median of rounds: {Median(results["service"].Select(r => r.P99)):F2} ms (target <= 2 ms)"));
         Console.WriteLine(Invariant($"- shipped defaults + 1 key / no key: {Ratio("shipped", "service"):F2}; with the per-caller rate limiter: {Ratio("limited", "service"):F2} (target >= 0.95)"));
         Console.WriteLine(Invariant($"- {BatchRows}-row requests, rows/s service / hand-written: {Ratio("service-batch", "typed-batch"):F2}"));
+        if (results.ContainsKey("other"))
+        {
+            Console.WriteLine(Invariant($"- this build / the other build: no key {Ratio("service", "other"):F2}, shipped defaults + 1 key {Ratio("shipped", "other-shipped"):F2}, {BatchRows} rows {Ratio("service-batch", "other-batch"):F2}"));
+        }
     }
 
     private static async Task CheckAnswersAsync(HttpClient client, List<Endpoint> endpoints)
@@ -182,7 +200,7 @@ internal static class ThroughputComparison
     private static App Start(List<Process> apps, string dll, Dictionary<string, string> settings)
     {
         var port = ServingProcess.FreePort();
-        var process = ServingProcess.Start(Path.Combine(AppContext.BaseDirectory, dll), port, settings);
+        var process = ServingProcess.Start(Path.IsPathRooted(dll) ? dll : Path.Combine(AppContext.BaseDirectory, dll), port, settings);
         apps.Add(process);
         return new App(dll, port);
     }
@@ -218,7 +236,9 @@ internal static class ThroughputComparison
         public Uri Url(string path) => new($"http://127.0.0.1:{Port}{path}");
 
         public Task WaitReadyAsync(HttpClient client) =>
-            ServingProcess.WaitReadyAsync(client, Url(Dll == "MLPipeline.Serving.dll" ? "/healthz/ready" : "/"), anyAnswer: Dll != "MLPipeline.Serving.dll");
+            ServingProcess.WaitReadyAsync(client, Url(IsServing ? "/healthz/ready" : "/"), anyAnswer: !IsServing);
+
+        private bool IsServing => Path.GetFileName(Dll) == "MLPipeline.Serving.dll";
     }
 
     private sealed record Endpoint(string Id, string Label, Uri Url, string BodyFile, Dictionary<string, string> Headers, int Rows)
