@@ -119,12 +119,20 @@ public sealed class InstancesProtocol : IPredictProtocol
     private static void ReadInstance(ref Utf8JsonReader reader, RowBatch rows, int row)
     {
         var binding = rows.Binding;
+        var names = binding.Utf8Names;
         Span<char> name = stackalloc char[MaxColumnNameLength];
         rows.AddRow();
+
+        // Clients usually send the columns in the manifest's order: try the next one first, byte for byte.
+        var next = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var column = -1;
-            if (reader.ValueSpan.Length <= MaxColumnNameLength && !reader.HasValueSequence)
+            if (next < names.Count && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(names[next]))
+            {
+                column = next;
+            }
+            else if (reader.ValueSpan.Length <= MaxColumnNameLength && !reader.HasValueSequence)
             {
                 if (!JsonText.TryCopyString(ref reader, name, out var length))
                 {
@@ -144,6 +152,8 @@ public sealed class InstancesProtocol : IPredictProtocol
                 reader.Skip();
                 continue;
             }
+
+            next = column + 1;
 
             if (binding.Columns[column].IsText)
             {
