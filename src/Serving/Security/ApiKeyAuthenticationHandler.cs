@@ -45,9 +45,12 @@ public sealed class ApiKeyAuthenticationHandler(ApiKeyRegistry keys, ILogger<Api
         return Task.CompletedTask;
     }
 
-    private Task<AuthenticateResult> Authenticate()
+    private Task<AuthenticateResult> Authenticate() => Authenticate(_context.Request, keys, logger);
+
+    /// <summary>The key a request presents, checked: no result without one, a failure (logged) for a wrong one.</summary>
+    internal static Task<AuthenticateResult> Authenticate(HttpRequest request, ApiKeyRegistry keys, ILogger logger)
     {
-        var headers = _context.Request.Headers;
+        var headers = request.Headers;
         string? presented = null;
         if (headers.TryGetValue(HeaderName, out var header))
         {

@@ -7,10 +7,10 @@ using Microsoft.AspNetCore.Authorization.Policy;
 namespace MLPipeline.Serving.Security;
 
 /// <summary>
-/// The authorization middleware's policy evaluator, one for the app. The service's role policies (an authenticated
-/// user with a role claim) are checked here directly against the caller, with the framework's own rules for those two
-/// requirements; any other policy, and authentication for policies that name schemes, go to ASP.NET Core's
-/// <see cref="PolicyEvaluator"/>.
+/// The authorization middleware's policy evaluator, one for the app. A policy that names the API-key scheme alone is
+/// authenticated here from the registry; the service's role policies (an authenticated user with a role claim) are
+/// checked directly against the caller, with the framework's own rules for those two requirements. Any other policy,
+/// and authentication for several schemes (API keys and JWT), go to ASP.NET Core's <see cref="PolicyEvaluator"/>.
 /// </summary>
 /// <remarks>
 /// The framework's evaluator is created per request and runs every policy through the authorization service (a handler
@@ -18,7 +18,8 @@ namespace MLPipeline.Serving.Security;
 /// cost about as much as reading the request's JSON (tests/Benchmarks/RESULTS.md). The outcome is the same: success,
 /// a challenge when the caller is not authenticated, or a forbid naming the requirements not met.
 /// </remarks>
-public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, ILogger<ServingPolicyEvaluator> logger) : IPolicyEvaluator
+public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, ApiKeyRegistry keys, ILogger<ServingPolicyEvaluator> logger, ILogger<ApiKeyAuthenticationHandler> keyLogger)
+    : IPolicyEvaluator
 {
     private static readonly Task<PolicyAuthorizationResult> Succeeded = Task.FromResult(PolicyAuthorizationResult.Success());
     private static readonly Task<PolicyAuthorizationResult> Challenged = Task.FromResult(PolicyAuthorizationResult.Challenge());
@@ -28,6 +29,11 @@ public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, 
 
     public Task<AuthenticateResult> AuthenticateAsync(AuthorizationPolicy policy, HttpContext context)
     {
+        if (policy.AuthenticationSchemes is [ApiKeyAuthenticationHandler.SchemeName])
+        {
+            return AuthenticateApiKey(context);
+        }
+
         if (policy.AuthenticationSchemes.Count > 0)
         {
             return _framework.AuthenticateAsync(policy, context);
@@ -40,6 +46,24 @@ public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, 
         }
 
         return context.User.Identity?.IsAuthenticated == true ? _framework.AuthenticateAsync(policy, context) : NoResult;
+    }
+
+    /// <summary>
+    /// The API-key scheme alone, checked here rather than through the authentication service (a DI scope, a handler per
+    /// request); the outcome is the framework's for one scheme: the key's caller becomes the user, anything else leaves
+    /// an anonymous user and no result.
+    /// </summary>
+    private Task<AuthenticateResult> AuthenticateApiKey(HttpContext context)
+    {
+        var result = ApiKeyAuthenticationHandler.Authenticate(context.Request, keys, keyLogger);
+        if (result.Result is { Succeeded: true, Principal: { } principal })
+        {
+            context.User = principal;
+            return result;
+        }
+
+        context.User = new ClaimsPrincipal(new ClaimsIdentity());
+        return NoResult;
     }
 
     public Task<PolicyAuthorizationResult> AuthorizeAsync(AuthorizationPolicy policy, AuthenticateResult authenticationResult, HttpContext context, object? resource)

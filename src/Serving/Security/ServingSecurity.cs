@@ -39,11 +39,12 @@ public static class ServingSecurity
         if (enabled)
         {
             services.AddTransient<ApiKeyAuthenticationHandler>();
+            // No default scheme to authenticate: the role policies name their schemes, and the policy evaluator
+            // authenticates a request when a route needs it (API keys alone without the authentication service).
+            // ASP.NET Core would make a single registered scheme the default, and authenticate every request with it.
+            AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
             var authentication = services.AddAuthentication(authentication =>
-            {
-                authentication.DefaultScheme = ApiKeyAuthenticationHandler.SchemeName;
-                authentication.AddScheme<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, displayName: null);
-            });
+                authentication.AddScheme<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, displayName: null));
             AddJwt(authentication, options, schemes);
         }
 
@@ -144,14 +145,7 @@ public static class ServingSecurity
     {
         if (enabled)
         {
-            // API keys alone: the middleware already authenticated the default scheme, and the policy reads that result.
-            // Naming it again would authenticate and merge the principal a second time on every request.
-            if (schemes.Count > 1)
-            {
-                policy.AddAuthenticationSchemes([.. schemes]);
-            }
-
-            policy.RequireAuthenticatedUser().RequireClaim(ServingClaims.Role, roles);
+            policy.AddAuthenticationSchemes([.. schemes]).RequireAuthenticatedUser().RequireClaim(ServingClaims.Role, roles);
         }
         else
         {
