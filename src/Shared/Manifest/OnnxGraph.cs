@@ -35,7 +35,12 @@ public sealed record OnnxProducer(string Name, string? Version);
 /// </summary>
 /// <param name="ElementType">ONNX element type name: float, double, int32, int64, bool, string.</param>
 /// <param name="Shape">Dimensions, -1 where the graph leaves a dimension dynamic (a batch of any size); empty for a map sequence.</param>
-public sealed record OnnxTensor(string Name, string ElementType, IReadOnlyList<long> Shape, string Kind = OnnxTensor.TensorKind, string? KeyType = null)
+public sealed record OnnxTensor(
+    string Name,
+    string ElementType,
+    IReadOnlyList<long> Shape,
+    string Kind = OnnxTensor.TensorKind,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? KeyType = null)
 {
     public const string TensorKind = "tensor";
     public const string MapSequenceKind = "map-sequence";

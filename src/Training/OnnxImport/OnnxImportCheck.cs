@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.Shared.Tensors;
 
 namespace MLPipeline.Training.OnnxImport;
 
@@ -32,8 +33,17 @@ internal static class OnnxImportCheck
 
         using (session)
         {
-            var inputs = session.InputMetadata.Select(i => OnnxTensorTypes.Describe(i.Key, i.Value, isInput: true)).ToList();
-            var outputs = session.OutputMetadata.Select(o => OnnxTensorTypes.Describe(o.Key, o.Value, isInput: false)).ToList();
+            List<OnnxTensor> inputs, outputs;
+            try
+            {
+                inputs = [.. session.InputMetadata.Select(i => OnnxTensorTypes.Describe(i.Key, i.Value, isInput: true))];
+                outputs = [.. session.OutputMetadata.Select(o => OnnxTensorTypes.Describe(o.Key, o.Value, isInput: false))];
+            }
+            catch (NotSupportedException ex)
+            {
+                throw new OnnxImportException($"{file}: {ex.Message}", ex);
+            }
+
             var sample = samplePath is null ? OnnxSample.FromShapes(inputs) : OnnxSample.FromFile(samplePath, inputs);
             RunSample(session, OnnxSample.Tensors(sample, inputs, samplePath ?? "the sample built from the input shapes"), inputs, outputs, file);
             classOutput = labels is null ? null : ClassOutput(outputs, labels, file);
@@ -49,7 +59,7 @@ internal static class OnnxImportCheck
         }
     }
 
-    private static void RunSample(InferenceSession session, IReadOnlyList<Shared.Tensors.JsonTensor> tensors, IReadOnlyList<OnnxTensor> inputs, IReadOnlyList<OnnxTensor> outputs, string file)
+    private static void RunSample(InferenceSession session, IReadOnlyList<JsonTensor> tensors, IReadOnlyList<OnnxTensor> inputs, IReadOnlyList<OnnxTensor> outputs, string file)
     {
         var values = tensors.Select(OrtInputs.Create).ToArray();
         try

@@ -63,23 +63,7 @@ internal static class OnnxSample
     }
 
     /// <summary>Zeros (false, empty strings) in every input's shape, each dynamic dimension 1.</summary>
-    public static JsonElement FromShapes(IReadOnlyList<OnnxTensor> inputs)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            foreach (var input in inputs)
-            {
-                writer.WritePropertyName(input.Name);
-                WriteZeros(writer, input, 0);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return JsonDocument.Parse(stream.ToArray()).RootElement.Clone();
-    }
+    public static JsonElement FromShapes(IReadOnlyList<OnnxTensor> inputs) => ZeroSample.Of(inputs);
 
     /// <summary>The sample as tensors, each checked against its input's element type and shape.</summary>
     public static IReadOnlyList<JsonTensor> Tensors(JsonElement sample, IReadOnlyList<OnnxTensor> inputs, string source)
@@ -104,34 +88,5 @@ internal static class OnnxSample
         }
 
         return tensors;
-    }
-
-    private static void WriteZeros(Utf8JsonWriter writer, OnnxTensor input, int depth)
-    {
-        if (depth == input.Shape.Count)
-        {
-            switch (input.ElementType)
-            {
-                case "string":
-                    writer.WriteStringValue("");
-                    break;
-                case "bool":
-                    writer.WriteBooleanValue(false);
-                    break;
-                default:
-                    writer.WriteNumberValue(0);
-                    break;
-            }
-
-            return;
-        }
-
-        writer.WriteStartArray();
-        for (var i = 0L; i < Math.Max(1, input.Shape[depth]); i++)
-        {
-            WriteZeros(writer, input, depth + 1);
-        }
-
-        writer.WriteEndArray();
     }
 }

@@ -2,13 +2,14 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MLPipeline.Shared.Manifest;
 
-namespace MLPipeline.Training.OnnxImport;
+namespace MLPipeline.Shared.Tensors;
 
 /// <summary>
 /// A graph input or output as the manifest describes it, from ONNX Runtime's metadata: tensors of the element types
-/// JSON can carry, and (outputs only) a sequence of maps as ZipMap writes. Anything else is refused, naming it.
+/// JSON can carry, and (outputs only) a sequence of maps as ZipMap writes. Anything else is refused with a
+/// <see cref="NotSupportedException"/> naming it (import-onnx at publish, the service for a bare .onnx source).
 /// </summary>
-internal static class OnnxTensorTypes
+public static class OnnxTensorTypes
 {
     public static OnnxTensor Describe(string name, NodeMetadata metadata, bool isInput)
     {
@@ -23,14 +24,14 @@ internal static class OnnxTensorTypes
                 {
                     TensorElementType.Int64 => "int64",
                     TensorElementType.String => "string",
-                    var other => throw new OnnxImportException($"output '{name}' is a sequence of maps keyed by {other}, which the service cannot express (keys: int64 or string)."),
+                    var other => throw new NotSupportedException($"output '{name}' is a sequence of maps keyed by {other}, which the service cannot express (keys: int64 or string)."),
                 };
                 var value = map.ValueMetadata.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR && map.ValueMetadata.ElementDataType is TensorElementType.Float or TensorElementType.Double
                     ? ElementName(map.ValueMetadata.ElementDataType, $"output '{name}'")
-                    : throw new OnnxImportException($"output '{name}' is a sequence of maps whose values are not float or double, which the service cannot express.");
+                    : throw new NotSupportedException($"output '{name}' is a sequence of maps whose values are not float or double, which the service cannot express.");
                 return new OnnxTensor(name, value, [], OnnxTensor.MapSequenceKind, key);
             default:
-                throw new OnnxImportException($"{role} '{name}' is a {Kind(metadata.OnnxValueType)}, which the service cannot express: "
+                throw new NotSupportedException($"{role} '{name}' is a {Kind(metadata.OnnxValueType)}, which the service cannot express: "
                     + $"{(isInput ? "inputs must be tensors" : "outputs must be tensors or a sequence of maps (ZipMap)")} of {string.Join(", ", OnnxTensor.ElementTypes)}.");
         }
     }
@@ -43,7 +44,7 @@ internal static class OnnxTensorTypes
         TensorElementType.Int64 => "int64",
         TensorElementType.Bool => "bool",
         TensorElementType.String => "string",
-        _ => throw new OnnxImportException($"{what} holds {type.ToString().ToLowerInvariant()} tensors, which the service cannot express (element types: {string.Join(", ", OnnxTensor.ElementTypes)})."),
+        _ => throw new NotSupportedException($"{what} holds {type.ToString().ToLowerInvariant()} tensors, which the service cannot express (element types: {string.Join(", ", OnnxTensor.ElementTypes)})."),
     };
 
     private static string Kind(OnnxValueType type) => type switch

@@ -1,10 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
-using MLPipeline.Shared.Tensors;
 
-namespace MLPipeline.Training.OnnxImport;
+namespace MLPipeline.Shared.Tensors;
 
 /// <summary>A tensor read from JSON as an ONNX Runtime input value (numbers pinned in place, strings copied in).</summary>
-internal static class OrtInputs
+public static class OrtInputs
 {
     public static OrtValue Create(JsonTensor tensor) => tensor.Values switch
     {
