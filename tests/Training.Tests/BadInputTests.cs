@@ -1,9 +1,11 @@
+using MLPipeline.TestSupport;
+
 namespace MLPipeline.Training.Tests;
 
 /// <summary>Every bad input through the real console: a clear message naming the place, the documented exit code, and nothing in the store.</summary>
 public class BadInputTests
 {
-    private static async Task<CliRunner.Result> Train(TempDirectory dir, string spec, string? store = null)
+    private static async Task<ExternalTool.Result> Train(TempDirectory dir, string spec, string? store = null)
     {
         store ??= Path.Combine(dir.Path, "store");
         return await CliRunner.RunAsync("train", spec, "--store", store);
