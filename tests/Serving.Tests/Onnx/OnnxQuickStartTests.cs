@@ -29,7 +29,7 @@ public sealed partial class OnnxQuickStartTests
             [Path.Combine(AppContext.BaseDirectory, "mlpipeline.dll"), .. import["dotnet run --project src/Training -- ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)],
             RepositoryRoot.Path,
             TimeSpan.FromMinutes(2),
-            new Dictionary<string, string> { ["MLPIPELINE_STORE"] = store });
+            new Dictionary<string, string?> { ["MLPIPELINE_STORE"] = store });
         imported.ExitCode.Should().Be(0, imported.ToString());
 
         await using var app = new OnnxServingApp(store);

@@ -6,6 +6,7 @@ using MLPipeline.Training.Cli;
 using MLPipeline.Training.Onnx;
 using MLPipeline.Training.Onnx.Proto;
 using MLPipeline.Training.Tests.StoreCommands;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Training.Tests.OnnxImport;
 
@@ -15,7 +16,7 @@ namespace MLPipeline.Training.Tests.OnnxImport;
 /// </summary>
 public sealed class ImportOnnxCommandTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempFolder _temp = new("mlpipeline-import-onnx-");
 
     private string Store => Path.Combine(_temp.Path, "store");
 
