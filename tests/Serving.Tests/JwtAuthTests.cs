@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -78,11 +79,7 @@ public sealed class JwtAuthTests(TrainedModelsFixture fixture) : IAsyncLifetime
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await client.GetAsync("/healthz/ready")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        (await Eventually.StatusAsync(client, "/healthz/ready", HttpStatusCode.OK, TimeSpan.FromSeconds(60))).Should().BeTrue("the service becomes ready");
 
         return (await client.PostAsync("/models/house-prices/predict", ServingApp.Instances(TrainedModels.Instance(fixture.Models.HousePricesMain)))).StatusCode;
     }

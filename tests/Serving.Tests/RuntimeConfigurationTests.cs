@@ -64,23 +64,18 @@ public sealed class RuntimeConfigurationTests(TrainedModelsFixture fixture) : ID
 
     private static async Task WaitForStatusAsync(HttpClient client, string model, HttpStatusCode expected)
     {
-        var deadline = DateTime.UtcNow + HotReloadSettings.SwapDeadline;
-        HttpStatusCode last;
-        do
-        {
-            // GET /models/{name}: 200 once the model is configured and loaded, 404 once it is gone.
-            var response = await client.GetAsync($"/models/{model}");
-            last = response.StatusCode;
-            if (last == expected && (expected != HttpStatusCode.OK || (await ServingApp.JsonAsync(response)).GetProperty("model").GetProperty("status").GetString() == "ready"))
+        // GET /models/{name}: 200 once the model is configured and loaded, 404 once it is gone.
+        await Eventually.ValueAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"GET /models/{model} never answered {expected}; last {last}.");
+                using var response = await client.GetAsync($"/models/{model}");
+                var status = response.StatusCode == HttpStatusCode.OK
+                    ? (await ServingApp.JsonAsync(response)).GetProperty("model").GetProperty("status").GetString()
+                    : null;
+                return (response.StatusCode, status);
+            },
+            seen => seen.StatusCode == expected && (expected != HttpStatusCode.OK || seen.status == "ready"),
+            HotReloadSettings.SwapDeadline);
     }
 
     /// <summary>The real app with one more settings file, reloaded on change like appsettings.json; its log lines are kept.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MLPipeline.Serving.Pool;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -35,15 +36,9 @@ public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string,
             client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await client.GetAsync("/healthz/ready")).StatusCode != System.Net.HttpStatusCode.OK)
+        if (!await Eventually.StatusAsync(client, "/healthz/ready", System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60)))
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The service did not become ready: " + string.Join("; ", Pool.Models.Select(m => $"{m.Name}: {m.LastError}")));
-            }
-
-            await Task.Delay(50);
+            throw new TimeoutException("The service did not become ready: " + string.Join("; ", Pool.Models.Select(m => $"{m.Name}: {m.LastError}")));
         }
 
         return client;
