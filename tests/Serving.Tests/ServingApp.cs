@@ -8,8 +8,12 @@ using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
-/// <summary>The real service (Program) over the test store, with extra settings per test class.</summary>
-public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real service (Program) over the test store, with extra settings per test class, and anything else a test
+/// needs of the host (<paramref name="configure"/>: test services, another settings file, a log sink).
+/// </summary>
+public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
+    : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-key-0123456789abcdef";
 
@@ -25,6 +29,8 @@ public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string,
         {
             builder.UseSetting(key, value);
         }
+
+        configure?.Invoke(builder);
     }
 
     /// <summary>A client once every configured model is loaded.</summary>
