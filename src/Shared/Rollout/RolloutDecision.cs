@@ -1,0 +1,168 @@
+using System.Globalization;
+
+namespace MLPipeline.Shared.Rollout;
+
+/// <summary>
+/// The rollout's judge: a pure function of the record, the figures summed over every replica, the live quality per
+/// version (when monitoring provides it) and the time. Every replica and the CLI run the same function on the same
+/// store content, so whoever writes first writes what the others would have written.
+/// </summary>
+public static class RolloutDecision
+{
+    private static readonly double[] ShiftQuantiles = [0.1, 0.25, 0.5, 0.75, 0.9];
+
+    public static RolloutVerdict Decide(RolloutRecord record, RolloutFigures figures, IReadOnlyDictionary<string, LiveQuality>? quality, DateTimeOffset now)
+    {
+        if (record.State != RolloutState.Running)
+        {
+            return new RolloutVerdict(RolloutVerdictKind.Wait, $"the rollout is {Describe(record.State)}", []);
+        }
+
+        var checks = Checks(record, figures, quality);
+        if (figures.CandidateProblems.Count > 0)
+        {
+            var detail = string.Join("; ", figures.CandidateProblems);
+            checks = [new CriterionCheck("candidate usable", CriterionOutcome.Failed, detail), .. checks];
+            return new RolloutVerdict(RolloutVerdictKind.RollBack, $"candidate failed: {detail}", checks);
+        }
+
+        var failed = checks.Where(c => c.Outcome == CriterionOutcome.Failed).ToList();
+        if (failed.Count > 0)
+        {
+            return new RolloutVerdict(RolloutVerdictKind.RollBack, string.Join("; ", failed.Select(c => $"{c.Criterion}: {c.Detail}")), checks);
+        }
+
+        var waiting = checks.FirstOrDefault(c => c.Outcome == CriterionOutcome.Waiting);
+        if (waiting is not null)
+        {
+            return new RolloutVerdict(RolloutVerdictKind.Wait, $"{waiting.Criterion}: {waiting.Detail}", checks);
+        }
+
+        var due = record.StepStartedUtc + record.StepTime;
+        if (now < due)
+        {
+            return new RolloutVerdict(RolloutVerdictKind.Wait, $"every criterion holds; step {record.Step + 1} of {record.Steps.Count} ends at {due:u}", checks);
+        }
+
+        var next = record.Step + 1;
+        return next >= record.Steps.Count || record.Steps[next] >= 100
+            ? new RolloutVerdict(RolloutVerdictKind.Promote, $"every criterion held for {record.StepTime} at {record.Weight}%", checks) { NextStep = Math.Min(next, record.Steps.Count - 1) }
+            : new RolloutVerdict(RolloutVerdictKind.Step, $"every criterion held for {record.StepTime} at {record.Weight}%", checks) { NextStep = next };
+    }
+
+    private static List<CriterionCheck> Checks(RolloutRecord record, RolloutFigures figures, IReadOnlyDictionary<string, LiveQuality>? quality)
+    {
+        var criteria = record.Criteria;
+        var candidate = figures.Of(record.Candidate);
+        var stable = figures.Of(record.Stable);
+        var min = criteria.MinRequests;
+        var enough = candidate.Requests >= min && stable.Requests >= min;
+        var checks = new List<CriterionCheck>
+        {
+            new("requests", enough ? CriterionOutcome.Passed : CriterionOutcome.Waiting,
+                $"candidate {candidate.Requests}, stable {stable.Requests} of at least {min} each in this step"),
+        };
+
+        if (criteria.MaxErrorRate is { } maxErrors)
+        {
+            checks.Add(candidate.Requests < min
+                ? Waiting("error rate")
+                : Check("error rate", candidate.ErrorRate <= maxErrors, $"candidate {Percent(candidate.ErrorRate)} (at most {Percent(maxErrors)})"));
+        }
+
+        if (criteria.MaxErrorRateOverStable is { } overStable)
+        {
+            checks.Add(!enough
+                ? Waiting("error rate over stable")
+                : Check("error rate over stable", candidate.ErrorRate <= stable.ErrorRate + overStable,
+                    $"candidate {Percent(candidate.ErrorRate)}, stable {Percent(stable.ErrorRate)} (at most {Percent(overStable)} more)"));
+        }
+
+        if (criteria.MaxLatencyRatio is { } ratio)
+        {
+            var (p99c, p99s) = (candidate.LatencyMs.Quantile(0.99), stable.LatencyMs.Quantile(0.99));
+            checks.Add(!enough || double.IsNaN(p99c) || double.IsNaN(p99s)
+                ? Waiting("p99 latency")
+                : Check("p99 latency", p99c <= (ratio * p99s) + criteria.LatencySlackMs,
+                    $"candidate {Ms(p99c)}, stable {Ms(p99s)} (at most {Number(ratio)}x + {Ms(criteria.LatencySlackMs)})"));
+        }
+
+        if (criteria.MinAgreement is { } minAgreement)
+        {
+            checks.Add(record.Mode != RolloutMode.Shadow
+                ? new CriterionCheck("agreement", CriterionOutcome.Skipped, "shadow mode only")
+                : candidate.Agreement is not { } agreement
+                    ? candidate.Requests >= min && candidate.ComparedRows > 0
+                        ? new CriterionCheck("agreement", CriterionOutcome.Skipped, "the model has no labels (regression)")
+                        : Waiting("agreement")
+                    : candidate.LabelledRows < min
+                        ? Waiting("agreement")
+                        : Check("agreement", agreement >= minAgreement, $"{Percent(agreement)} of {candidate.LabelledRows} copies gave stable's label (at least {Percent(minAgreement)})"));
+        }
+
+        if (criteria.MaxScoreShift is { } maxShift)
+        {
+            if (!enough || candidate.Scores.Count == 0 || stable.Scores.Count == 0)
+            {
+                checks.Add(Waiting("score shift"));
+            }
+            else
+            {
+                var shift = ScoreShift(candidate.Scores, stable.Scores);
+                checks.Add(Check("score shift", shift <= maxShift,
+                    $"{Number(shift)} of stable's p10-p90 spread (at most {Number(maxShift)}); p50 candidate {Number(candidate.Scores.Quantile(0.5))}, stable {Number(stable.Scores.Quantile(0.5))}"));
+            }
+        }
+
+        if (criteria.MaxQualityDrop is { } maxDrop)
+        {
+            checks.Add(QualityCheck(record, quality, maxDrop, criteria.MinQualityLabels));
+        }
+
+        return checks;
+    }
+
+    /// <summary>The largest quantile difference between the two score distributions, in units of stable's p10-p90 spread.</summary>
+    public static double ScoreShift(ValueHistogram candidate, ValueHistogram stable)
+    {
+        var spread = stable.Quantile(0.9) - stable.Quantile(0.1);
+
+        // A constant stable model has no spread: measure against 1% of its typical score instead.
+        var unit = Math.Max(spread, Math.Max(Math.Abs(stable.Quantile(0.5)) * 0.01, 1e-6));
+        return ShiftQuantiles.Max(q => Math.Abs(candidate.Quantile(q) - stable.Quantile(q))) / unit;
+    }
+
+    private static CriterionCheck QualityCheck(RolloutRecord record, IReadOnlyDictionary<string, LiveQuality>? quality, double maxDrop, int minLabels)
+    {
+        if (quality is null || !quality.TryGetValue(record.Candidate, out var candidate) || !quality.TryGetValue(record.Stable, out var stable))
+        {
+            return new CriterionCheck("live quality", CriterionOutcome.Skipped, "no live quality figures for both versions");
+        }
+
+        if (candidate.Labels < minLabels || stable.Labels < minLabels)
+        {
+            return new CriterionCheck("live quality", CriterionOutcome.Waiting, $"candidate {candidate.Labels}, stable {stable.Labels} of at least {minLabels} labels each");
+        }
+
+        var drop = candidate.HigherIsBetter ? stable.Value - candidate.Value : candidate.Value - stable.Value;
+        return Check("live quality", drop <= maxDrop,
+            $"{candidate.Metric} candidate {Number(candidate.Value)}, stable {Number(stable.Value)} (at most {Number(maxDrop)} worse)");
+    }
+
+    private static CriterionCheck Check(string name, bool passed, string detail) =>
+        new(name, passed ? CriterionOutcome.Passed : CriterionOutcome.Failed, detail);
+
+    private static CriterionCheck Waiting(string name) => new(name, CriterionOutcome.Waiting, "too few requests yet");
+
+    private static string Describe(RolloutState state) => state switch
+    {
+        RolloutState.RolledBack => "rolled back",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    internal static string Percent(double value) => (value * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+
+    private static string Ms(double value) => value.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}
