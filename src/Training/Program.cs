@@ -19,6 +19,7 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
     PromoteCommand.Create(),
     RollbackCommand.Create(),
     DownloadCommand.Create(),
+    RolloutCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -67,7 +67,7 @@ public sealed record RolloutFigures(
         return new RolloutFigures(versions, replicas, dropped, problems);
     }
 
-    public IReadOnlyDictionary<string, VersionSummary> Summaries(RolloutRecord record) => new Dictionary<string, VersionSummary>
+    public IReadOnlyDictionary<string, FiguresSummary> Summaries(RolloutRecord record) => new Dictionary<string, FiguresSummary>
     {
         [record.Stable] = Of(record.Stable).Summarize(),
         [record.Candidate] = Of(record.Candidate).Summarize(),

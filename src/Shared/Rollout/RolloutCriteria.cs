@@ -25,10 +25,12 @@ public sealed record RolloutCriteria
     public double? MinAgreement { get; init; } = 0.95;
 
     /// <summary>
-    /// The largest difference between the versions' score quantiles (p10, p25, p50, p75, p90), in units of stable's
-    /// p10-p90 spread, at most. Scores: regression the score, binary the probability, multiclass the top class's score.
+    /// How far the candidate's score distribution may be from stable's, at most: the Kolmogorov-Smirnov distance (the
+    /// largest gap between the two cumulative distributions, 0 to 1). A larger distance fails only when it is also beyond
+    /// what chance gives for the requests seen (the test's 99.9% bound); until then the step waits for more requests.
+    /// Scores: regression the score, binary the probability, multiclass the top class's score.
     /// </summary>
-    public double? MaxScoreShift { get; init; } = 0.25;
+    public double? MaxScoreShift { get; init; } = 0.1;
 
     /// <summary>Live quality (from monitoring, when present): how much worse the candidate's may be than stable's, at most.</summary>
     public double? MaxQualityDrop { get; init; } = 0.02;

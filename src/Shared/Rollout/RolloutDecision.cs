@@ -9,8 +9,6 @@ namespace MLPipeline.Shared.Rollout;
 /// </summary>
 public static class RolloutDecision
 {
-    private static readonly double[] ShiftQuantiles = [0.1, 0.25, 0.5, 0.75, 0.9];
-
     public static RolloutVerdict Decide(RolloutRecord record, RolloutFigures figures, IReadOnlyDictionary<string, LiveQuality>? quality, DateTimeOffset now)
     {
         if (record.State != RolloutState.Running)
@@ -102,16 +100,9 @@ public static class RolloutDecision
 
         if (criteria.MaxScoreShift is { } maxShift)
         {
-            if (!enough || candidate.Scores.Count == 0 || stable.Scores.Count == 0)
-            {
-                checks.Add(Waiting("score shift"));
-            }
-            else
-            {
-                var shift = ScoreShift(candidate.Scores, stable.Scores);
-                checks.Add(Check("score shift", shift <= maxShift,
-                    $"{Number(shift)} of stable's p10-p90 spread (at most {Number(maxShift)}); p50 candidate {Number(candidate.Scores.Quantile(0.5))}, stable {Number(stable.Scores.Quantile(0.5))}"));
-            }
+            checks.Add(!enough || candidate.Scores.Count == 0 || stable.Scores.Count == 0
+                ? Waiting("score shift")
+                : ScoreShiftCheck(candidate.Scores, stable.Scores, maxShift));
         }
 
         if (criteria.MaxQualityDrop is { } maxDrop)
@@ -122,14 +113,19 @@ public static class RolloutDecision
         return checks;
     }
 
-    /// <summary>The largest quantile difference between the two score distributions, in units of stable's p10-p90 spread.</summary>
-    public static double ScoreShift(ValueHistogram candidate, ValueHistogram stable)
+    /// <summary>
+    /// The Kolmogorov-Smirnov distance against the limit. Beyond the limit it fails only when it is also beyond the
+    /// two-sample test's 99.9% bound for these counts (1.95 x sqrt((n + m) / nm)): a small sample's noise waits instead.
+    /// </summary>
+    private static CriterionCheck ScoreShiftCheck(ValueHistogram candidate, ValueHistogram stable, double maxShift)
     {
-        var spread = stable.Quantile(0.9) - stable.Quantile(0.1);
-
-        // A constant stable model has no spread: measure against 1% of its typical score instead.
-        var unit = Math.Max(spread, Math.Max(Math.Abs(stable.Quantile(0.5)) * 0.01, 1e-6));
-        return ShiftQuantiles.Max(q => Math.Abs(candidate.Quantile(q) - stable.Quantile(q))) / unit;
+        var distance = ValueHistogram.Distance(candidate, stable);
+        var noise = 1.95 * Math.Sqrt((double)(candidate.Count + stable.Count) / (candidate.Count * stable.Count));
+        var detail = $"distance {Number(distance)} between the score distributions (at most {Number(maxShift)}; chance alone reaches {Number(noise)} at these counts); "
+            + $"p50 candidate {Number(candidate.Quantile(0.5))}, stable {Number(stable.Quantile(0.5))}";
+        return distance <= maxShift ? new CriterionCheck("score shift", CriterionOutcome.Passed, detail)
+            : distance > noise ? new CriterionCheck("score shift", CriterionOutcome.Failed, detail)
+            : new CriterionCheck("score shift", CriterionOutcome.Waiting, detail + "; more requests will tell");
     }
 
     private static CriterionCheck QualityCheck(RolloutRecord record, IReadOnlyDictionary<string, LiveQuality>? quality, double maxDrop, int minLabels)

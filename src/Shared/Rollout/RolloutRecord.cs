@@ -125,5 +125,5 @@ public sealed record RolloutTransition
     public required string Reason { get; init; }
 
     /// <summary>The step's figures per version when the transition was decided (absent for transitions made by hand with none).</summary>
-    public IReadOnlyDictionary<string, VersionSummary>? Figures { get; init; }
+    public IReadOnlyDictionary<string, FiguresSummary>? Figures { get; init; }
 }

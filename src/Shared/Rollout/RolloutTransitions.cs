@@ -101,7 +101,7 @@ public static class RolloutTransitions
             ? record
             : throw new RolloutStateException($"Cannot {verb} the rollout of {record.Model}: it is {record.State.ToString().ToLowerInvariant()}, not {state.ToString().ToLowerInvariant()}.");
 
-    private static RolloutTransition Entry(DateTimeOffset now, string by, RolloutAction action, int from, int to, string reason, IReadOnlyDictionary<string, VersionSummary>? figures) => new()
+    private static RolloutTransition Entry(DateTimeOffset now, string by, RolloutAction action, int from, int to, string reason, IReadOnlyDictionary<string, FiguresSummary>? figures) => new()
     {
         AtUtc = now,
         By = by,

@@ -73,6 +73,28 @@ public sealed class ValueHistogram
         return ValueOf(Bins.Keys.Max());
     }
 
+    /// <summary>
+    /// The Kolmogorov-Smirnov distance of two distributions: the largest gap between their cumulative shares, read at
+    /// the bins' edges (both histograms share one grid). 0 for the same distribution, 1 for disjoint ones.
+    /// </summary>
+    public static double Distance(ValueHistogram a, ValueHistogram b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        double seenA = 0, seenB = 0, distance = 0;
+        foreach (var bin in a.Bins.Keys.Union(b.Bins.Keys).Order())
+        {
+            seenA += a.Bins.GetValueOrDefault(bin);
+            seenB += b.Bins.GetValueOrDefault(bin);
+            distance = Math.Max(distance, Math.Abs((seenA / a.Count) - (seenB / b.Count)));
+        }
+
+        return distance;
+    }
+
     private static int BinOf(double value)
     {
         var magnitude = Math.Abs(value);

@@ -56,7 +56,7 @@ public sealed class VersionFigures
         return copy;
     }
 
-    public VersionSummary Summarize() => new(
+    public FiguresSummary Summarize() => new(
         Requests,
         Errors,
         Math.Round(ErrorRate, 5),
@@ -73,7 +73,7 @@ public sealed class VersionFigures
 }
 
 /// <summary>A version's figures as people read them (status tables, history): rates and quantiles, no bins.</summary>
-public sealed record VersionSummary(
+public sealed record FiguresSummary(
     long Requests,
     long Errors,
     double ErrorRate,

@@ -102,6 +102,17 @@ public sealed class RolloutDecisionTests
     }
 
     [Fact]
+    public void A_score_shift_within_what_chance_gives_for_few_requests_waits_for_more()
+    {
+        var record = Record();
+        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(100, center: 22)), null, T0.AddMinutes(6));
+        verdict.Kind.Should().Be(RolloutVerdictKind.Wait);
+        verdict.Reason.Should().StartWith("score shift").And.Contain("more requests will tell");
+
+        RolloutDecision.Decide(record, Sum(record, Figures(9000), Figures(3000, center: 22)), null, T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.RollBack);
+    }
+
+    [Fact]
     public void Shadow_agreement_below_the_minimum_rolls_back_and_regression_skips_it()
     {
         var record = Record(RolloutMode.Shadow);

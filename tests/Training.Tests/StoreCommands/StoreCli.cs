@@ -19,6 +19,7 @@ public static class StoreCli
             PromoteCommand.Create(),
             RollbackCommand.Create(),
             DownloadCommand.Create(),
+            RolloutCommand.Create(),
         };
         using var output = new StringWriter();
         using var error = new StringWriter();
