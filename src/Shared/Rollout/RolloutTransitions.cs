@@ -30,7 +30,12 @@ public static class RolloutTransitions
             State = RolloutState.Running,
             History = [],
         };
-        RolloutValidation.ThrowIfInvalid(record, model, "the new rollout");
+        var problems = RolloutValidation.Problems(record, model);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid rollout plan: {string.Join("; ", problems)}.");
+        }
+
         return record with
         {
             History = [Entry(now, by, RolloutAction.Started, 0, record.Weight, $"{mode.ToString().ToLowerInvariant()} of {candidate} against {stable} ({alias}), steps {string.Join(",", plan)}%, {stepTime} each", null)],

@@ -45,7 +45,7 @@ public sealed class RolloutCommandTests : IDisposable
         var status = await Run("rollout", "status", "house", "--store", _store);
         status.ExitCode.Should().Be(ExitCodes.Ok, status.ToString());
         status.Output.Should().Contain("shadow of v2 against v1 (house@production), running at 10%")
-            .And.Contain("| v2      | candidate").And.Contain("requests").And.Contain("started");
+            .And.Contain("candidate").And.Contain("score p90").And.Contain("agreement").And.Contain("started");
         (await Run("rollout", "step", "house", "--store", _store, "--json")).Json.GetProperty("verdict").GetProperty("kind").GetString().Should().Be("wait");
     }
 

@@ -23,7 +23,7 @@ public static class StoreCli
         };
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var code = await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
