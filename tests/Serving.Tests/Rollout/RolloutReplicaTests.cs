@@ -125,6 +125,22 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
         AllSucceeded(after);
     }
 
+    [Fact]
+    public async Task A_bad_record_in_the_store_is_ignored_and_the_last_good_one_keeps_routing()
+    {
+        await PublishPairAsync("garbled", Models.HousePricesMain);
+        await replicas.StartAsync("garbled", "v2", RolloutMode.Canary, [50, 100], Long, Criteria(minRequests: 1_000_000));
+        var bodies = RolloutReplicas.Bodies(Models.HousePricesMain, "house-prices.csv");
+        await replicas.WaitRoutedAsync("garbled", "v2", bodies);
+
+        await replicas.Store.WriteDocumentAsync("garbled", RolloutRecord.FileName, "{\"model\": \"garbled\", \"steps\": [100, 5]"u8.ToArray(), DocumentCondition.None);
+        await Eventually.TrueAsync(() => replicas.Replicas.All(r => r.Log.Contains("garbled/rollout.json: invalid rollout record", StringComparison.Ordinal)), Deadline, "both replicas log the bad record");
+        var answers = await replicas.LoadAsync("garbled", bodies, 1000, 8);
+
+        AllSucceeded(answers);
+        answers.Select(a => a.Version).Distinct().Should().BeEquivalentTo(["v1", "v2"], "the last good record (50%) still routes");
+    }
+
     private string Folder(ModelManifest manifest) => Path.GetDirectoryName(Models.ModelPath(manifest))!;
 
     private static RolloutCriteria Criteria(int minRequests) => new() { MinRequests = minRequests, MaxLatencyRatio = null };
