@@ -26,8 +26,9 @@ public sealed record RolloutCriteria
 
     /// <summary>
     /// How far the candidate's score distribution may be from stable's, at most: the Kolmogorov-Smirnov distance (the
-    /// largest gap between the two cumulative distributions, 0 to 1). A larger distance fails only when it is also beyond
-    /// what chance gives for the requests seen (the test's 99.9% bound); until then the step waits for more requests.
+    /// largest gap between the two cumulative distributions, 0 to 1). A larger distance fails only when it is still beyond
+    /// the limit after taking off what chance gives for the requests seen (the test's 99.9% bound); until then the step
+    /// waits for more requests.
     /// Scores: regression the score, binary the probability, multiclass the top class's score.
     /// </summary>
     public double? MaxScoreShift { get; init; } = 0.1;

@@ -114,17 +114,18 @@ public static class RolloutDecision
     }
 
     /// <summary>
-    /// The Kolmogorov-Smirnov distance against the limit. Beyond the limit it fails only when it is also beyond the
-    /// two-sample test's 99.9% bound for these counts (1.95 x sqrt((n + m) / nm)): a small sample's noise waits instead.
+    /// The Kolmogorov-Smirnov distance against the limit. Within it: passed. Beyond it, it fails only when it stays
+    /// beyond even after taking off what chance alone gives at these counts (the two-sample test's 99.9% bound,
+    /// 1.95 x sqrt((n + m) / nm)); in between, the step waits for more requests, which shrink the bound.
     /// </summary>
     private static CriterionCheck ScoreShiftCheck(ValueHistogram candidate, ValueHistogram stable, double maxShift)
     {
         var distance = ValueHistogram.Distance(candidate, stable);
         var noise = 1.95 * Math.Sqrt((double)(candidate.Count + stable.Count) / (candidate.Count * stable.Count));
-        var detail = $"distance {Number(distance)} between the score distributions (at most {Number(maxShift)}; chance alone reaches {Number(noise)} at these counts); "
+        var detail = $"distance {Number(distance)} between the score distributions (at most {Number(maxShift)}; chance alone gives up to {Number(noise)} at these counts); "
             + $"p50 candidate {Number(candidate.Quantile(0.5))}, stable {Number(stable.Quantile(0.5))}";
         return distance <= maxShift ? new CriterionCheck("score shift", CriterionOutcome.Passed, detail)
-            : distance > noise ? new CriterionCheck("score shift", CriterionOutcome.Failed, detail)
+            : distance - noise > maxShift ? new CriterionCheck("score shift", CriterionOutcome.Failed, detail)
             : new CriterionCheck("score shift", CriterionOutcome.Waiting, detail + "; more requests will tell");
     }
 

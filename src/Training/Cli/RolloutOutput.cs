@@ -47,12 +47,19 @@ public static class RolloutOutput
         var history = new Table().AddColumns("at (UTC)", "by", "action", "weight", "reason");
         foreach (var entry in record.History)
         {
-            history.AddRow(entry.AtUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(entry.By), entry.Action.ToString().ToLowerInvariant(),
+            history.AddRow(entry.AtUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(entry.By), Action(entry.Action),
                 $"{entry.FromWeight}% -> {entry.ToWeight}%", Markup.Escape(entry.Reason + Figures(entry)));
         }
 
         console.Write(history);
     }
+
+    private static string Action(RolloutAction action) => action switch
+    {
+        RolloutAction.RolledBack => "rolled back",
+        RolloutAction.AliasMoved => "alias moved",
+        _ => action.ToString().ToLowerInvariant(),
+    };
 
     public static string State(RolloutState state) => state == RolloutState.RolledBack ? "rolled back" : state.ToString().ToLowerInvariant();
 
