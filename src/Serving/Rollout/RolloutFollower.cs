@@ -64,6 +64,11 @@ public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<
                 {
                     Report(followed, $"the rollout could not be read or written: {ex.Message}", LogLevel.Warning);
                 }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Nothing a rollout does may stop the host (a background service that throws ends the app): log and go on.
+                    Report(followed, $"following the rollout failed unexpectedly ({ex.GetType().Name}: {ex.Message}); tried again at the next poll", LogLevel.Error);
+                }
             }
 
             try

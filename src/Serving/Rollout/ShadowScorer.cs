@@ -44,6 +44,11 @@ public sealed partial class ShadowScorer(IOptions<ServingOptions> options, ILogg
                 {
                     Score(copy, maxBatch);
                 }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A copy that cannot even be compared is lost, never the worker (nor the host).
+                    LogCandidateFailed(logger, copy.Name, copy.Route.Record.Candidate, ex.Message);
+                }
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(copy.Body);

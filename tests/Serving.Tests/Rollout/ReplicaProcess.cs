@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests.Rollout;
 
@@ -30,9 +29,11 @@ public sealed class ReplicaProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ReplicaProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    public static Task<ReplicaProcess> StartAsync(IReadOnlyDictionary<string, string> settings) =>
+        LoopbackPorts.StartOnFreePortAsync(port => StartAsync(port, settings));
+
+    private static async Task<ReplicaProcess> StartAsync(int port, IReadOnlyDictionary<string, string> settings)
     {
-        var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "MLPipeline.Serving.dll")])
         {
             RedirectStandardOutput = true,
@@ -73,7 +74,9 @@ public sealed class ReplicaProcess : IAsyncDisposable
             {
                 var log = replica.Log;
                 await replica.DisposeAsync();
-                throw new TimeoutException("The service did not start:\n" + log);
+                throw log.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    ? new PortInUseException(port)
+                    : new TimeoutException("The service did not start:\n" + log);
             }
 
             await Task.Delay(100);
@@ -101,12 +104,5 @@ public sealed class ReplicaProcess : IAsyncDisposable
                 _log.AppendLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
