@@ -3,6 +3,7 @@ using MLPipeline.Shared.Store;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Gates;
 using MLPipeline.Training.Onnx;
+using MLPipeline.Training.OnnxImport;
 using MLPipeline.Training.Specs;
 using Spectre.Console;
 
@@ -41,6 +42,10 @@ public static class CliErrors
         catch (RolloutStateException ex)
         {
             return Fail(ExitCodes.BadUsageOrSpec, "rollout error", ex.Message, error);
+        }
+        catch (OnnxImportException ex)
+        {
+            return Fail(ExitCodes.OnnxExportFailed, "onnx import refused", ex.Message + Environment.NewLine + "Nothing was published.", error);
         }
         catch (ArgumentException ex)
         {
