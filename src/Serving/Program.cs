@@ -5,6 +5,7 @@ using MLPipeline.Serving.Endpoints;
 using MLPipeline.Serving.OpenApi;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Rollout;
 using MLPipeline.Serving.Security;
 using Scalar.AspNetCore;
 
@@ -24,6 +25,7 @@ builder.Services.AddPredictionEnginePool();
 builder.Services.AddModelDiscovery();
 builder.Services.AddSingleton<ModelResolver>();
 builder.Services.AddSingleton<PredictPipeline>();
+builder.Services.AddRollouts(serving);
 builder.Services.AddModelHealthChecks();
 builder.Services.AddProblemDetails();
 builder.Services.AddServingOpenApi();
