@@ -17,16 +17,16 @@ public sealed class RolloutCollector(string stable, string candidate)
     public long ShadowDropped => Interlocked.Read(ref _shadowDropped);
 
     /// <summary>A request (or shadow copy) the version answered in <paramref name="elapsedMs"/>, with its rows' scores.</summary>
-    public void Answered(string version, double elapsedMs, BatchOutputs outputs)
+    public void Answered(string version, double elapsedMs, BatchOutputs? outputs)
     {
         var figures = Of(version);
         lock (figures)
         {
             figures.Requests++;
             figures.LatencyMs.Add(elapsedMs);
-            for (var row = 0; row < outputs.Rows; row++)
+            for (var row = 0; row < (outputs?.Rows ?? 0); row++)
             {
-                figures.Scores.Add(RowScore(outputs, row));
+                figures.Scores.Add(RowScore(outputs!, row));
             }
         }
     }

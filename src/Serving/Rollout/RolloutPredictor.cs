@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLPipeline.Serving.Dynamic;
 using MLPipeline.Serving.Endpoints;
 using MLPipeline.Serving.Observability;
 using MLPipeline.Serving.Options;
@@ -21,12 +22,13 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
         using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
         var picked = route.Picks(context.Request);
         DynamicLease? answered = null;
+        var rows = 0;
         var candidateFailed = false;
         if (picked && !route.IsShadow && route.Candidate.Current is not null)
         {
             try
             {
-                answered = Run(route.Candidate, body.Memory, protocol, name, limits.MaxBatchSize, route);
+                answered = Run(route.Candidate, body.Memory, protocol, name, limits.MaxBatchSize, route, out rows);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
             {
@@ -36,7 +38,7 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
         }
 
         // Stable answers everything the candidate does not; its refusals are the caller's (the request was bad for both).
-        var lease = answered ?? Run(stable, body.Memory, protocol, name, limits.MaxBatchSize, route);
+        var lease = answered ?? Run(stable, body.Memory, protocol, name, limits.MaxBatchSize, route, out rows);
         using (lease)
         {
             if (candidateFailed)
@@ -46,30 +48,30 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
 
             if (picked && route.IsShadow)
             {
-                shadow.Offer(route, protocol, name, body.Span, ShadowAnswer.Of(lease.Engine.Outputs));
+                shadow.Offer(route, protocol, name, body.Span, OutputsOf(lease) is { } outputs ? ShadowAnswer.Of(outputs) : ShadowAnswer.None);
             }
 
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = lease.Engine.OutputBuffer.WrittenCount;
+            response.ContentLength = lease.Response.Buffer.WrittenCount;
             response.Headers[PredictPipeline.VersionHeader] = lease.Generation.Version;
-            await response.BodyWriter.WriteAsync(lease.Engine.OutputBuffer.WrittenMemory, cancellationToken);
-            metrics.Predicted(stable.Name, lease.Generation.Version, protocol.Name, lease.Engine.Outputs.Rows, Stopwatch.GetElapsedTime(started));
+            await response.BodyWriter.WriteAsync(lease.Response.Buffer.WrittenMemory, cancellationToken);
+            metrics.Predicted(stable.Name, lease.Generation.Version, protocol.Name, rows, Stopwatch.GetElapsedTime(started));
         }
     }
 
     /// <summary>Rents from the slot, parses, scores and writes the answer into the engine's buffer; the lease is the caller's to dispose.</summary>
-    private static DynamicLease Run(ModelSlot slot, ReadOnlyMemory<byte> body, IPredictProtocol protocol, string name, int maxBatch, RolloutRoute route)
+    private static DynamicLease Run(ModelSlot slot, ReadOnlyMemory<byte> body, IPredictProtocol protocol, string name, int maxBatch, RolloutRoute route, out int rows)
     {
         var started = Stopwatch.GetTimestamp();
         var lease = PredictionEnginePool.Rent(slot);
         try
         {
-            var output = lease.Engine.StartOutput();
-            protocol.Run(body, lease, name, maxBatch, output);
+            var output = lease.Response.Start();
+            rows = protocol.Run(body, lease, name, maxBatch, output);
             output.Flush();
-            route.Collector.Answered(lease.Generation.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, lease.Engine.Outputs);
+            route.Collector.Answered(lease.Generation.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, OutputsOf(lease));
             return lease;
         }
         catch
@@ -78,6 +80,9 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
             throw;
         }
     }
+
+    /// <summary>The rows' answers of an ML.NET version; an imported ONNX model's version has none to read (its figures count requests and time only).</summary>
+    internal static BatchOutputs? OutputsOf(DynamicLease lease) => lease.Generation.Onnx is null ? lease.Engine.Outputs : null;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Model {Model}: candidate {Version} failed a request; stable answers it: {Error}")]
     private static partial void LogCandidateFailed(ILogger logger, string model, string version, string error);

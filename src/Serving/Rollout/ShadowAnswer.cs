@@ -5,6 +5,9 @@ namespace MLPipeline.Serving.Rollout;
 /// <summary>What stable answered for a request copied to the candidate: each row's score, and its label for classification.</summary>
 public sealed record ShadowAnswer(float[] Scores, string?[]? Labels)
 {
+    /// <summary>Nothing to compare with (an imported ONNX model's answer is not read back): the copy still counts requests, errors and time.</summary>
+    public static ShadowAnswer None { get; } = new([], null);
+
     public static ShadowAnswer Of(BatchOutputs outputs)
     {
         var scores = new float[outputs.Rows];

@@ -80,7 +80,7 @@ public sealed partial class ShadowScorer(IOptions<ServingOptions> options, ILogg
         {
             try
             {
-                var output = lease.Engine.StartOutput();
+                var output = lease.Response.Start();
                 copy.Protocol.Run(copy.Body.AsMemory(0, copy.Length), lease, copy.Name, maxBatch, output);
                 output.Flush();
             }
@@ -92,8 +92,12 @@ public sealed partial class ShadowScorer(IOptions<ServingOptions> options, ILogg
                 return;
             }
 
-            route.Collector.Answered(lease.Generation.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, lease.Engine.Outputs);
-            route.Collector.Compared(lease.Engine.Outputs, copy.Stable);
+            var outputs = RolloutPredictor.OutputsOf(lease);
+            route.Collector.Answered(lease.Generation.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, outputs);
+            if (outputs is not null)
+            {
+                route.Collector.Compared(outputs, copy.Stable);
+            }
         }
     }
 
