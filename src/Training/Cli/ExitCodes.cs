@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>ONNX export refused (spec asked for ONNX explicitly) or ONNX parity with ML.NET failed.</summary>
     public const int OnnxExportFailed = 5;
+
+    /// <summary>Every trial of the search failed, or the workers of a distributed search could not finish it.</summary>
+    public const int SearchFailed = 6;
 }
