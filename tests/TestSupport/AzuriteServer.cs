@@ -11,7 +11,8 @@ namespace MLPipeline.TestSupport;
 /// <summary>
 /// A real Azurite blob server (npm <c>azurite</c>, pinned in tests/package.json) on a free loopback port.
 /// It can be stopped and started again on the same port, to test how clients live through an outage; with
-/// <c>persistent: true</c> its data survives the restart.
+/// <c>persistent: true</c> its data survives the restart. With <c>queue: true</c> Azurite's queue service runs beside
+/// it on a port of its own (for distributed training), and the connection string names both endpoints.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
@@ -27,15 +28,26 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly string? _dataFolder;
     private Process? _process;
+    private Process? _queueProcess;
 
-    private AzuriteServer(int port, string? dataFolder)
+    private AzuriteServer(int port, string? dataFolder, int? queuePort)
     {
         Port = port;
+        QueuePort = queuePort;
         _dataFolder = dataFolder;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
     }
 
     public int Port { get; }
+
+    /// <summary>The queue service's port, when it runs.</summary>
+    public int? QueuePort { get; }
+
+    /// <summary>The account's queue endpoint, e.g. http://127.0.0.1:53413/devstoreaccount1.</summary>
+    public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort ?? throw new InvalidOperationException("Azurite was started without its queue service.")}/{AccountName}");
+
+    /// <summary>A queue's URI, without credentials.</summary>
+    public string QueueUri(string queue) => $"{QueueEndpoint}/{queue}";
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -45,7 +57,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     public string ConnectionString => ConnectionStringWithKey(AccountKey);
 
     public string ConnectionStringWithKey(string key) =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={key};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={key};BlobEndpoint={BlobEndpoint};" + (QueuePort is null ? "" : $"QueueEndpoint={QueueEndpoint};");
 
     /// <summary>The store location string for a container (and optional prefix), without credentials.</summary>
     public string StoreUri(string container, string? prefix = null) =>
@@ -70,10 +82,10 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     /// <summary>Installs Azurite if needed (npm ci) and starts it on a free loopback port.</summary>
-    public static async Task<AzuriteServer> StartAsync(bool persistent = false)
+    public static async Task<AzuriteServer> StartAsync(bool persistent = false, bool queue = false)
     {
         var dataFolder = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
-        var server = new AzuriteServer(FreeLoopbackPort(), dataFolder);
+        var server = new AzuriteServer(FreeLoopbackPort(), dataFolder, queue ? FreeLoopbackPort() : null);
         await server.StartAsync();
         return server;
     }
@@ -112,12 +124,44 @@ public sealed class AzuriteServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await WaitUntilAnsweringAsync(process);
+        await WaitUntilAnsweringAsync(process, new Uri($"{BlobEndpoint}?comp=list"));
+        if (QueuePort is { } queuePort)
+        {
+            var queue = NodePackages.Start(new ProcessStartInfo("node",
+            [
+                Path.Combine(azurite, "dist", "src", "queue", "main.js"),
+                "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--inMemoryPersistence",
+            ])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            queue.OutputDataReceived += (_, e) => Log(e.Data);
+            queue.ErrorDataReceived += (_, e) => Log(e.Data);
+            queue.BeginOutputReadLine();
+            queue.BeginErrorReadLine();
+            _queueProcess = queue;
+            await WaitUntilAnsweringAsync(queue, new Uri($"{QueueEndpoint}?comp=list"));
+        }
     }
 
     /// <summary>Stops the server: afterwards its port refuses connections until <see cref="StartAsync()"/>.</summary>
     public async Task StopAsync()
     {
+        if (_queueProcess is { } queue)
+        {
+            _queueProcess = null;
+            if (!queue.HasExited)
+            {
+                queue.Kill(entireProcessTree: true);
+                await queue.WaitForExitAsync();
+            }
+
+            queue.Dispose();
+        }
+
         var process = _process;
         _process = null;
         if (process is null)
@@ -164,7 +208,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAnsweringAsync(Process process)
+    private async Task WaitUntilAnsweringAsync(Process process, Uri probe)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -178,7 +222,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             try
             {
                 // Any HTTP answer (an anonymous listing is refused with 403) means the server is up.
-                using var response = await http.GetAsync(new Uri($"{BlobEndpoint}?comp=list"));
+                using var response = await http.GetAsync(probe);
                 return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -186,7 +230,7 @@ public sealed class AzuriteServer : IAsyncDisposable
                 if (DateTime.UtcNow > deadline)
                 {
                     Kill();
-                    throw new TimeoutException($"Azurite did not answer on {BlobEndpoint} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{LogText}");
+                    throw new TimeoutException($"Azurite did not answer on {probe} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{LogText}");
                 }
 
                 await Task.Delay(100);
@@ -223,6 +267,11 @@ public sealed class AzuriteServer : IAsyncDisposable
             if (_process is { HasExited: false } process)
             {
                 process.Kill(entireProcessTree: true);
+            }
+
+            if (_queueProcess is { HasExited: false } queue)
+            {
+                queue.Kill(entireProcessTree: true);
             }
         }
         catch (InvalidOperationException)

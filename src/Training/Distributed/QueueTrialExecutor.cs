@@ -36,7 +36,7 @@ public sealed class QueueTrialExecutor(TrialQueues queues, RunFiles files, strin
             {
                 var trial = trials[i];
                 var message = new TrialMessage(runId, trial.Number, trial.Rung, trial.Fraction, trial.Candidate.Definition.Name, trial.Candidate.Options, trial.Candidate.MaxRows);
-                await queues.Trials.SendMessageAsync(JsonSerializer.Serialize(message, RunJsonContext.Default.TrialMessage), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
+                await queues.Trials.SendMessageAsync(JsonSerializer.Serialize(message, TrialMessageJsonContext.Default.TrialMessage), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
             }
         }
 
@@ -110,7 +110,7 @@ public sealed class QueueTrialExecutor(TrialQueues queues, RunFiles files, strin
         else
         {
             var existing = JsonSerializer.Deserialize(await files.ReadAsync(RunPaths.Plan(runId), cancellationToken) ?? [], RunJsonContext.Default.RunPlan)!;
-            if (existing.DataSha256 != plan.DataSha256 || existing.Spec.GetRawText() != plan.Spec.GetRawText())
+            if (existing.DataSha256 != plan.DataSha256 || !JsonNode.DeepEquals(JsonNode.Parse(existing.Spec.GetRawText()), JsonNode.Parse(plan.Spec.GetRawText())))
             {
                 throw new SpecException($"{spec.SourcePath}: run {runId} already exists in {files.Location} with another spec or data (data SHA-256 {existing.DataSha256}); give a new --run-id.");
             }

@@ -30,9 +30,13 @@ public sealed record TrialRecord(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(RunPlan))]
-[JsonSerializable(typeof(TrialMessage))]
 [JsonSerializable(typeof(TrialRecord))]
 public sealed partial class RunJsonContext : JsonSerializerContext;
+
+/// <summary>Queue messages on one line: a message is at most 64 KB.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TrialMessage))]
+public sealed partial class TrialMessageJsonContext : JsonSerializerContext;
 
 public static class RunPaths
 {

@@ -70,7 +70,7 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
         TrialMessage trial;
         try
         {
-            trial = JsonSerializer.Deserialize(message.Body.ToString(), RunJsonContext.Default.TrialMessage)
+            trial = JsonSerializer.Deserialize(message.Body.ToString(), TrialMessageJsonContext.Default.TrialMessage)
                 ?? throw new JsonException("empty message");
         }
         catch (JsonException ex)
