@@ -94,6 +94,19 @@ public class DistributedSearchTests(DistributedRunFixture fixture) : IClassFixtu
         (await fixture.ManifestAsync(store)).ToJsonString().Should().Be((await fixture.ReferenceAsync()).ToJsonString());
     }
 
+    [Fact]
+    public async Task A_data_blob_that_does_not_exist_is_a_data_error_naming_it()
+    {
+        var (store, _) = await fixture.NewRunAsync();
+        using var dir = new TempDirectory();
+        var spec = dir.File("missing.json", File.ReadAllText(fixture.SpecPath).Replace("/data/iris.csv", "/data/missing.csv", StringComparison.Ordinal));
+
+        var run = await CliRunner.RunAsync(fixture.Environment, "train", spec, "--store", store);
+
+        run.ExitCode.Should().Be(2, run.Output);
+        run.StdErr.Should().Contain($"data error: {fixture.Azurite.BlobEndpoint}/data/missing.csv: data file not found (spec {spec}");
+    }
+
     private async Task<TrialRecord> TrialRecordAsync(string store, string runId, int trial)
     {
         var container = fixture.Azurite.ServiceClient().GetBlobContainerClient(new Uri(store).Segments[^1]);
