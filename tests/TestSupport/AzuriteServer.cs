@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -85,9 +83,13 @@ public sealed class AzuriteServer : IAsyncDisposable
     public static async Task<AzuriteServer> StartAsync(bool persistent = false, bool queue = false)
     {
         var dataFolder = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
-        var server = new AzuriteServer(FreeLoopbackPort(), dataFolder, queue ? FreeLoopbackPort() : null);
-        await server.StartAsync();
-        return server;
+        return await LoopbackPorts.StartOnFreePortAsync(async port =>
+        {
+            // The queue's port is the blob port's neighbour when free, else any free one; a taken port starts both again elsewhere.
+            var server = new AzuriteServer(port, dataFolder, queue ? QueuePortNear(port) : null);
+            await server.StartAsync();
+            return server;
+        });
     }
 
     /// <summary>Starts the server again on the same port after <see cref="StopAsync"/>.</summary>
@@ -124,7 +126,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await WaitUntilAnsweringAsync(process, new Uri($"{BlobEndpoint}?comp=list"));
+        await WaitUntilAnsweringAsync(process, Port, new Uri($"{BlobEndpoint}?comp=list"));
         if (QueuePort is { } queuePort)
         {
             var queue = NodePackages.Start(new ProcessStartInfo("node",
@@ -143,7 +145,16 @@ public sealed class AzuriteServer : IAsyncDisposable
             queue.BeginOutputReadLine();
             queue.BeginErrorReadLine();
             _queueProcess = queue;
-            await WaitUntilAnsweringAsync(queue, new Uri($"{QueueEndpoint}?comp=list"));
+            try
+            {
+                await WaitUntilAnsweringAsync(queue, queuePort, new Uri($"{QueueEndpoint}?comp=list"));
+            }
+            catch
+            {
+                Kill();
+                _process = null;
+                throw;
+            }
         }
     }
 
@@ -208,7 +219,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAnsweringAsync(Process process, Uri probe)
+    private async Task WaitUntilAnsweringAsync(Process process, int port, Uri probe)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -216,13 +227,26 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting on port {Port}:{Environment.NewLine}{LogText}");
+                if (process == _process)
+                {
+                    _process = null;
+                }
+
+                var log = LogText;
+                throw log.Contains("EADDRINUSE", StringComparison.Ordinal)
+                    ? new PortInUseException(port, new InvalidOperationException(log))
+                    : new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting on port {port}:{Environment.NewLine}{log}");
             }
 
             try
             {
                 // Any HTTP answer (an anonymous listing is refused with 403) means the server is up.
                 using var response = await http.GetAsync(probe);
+                if (process.HasExited)
+                {
+                    continue; // another server answered on the port Azurite could not take: reported above
+                }
+
                 return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -279,10 +303,19 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    private static int QueuePortNear(int blobPort)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, blobPort + 1);
+            listener.Start();
+            return blobPort + 1;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
     }
 }

@@ -20,7 +20,8 @@ public sealed class BlobDataFile : IDisposable
 
     /// <returns>Null when data.path is a local file.</returns>
     /// <exception cref="DataException">The blob does not exist or cannot be read (exit code 2).</exception>
-    public static async Task<BlobDataFile?> FetchAsync(TrainingSpec spec, CancellationToken cancellationToken)
+    /// <param name="folder">Where the copy goes.</param>
+    public static async Task<BlobDataFile?> FetchAsync(TrainingSpec spec, string folder, CancellationToken cancellationToken)
     {
         if (!spec.DataIsBlob)
         {
@@ -35,7 +36,7 @@ public sealed class BlobDataFile : IDisposable
         }
 
         var (container, _) = BlobContainerConnector.Connect(location, BlobStoreOptions.FromEnvironment());
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mlpipeline-data-{Guid.NewGuid():N}.csv");
+        var path = System.IO.Path.Combine(folder, $"mlpipeline-data-{Guid.NewGuid():N}.csv");
         try
         {
             await container.GetBlobClient(location.Prefix).DownloadToAsync(path, cancellationToken);

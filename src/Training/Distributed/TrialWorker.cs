@@ -147,7 +147,7 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
             ?? throw new InvalidOperationException($"run {runId} has no plan at {files.Location}/{RunPaths.Plan(runId)}");
         var plan = JsonSerializer.Deserialize(bytes, RunJsonContext.Default.RunPlan)!;
         var spec = SpecLoader.Parse(plan.Spec.GetRawText(), $"{files.Location}/{RunPaths.Plan(runId)}");
-        using var blob = await BlobDataFile.FetchAsync(spec, cancellationToken);
+        using var blob = await BlobDataFile.FetchAsync(spec, Path.GetTempPath(), cancellationToken);
         var rows = StoredRows.Read(spec, blob is null ? null : blob.Open);
         if (!string.Equals(rows.Profile.Sha256, plan.DataSha256, StringComparison.OrdinalIgnoreCase))
         {

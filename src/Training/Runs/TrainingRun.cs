@@ -54,8 +54,8 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         using (progress.Start($"Reading {Path.GetFileName(spec.DataPath)}"))
         using (_timings.Measure("profile"))
         {
-            using var blob = await BlobDataFile.FetchAsync(spec, cancellationToken);
-            data = StoredRows.Read(spec, blob is null ? OpenData : blob.Open);
+            using var blob = await BlobDataFile.FetchAsync(spec, ScratchFolder, cancellationToken);
+            data = StoredRows.Read(spec, blob is null ? OpenData : blob.Open, ScratchFolder);
         }
 
         using (data)
@@ -69,6 +69,9 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 
     /// <summary>Opens the data file; tests pass one that counts the bytes read.</summary>
     internal Func<string, Stream>? OpenData { get; init; }
+
+    /// <summary>Where the run's temporary files go (the stored rows, disk caches): the system's temp folder unless a test gives its own.</summary>
+    internal string ScratchFolder { get; init; } = Path.GetTempPath();
 
     private async Task<TrainingResult> TrainAsync(StoredRows data, SearchPlan plan, IReadOnlyList<QualityGate> gates, string mainMetric, string? version, ChampionModel? champion, Stopwatch clock, CancellationToken cancellationToken)
     {
@@ -97,7 +100,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         {
             using (_timings.Measure($"search: {plan.Strategy.ToString().ToLowerInvariant()}, {plan.Trials} trial(s)"))
             {
-                var evaluator = new TrialEvaluator(spec, prepared);
+                var evaluator = new TrialEvaluator(spec, prepared, ScratchFolder);
                 var executor = Executor?.Invoke(evaluator) ?? new ParallelTrialExecutor(evaluator, progress);
                 var outcome = await SearchDriver.RunAsync(spec, plan, executor, mainMetric, progress, cancellationToken);
                 (results, best) = (outcome.Trials, outcome.Best);
@@ -253,7 +256,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
     private RowMeter Meter(IProgressStep step) => new(step, _rows!, _rowsPerPass);
 
     private IEstimator<ITransformer> BuildEstimator(MLContext ml, TrainerCandidate candidate, DataProfile profile) =>
-        CandidateEstimator.Build(ml, spec, candidate, profile, elapsed => _statisticsTime += elapsed);
+        CandidateEstimator.Build(ml, spec, candidate, profile, ScratchFolder, elapsed => _statisticsTime += elapsed);
 
     private static IReadOnlyList<OutputColumn> OutputsOf(ITransformer model, DataViewSchema inputSchema) =>
         model.GetOutputSchema(inputSchema)

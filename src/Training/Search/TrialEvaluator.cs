@@ -12,7 +12,8 @@ namespace MLPipeline.Training.Search;
 /// test split). Each trial gets its own MLContext seeded by the spec, so its result depends on the trial alone,
 /// not on which trials ran before it, in which thread or on which machine.
 /// </summary>
-public sealed class TrialEvaluator(TrainingSpec spec, PreparedData data)
+/// <param name="scratchFolder">Where disk caches go (default: the system's temp folder).</param>
+public sealed class TrialEvaluator(TrainingSpec spec, PreparedData data, string? scratchFolder = null)
 {
     public TrainingSpec Spec => spec;
 
@@ -69,6 +70,6 @@ public sealed class TrialEvaluator(TrainingSpec spec, PreparedData data)
             ({ } a, { } b) => Math.Min(a, b),
             _ => sample ?? trial.Candidate.MaxRows,
         };
-        return CandidateEstimator.Build(ml, spec, trial.Candidate, data.Profile).Fit(RowSample.AtMost(ml, rows, expectedRows, maxRows, spec.Seed));
+        return CandidateEstimator.Build(ml, spec, trial.Candidate, data.Profile, scratchFolder ?? Path.GetTempPath()).Fit(RowSample.AtMost(ml, rows, expectedRows, maxRows, spec.Seed));
     }
 }

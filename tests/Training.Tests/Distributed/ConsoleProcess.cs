@@ -44,8 +44,11 @@ public sealed class ConsoleProcess : IAsyncDisposable
 
         start.Environment["COLUMNS"] = "250";
         start.Environment["NO_COLOR"] = "1";
-        start.Environment.Remove("MLPIPELINE_STORE");
-        start.Environment.Remove("TF_BUILD");
+        foreach (var name in MLPipeline.TestSupport.ExternalTool.Scrubbed)
+        {
+            start.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

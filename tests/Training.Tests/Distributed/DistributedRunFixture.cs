@@ -10,7 +10,7 @@ namespace MLPipeline.Training.Tests.Distributed;
 /// </summary>
 public sealed class DistributedRunFixture : IAsyncLifetime
 {
-    private readonly TempDirectory _folder = new();
+    private readonly TempFolder _folder = new();
     private AzuriteServer? _azurite;
     private Lazy<Task<JsonObject>>? _reference;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Distributed;
 
 namespace MLPipeline.Training.Tests.Distributed;
@@ -98,7 +99,7 @@ public class DistributedSearchTests(DistributedRunFixture fixture) : IClassFixtu
     public async Task A_data_blob_that_does_not_exist_is_a_data_error_naming_it()
     {
         var (store, _) = await fixture.NewRunAsync();
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = dir.File("missing.json", File.ReadAllText(fixture.SpecPath).Replace("/data/iris.csv", "/data/missing.csv", StringComparison.Ordinal));
 
         var run = await CliRunner.RunAsync(fixture.Environment, "train", spec, "--store", store);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Store;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Search;
 
 namespace MLPipeline.Training.Tests.Search;
@@ -16,7 +17,7 @@ public class SearchOutputTests
     [Fact]
     public async Task A_halving_run_shows_every_trial_in_the_output_the_manifest_and_the_report()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var data = Path.Combine(RepoPaths.Data, "iris.csv").Replace("\\", "/", StringComparison.Ordinal);
         var spec = dir.File("iris-halving.json", $$"""
             { "name": "iris-halving", "data": { "path": "{{data}}" }, "label": "species", "task": "multiclass", "folds": 3,
