@@ -14,6 +14,7 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
     WorkerCommand.Create(),
     GenerateCommand.Create(),
     ExportOnnxCommand.Create(),
+    ImportOnnxCommand.Create(),
     PublishCommand.Create(),
     ListCommand.Create(),
     ShowCommand.Create(),
