@@ -13,8 +13,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 blob_port=$(port); queue_port=$(port)
-node "$azurite/blob/main.js" --blobHost 127.0.0.1 --blobPort "$blob_port" --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent &
-node "$azurite/queue/main.js" --queueHost 127.0.0.1 --queuePort "$queue_port" --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent &
+node "$azurite/blob/main.js" --blobHost 127.0.0.1 --blobPort "$blob_port" --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent > /dev/null 2>&1 &
+node "$azurite/queue/main.js" --queueHost 127.0.0.1 --queuePort "$queue_port" --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent > /dev/null 2>&1 &
 sleep 3
 key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='  # Azurite's public development key
 export MLPIPELINE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;"
@@ -37,12 +37,16 @@ row "in process (parallel up to $(nproc) cores)" "$(search_seconds "$work/local/
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(1 2 4)
 for n in "${counts[@]}"; do
+  workers=()
   for w in $(seq "$n"); do
-    dotnet "$console" worker --queue "http://127.0.0.1:$queue_port/devstoreaccount1/trials-$n" --store "http://127.0.0.1:$blob_port/devstoreaccount1/bench-$n" --idle-exit 5 > "$work/worker-$n-$w.log" 2>&1 &
+    # Idle long enough to outlast the coordinator's start; stopped below once the run is done.
+    dotnet "$console" worker --queue "http://127.0.0.1:$queue_port/devstoreaccount1/trials-$n" --store "http://127.0.0.1:$blob_port/devstoreaccount1/bench-$n" --idle-exit 600 > "$work/worker-$n-$w.log" 2>&1 &
+    workers+=($!)
   done
   dotnet "$console" train "$work/credit-random.json" --store "http://127.0.0.1:$blob_port/devstoreaccount1/bench-$n" --version "w$n" \
     --workers "http://127.0.0.1:$queue_port/devstoreaccount1/trials-$n" --run-id "bench-$n" > "$work/coordinator-$n.log" 2>&1
   dotnet "$console" download "credit-random:w$n" --store "http://127.0.0.1:$blob_port/devstoreaccount1/bench-$n" --output "$work/w$n" > /dev/null
   row "$n worker process(es)" "$(search_seconds "$work/w$n/manifest.json")"
-  wait $(jobs -p | tail -n "$n") 2>/dev/null || true
+  kill "${workers[@]}" 2>/dev/null || true
+  wait "${workers[@]}" 2>/dev/null || true
 done
