@@ -56,6 +56,11 @@ param keyVaultPurgeProtection bool = false
 @description('Spec (pipelines/<spec>.json in the training image) the training jobs train.')
 param trainingSpec string = 'house-prices'
 
+@description('Most distributed-search worker executions at a time (the workers job scales from 0 to this on the trial queue).')
+@minValue(1)
+@maxValue(100)
+param trainingWorkersMax int = 10
+
 @description('Cron expression (UTC) of the scheduled training run.')
 param trainingSchedule string = '0 3 * * 1'
 
@@ -170,6 +175,8 @@ module trainingAccess 'modules/workload-access.bicep' = {
     storageAccountName: storageAccountName
     identityName: trainingIdentityName
     storageRole: 'Storage Blob Data Contributor'
+    // train --workers queues trials; workers take, renew and delete them; the scaler reads the length.
+    queueRole: 'Storage Queue Data Contributor'
   }
 }
 
@@ -281,6 +288,28 @@ module trainingScheduled 'modules/training-job.bicep' = if (!empty(trainingImage
   }
 }
 
+module trainingWorkers 'modules/training-workers-job.bicep' = if (!empty(trainingImage)) {
+  scope: group
+  dependsOn: [
+    trainingAccess
+  ]
+  params: {
+    name: 'job-train-workers-${environmentName}'
+    location: location
+    tags: tags
+    environmentId: environment.outputs.id
+    identityId: trainingIdentity.outputs.id
+    identityClientId: trainingIdentity.outputs.clientId
+    registryServer: registry.outputs.loginServer
+    image: trainingImage
+    storeUri: storage.outputs.storeUri
+    storageAccountName: storage.outputs.name
+    queueName: storage.outputs.trialQueueName
+    queueUri: storage.outputs.trialQueueUri
+    maxExecutions: trainingWorkersMax
+  }
+}
+
 output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = group.name
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
@@ -293,6 +322,9 @@ output SERVICE_URL string = serving.outputs.url
 output MODEL_STORE_URI string = storage.outputs.storeUri
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output TRAINING_JOB_NAME string = 'job-train-${environmentName}'
+@description('Trial queue of distributed searches: pass it as --workers to train.')
+output TRIAL_QUEUE_URI string = storage.outputs.trialQueueUri
+output TRAINING_WORKERS_JOB_NAME string = 'job-train-workers-${environmentName}'
 @description('Key Vault with the serving API keys. Read one: az keyvault secret show --vault-name <AZURE_KEY_VAULT_NAME> --name <SERVING_PREDICT_KEY_SECRET_NAME> --query value -o tsv')
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri

@@ -11,6 +11,7 @@ if (!Terminal.IsInteractive)
 var root = new RootCommand("MLPipeline training console: train, evaluate, gate and publish ML.NET models.")
 {
     TrainCommand.Create(),
+    WorkerCommand.Create(),
     GenerateCommand.Create(),
     ExportOnnxCommand.Create(),
     ImportOnnxCommand.Create(),

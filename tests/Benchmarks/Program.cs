@@ -8,6 +8,14 @@ using MLPipeline.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- throughput [connections=16] [seconds=8] [rounds=3] [warmup=3]   [otherServingDll]   (wrk, every endpoint side by side)
 // dotnet run -c Release --project tests/Benchmarks -- soak [minutes=3] [connections=16] [swapEverySeconds=5]   (hot reload)
 // dotnet run -c Release --project tests/Benchmarks -- onnx-coverage [data folder=data]   (ONNX exporters side by side, docs/onnx.md)
+// dotnet run -c Release --project tests/Benchmarks -- search-quality [trials=13] [spec ...]   (grid vs halving vs random, Search/RESULTS.md)
+if (args.Length > 0 && args[0] == "search-quality")
+{
+    var trials = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 13;
+    string[] specs = args.Length > 2 ? args[2..] : ["ames-housing", "breast-cancer", "credit", "diabetes", "digits", "house-prices", "iris", "penguins"];
+    return await SearchQuality.RunAsync(Path.GetFullPath("pipelines"), specs, trials);
+}
+
 // dotnet run -c Release --project tests/Benchmarks -- onnx-throughput [connections=16] [seconds=8] [rounds=3] [warmup=3] [onnx models=data/onnx-models]   (imported CNN: HTTP vs in process)
 if (args.Length > 0 && args[0] == "onnx-throughput")
 {
@@ -65,5 +73,5 @@ if (args.Length > 0 && args[0] == "inprocess")
     return 0;
 }
 
-Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] [otherServingDll] | soak [minutes] [connections] [swapEverySeconds] | onnx-coverage [data folder] | onnx-throughput [connections] [seconds] [rounds] [warmup] [onnx models folder]");
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] [otherServingDll] | soak [minutes] [connections] [swapEverySeconds] | onnx-coverage [data folder] | onnx-throughput [connections] [seconds] [rounds] [warmup] [onnx models folder] | search-quality [trials] [spec ...]");
 return 1;

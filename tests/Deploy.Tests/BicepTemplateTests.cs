@@ -9,6 +9,7 @@ public sealed class BicepTemplateTests(BicepBuildFixture bicep)
     private const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
     private const string StorageBlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
 
     [Theory]
     [InlineData("Microsoft.Resources/resourceGroups", 1)]
@@ -19,7 +20,8 @@ public sealed class BicepTemplateTests(BicepBuildFixture bicep)
     [InlineData("Microsoft.Storage/storageAccounts/blobServices/containers", 1)]
     [InlineData("Microsoft.ManagedIdentity/userAssignedIdentities", 2)]
     [InlineData("Microsoft.App/containerApps", 1)]
-    [InlineData("Microsoft.App/jobs", 2)]
+    [InlineData("Microsoft.App/jobs", 3)]
+    [InlineData("Microsoft.Storage/storageAccounts/queueServices/queues", 2)]
     [InlineData("Microsoft.KeyVault/vaults", 1)]
     [InlineData("Microsoft.KeyVault/vaults/secrets", 2)]
     public void Template_declares_the_platform_resources(string type, int count)
@@ -71,8 +73,9 @@ public sealed class BicepTemplateTests(BicepBuildFixture bicep)
         var access = bicep.Main.Module(module);
         ((string?)access.PassedParameters!["identityName"]!["value"]).Should().Be($"[variables('{identityVariable}')]");
 
+        // The queue role, when there is one, is checked on its own below.
         var assignments = access.Resources.Select(entry => entry.Resource)
-            .Where(resource => (string?)resource["type"] == "Microsoft.Authorization/roleAssignments")
+            .Where(resource => (string?)resource["type"] == "Microsoft.Authorization/roleAssignments" && resource["condition"] is null)
             .ToList();
         assignments.Should().HaveCount(2);
         RoleIdsGranted(access, assignments).Should().BeEquivalentTo(new[]
@@ -89,6 +92,60 @@ public sealed class BicepTemplateTests(BicepBuildFixture bicep)
         DependsOn("serving").Should().Contain("servingAccess");
         DependsOn("trainingOnDemand").Should().Contain("trainingAccess");
         DependsOn("trainingScheduled").Should().Contain("trainingAccess");
+        DependsOn("trainingWorkers").Should().Contain("trainingAccess");
+    }
+
+    [Fact]
+    public void Only_the_training_identity_may_use_the_trial_queue()
+    {
+        ((string?)bicep.Main.Module("trainingAccess").PassedParameters!["queueRole"]!["value"]).Should().Be("Storage Queue Data Contributor");
+        bicep.Main.Module("servingAccess").PassedParameters!.ContainsKey("queueRole").Should().BeFalse("the service never reads the trial queue");
+        var access = bicep.Main.Module("trainingAccess");
+        var queueData = access.Resources.Select(entry => entry.Resource).Single(resource => ((string?)resource["name"])?.Contains("queueRole", StringComparison.Ordinal) == true);
+        ((string?)queueData["condition"]).Should().Be("[not(empty(parameters('queueRole')))]");
+        ((string)access.Template["variables"]!["roleIds"]!["Storage Queue Data Contributor"]!).Should().Be(StorageQueueDataContributor);
+        ((string)queueData["scope"]!).Should().Contain("Microsoft.Storage/storageAccounts");
+        ((string?)queueData["properties"]!["principalType"]).Should().Be("ServicePrincipal");
+    }
+
+    [Fact]
+    public void Trial_queue_and_its_poison_queue_live_in_the_model_storage_account()
+    {
+        var queues = bicep.Main.FindAll("Microsoft.Storage/storageAccounts/queueServices/queues").ToList();
+        var storage = queues[0].Scope;
+        queues.Should().OnlyContain(entry => entry.Scope.Name == storage.Name);
+        ((string?)storage.ResolveParameter("trialQueueName")).Should().Be("trials");
+        queues.Select(entry => (string?)entry.Resource["name"]).Should().BeEquivalentTo(
+            "[format('{0}/{1}/{2}', parameters('name'), 'default', parameters('trialQueueName'))]",
+            "[format('{0}/{1}/{2}', parameters('name'), 'default', format('{0}-poison', parameters('trialQueueName')))]");
+    }
+
+    [Fact]
+    public void Distributed_search_workers_run_as_an_event_job_scaled_from_zero_on_the_trial_queue_with_the_training_identity()
+    {
+        var (scope, job) = bicep.Main.FindAll("Microsoft.App/jobs").Single(entry => entry.Scope.ResolveString(entry.Resource["properties"]!["configuration"]!["triggerType"]) == "Event");
+        scope.Name.Should().Be("trainingWorkers");
+        var passed = scope.PassedParameters!;
+        ((string?)passed["identityId"]!["value"]).Should().Contain("trainingIdentity");
+        ((string?)passed["maxExecutions"]!["value"]).Should().Be("[parameters('trainingWorkersMax')]");
+        ((int)bicep.Main.Template["parameters"]!["trainingWorkersMax"]!["defaultValue"]!).Should().BeGreaterThan(1);
+        ((string?)passed["queueUri"]!["value"]).Should().Contain("trialQueueUri");
+
+        var scale = job["properties"]!["configuration"]!["eventTriggerConfig"]!["scale"]!;
+        scope.Resolve(scale["minExecutions"])!.GetValue<int>().Should().Be(0);
+        ((string?)scale["maxExecutions"]).Should().Be("[parameters('maxExecutions')]");
+        var rule = scale["rules"]!.AsArray().Single()!;
+        ((string?)rule["type"]).Should().Be("azure-queue");
+        ((string?)rule["identity"]).Should().Be("[parameters('identityId')]", "KEDA reads the queue with the training identity, not a connection string");
+        rule["auth"].Should().BeNull();
+        ((string?)rule["metadata"]!["queueName"]).Should().Be("[parameters('queueName')]");
+        ((string?)rule["metadata"]!["accountName"]).Should().Be("[parameters('storageAccountName')]");
+        job["properties"]!["configuration"]!["secrets"].Should().BeNull();
+
+        var container = job["properties"]!["template"]!["containers"]![0]!;
+        ((string?)container["image"]).Should().Be("[parameters('image')]");
+        container["args"]!.AsArray().Select(arg => (string?)arg).Should().StartWith(["worker", "--queue", "[parameters('queueUri')]", "--store", "[parameters('storeUri')]"]);
+        container["env"]!.AsArray().Select(entry => (string?)entry!["name"]).Should().Contain("AZURE_CLIENT_ID");
     }
 
     [Fact]
@@ -159,6 +216,7 @@ public sealed class BicepTemplateTests(BicepBuildFixture bicep)
     {
         var jobs = bicep.Main.FindAll("Microsoft.App/jobs")
             .Select(entry => (entry.Scope, Trigger: entry.Scope.ResolveString(entry.Resource["properties"]!["configuration"]!["triggerType"]), Job: entry.Resource))
+            .Where(job => job.Trigger != "Event")
             .ToList();
 
         jobs.Select(job => job.Trigger).Should().BeEquivalentTo(["Manual", "Schedule"]);
@@ -199,7 +257,7 @@ public sealed class BicepTemplateTests(BicepBuildFixture bicep)
     public void Outputs_give_the_service_URL_the_store_URI_and_what_azd_needs()
     {
         var outputs = bicep.Main.Template["outputs"]!.AsObject();
-        outputs.Select(output => output.Key).Should().Contain(["SERVICE_URL", "MODEL_STORE_URI", "AZURE_CONTAINER_REGISTRY_ENDPOINT", "AZURE_RESOURCE_GROUP", "AZURE_KEY_VAULT_NAME"]);
+        outputs.Select(output => output.Key).Should().Contain(["SERVICE_URL", "MODEL_STORE_URI", "TRIAL_QUEUE_URI", "AZURE_CONTAINER_REGISTRY_ENDPOINT", "AZURE_RESOURCE_GROUP", "AZURE_KEY_VAULT_NAME"]);
         ((string?)bicep.Main.Module("serving").PassedParameters!["tags"]!["value"]).Should().Contain("'azd-service-name', 'serving'");
 
         // Names of the key secrets may be outputs; their values never are, in main or in the keys module.

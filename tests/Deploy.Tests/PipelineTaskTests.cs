@@ -97,6 +97,21 @@ public sealed partial class PipelineTaskTests
     }
 
     [Fact]
+    public void Train_can_fan_its_search_out_to_the_workers_behind_the_trial_queue()
+    {
+        var train = PipelineFile.Named("train.yml");
+        var workers = train.Json["parameters"]!.AsArray().OfType<JsonObject>().Single(parameter => (string?)parameter["name"] == "workers");
+        ((string?)workers["type"]).Should().Be("boolean");
+        ((string?)workers["default"]).Should().Be("false", "a run trains on the agent unless asked");
+
+        var variable = train.Json["variables"]!.AsArray().OfType<JsonObject>().Single(v => (string?)v["name"] == "workersArguments");
+        var expression = (string)variable["value"]!;
+        expression.Should().StartWith("$[ iif(eq('${{ parameters.workers }}', 'True'), ")
+            .And.Contain("--workers \"{0}\" --run-id {1}").And.Contain("variables['trialQueueUri']").And.EndWith("'') ]");
+        ConsoleArguments().Should().Contain(arguments => TrainCommand().IsMatch(arguments) && arguments.EndsWith(" $(workersArguments)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Promotion_to_production_runs_only_behind_an_environment()
     {
         // Approvals are configured on the environment; a deployment job is what waits for them.

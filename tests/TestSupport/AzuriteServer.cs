@@ -9,7 +9,8 @@ namespace MLPipeline.TestSupport;
 /// <summary>
 /// A real Azurite blob server (npm <c>azurite</c>, pinned in tests/package.json) on a free loopback port.
 /// It can be stopped and started again on the same port, to test how clients live through an outage; with
-/// <c>persistent: true</c> its data survives the restart.
+/// <c>persistent: true</c> its data survives the restart. With <c>queue: true</c> Azurite's queue service runs beside
+/// it on a port of its own (for distributed training), and the connection string names both endpoints.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
@@ -25,15 +26,26 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly string? _dataFolder;
     private Process? _process;
+    private Process? _queueProcess;
 
-    private AzuriteServer(int port, string? dataFolder)
+    private AzuriteServer(int port, string? dataFolder, int? queuePort)
     {
         Port = port;
+        QueuePort = queuePort;
         _dataFolder = dataFolder;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
     }
 
     public int Port { get; }
+
+    /// <summary>The queue service's port, when it runs.</summary>
+    public int? QueuePort { get; }
+
+    /// <summary>The account's queue endpoint, e.g. http://127.0.0.1:53413/devstoreaccount1.</summary>
+    public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort ?? throw new InvalidOperationException("Azurite was started without its queue service.")}/{AccountName}");
+
+    /// <summary>A queue's URI, without credentials.</summary>
+    public string QueueUri(string queue) => $"{QueueEndpoint}/{queue}";
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -43,7 +55,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     public string ConnectionString => ConnectionStringWithKey(AccountKey);
 
     public string ConnectionStringWithKey(string key) =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={key};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={key};BlobEndpoint={BlobEndpoint};" + (QueuePort is null ? "" : $"QueueEndpoint={QueueEndpoint};");
 
     /// <summary>The store location string for a container (and optional prefix), without credentials.</summary>
     public string StoreUri(string container, string? prefix = null) =>
@@ -68,12 +80,13 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     /// <summary>Installs Azurite if needed (npm ci) and starts it on a free loopback port.</summary>
-    public static async Task<AzuriteServer> StartAsync(bool persistent = false)
+    public static async Task<AzuriteServer> StartAsync(bool persistent = false, bool queue = false)
     {
         var dataFolder = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
         return await LoopbackPorts.StartOnFreePortAsync(async port =>
         {
-            var server = new AzuriteServer(port, dataFolder);
+            // The queue's port is the blob port's neighbour when free, else any free one; a taken port starts both again elsewhere.
+            var server = new AzuriteServer(port, dataFolder, queue ? QueuePortNear(port) : null);
             await server.StartAsync();
             return server;
         });
@@ -113,12 +126,53 @@ public sealed class AzuriteServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await WaitUntilAnsweringAsync(process);
+        await WaitUntilAnsweringAsync(process, Port, new Uri($"{BlobEndpoint}?comp=list"));
+        if (QueuePort is { } queuePort)
+        {
+            var queue = NodePackages.Start(new ProcessStartInfo("node",
+            [
+                Path.Combine(azurite, "dist", "src", "queue", "main.js"),
+                "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--inMemoryPersistence",
+            ])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            queue.OutputDataReceived += (_, e) => Log(e.Data);
+            queue.ErrorDataReceived += (_, e) => Log(e.Data);
+            queue.BeginOutputReadLine();
+            queue.BeginErrorReadLine();
+            _queueProcess = queue;
+            try
+            {
+                await WaitUntilAnsweringAsync(queue, queuePort, new Uri($"{QueueEndpoint}?comp=list"));
+            }
+            catch
+            {
+                Kill();
+                _process = null;
+                throw;
+            }
+        }
     }
 
     /// <summary>Stops the server: afterwards its port refuses connections until <see cref="StartAsync()"/>.</summary>
     public async Task StopAsync()
     {
+        if (_queueProcess is { } queue)
+        {
+            _queueProcess = null;
+            if (!queue.HasExited)
+            {
+                queue.Kill(entireProcessTree: true);
+                await queue.WaitForExitAsync();
+            }
+
+            queue.Dispose();
+        }
+
         var process = _process;
         _process = null;
         if (process is null)
@@ -165,7 +219,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAnsweringAsync(Process process)
+    private async Task WaitUntilAnsweringAsync(Process process, int port, Uri probe)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -173,17 +227,21 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                _process = null;
+                if (process == _process)
+                {
+                    _process = null;
+                }
+
                 var log = LogText;
                 throw log.Contains("EADDRINUSE", StringComparison.Ordinal)
-                    ? new PortInUseException(Port, new InvalidOperationException(log))
-                    : new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting on port {Port}:{Environment.NewLine}{log}");
+                    ? new PortInUseException(port, new InvalidOperationException(log))
+                    : new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting on port {port}:{Environment.NewLine}{log}");
             }
 
             try
             {
                 // Any HTTP answer (an anonymous listing is refused with 403) means the server is up.
-                using var response = await http.GetAsync(new Uri($"{BlobEndpoint}?comp=list"));
+                using var response = await http.GetAsync(probe);
                 if (process.HasExited)
                 {
                     continue; // another server answered on the port Azurite could not take: reported above
@@ -196,7 +254,7 @@ public sealed class AzuriteServer : IAsyncDisposable
                 if (DateTime.UtcNow > deadline)
                 {
                     Kill();
-                    throw new TimeoutException($"Azurite did not answer on {BlobEndpoint} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{LogText}");
+                    throw new TimeoutException($"Azurite did not answer on {probe} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{LogText}");
                 }
 
                 await Task.Delay(100);
@@ -234,9 +292,30 @@ public sealed class AzuriteServer : IAsyncDisposable
             {
                 process.Kill(entireProcessTree: true);
             }
+
+            if (_queueProcess is { HasExited: false } queue)
+            {
+                queue.Kill(entireProcessTree: true);
+            }
         }
         catch (InvalidOperationException)
         {
+        }
+    }
+
+    private static int QueuePortNear(int blobPort)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, blobPort + 1);
+            listener.Start();
+            return blobPort + 1;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

@@ -40,7 +40,8 @@ public class OneParseTests
         data.TestRows.Should().BeInRange(50, 90);
         result.Manifest.Onnx!.ParityRows.Should().Be(data.TestRows + 2, "parity runs on the test rows plus the missing and unseen rows");
         result.Manifest.Timings!.Select(t => t.Step).Should().StartWith("profile")
-            .And.Contain(["cross-validation: SdcaMaximumEntropy", "cross-validation: LightGbm", "featurization statistics", "final fit", "evaluation", "permutation importance", "ONNX export and parity", "report"]);
+            .And.Contain(["search: grid, 2 trial(s)", "featurization statistics", "final fit", "evaluation", "permutation importance", "ONNX export and parity", "report"]);
+        result.Manifest.Search!.Trials.Select(t => t.Trainer).Should().Equal("SdcaMaximumEntropy", "LightGbm");
         Directory.Delete(result.PackageDirectory, recursive: true);
     }
 

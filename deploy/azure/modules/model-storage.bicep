@@ -1,4 +1,5 @@
-// Storage account holding the model store: the `models` blob container. Access only with Entra ID
+// Storage account holding the model store: the `models` blob container, and the queue that fans
+// distributed searches out to the training workers (with its poison queue). Access only with Entra ID
 // (shared-key access off), HTTPS with TLS 1.2 or later, no anonymous access. Soft delete keeps
 // deleted or overwritten blobs recoverable for a while.
 
@@ -15,6 +16,9 @@ param tags object
 
 @description('Name of the blob container that holds the model store.')
 param containerName string = 'models'
+
+@description('Name of the queue train --workers puts trials on; the workers job scales on its length.')
+param trialQueueName string = 'trials'
 
 @description('Days a deleted blob or container can be restored.')
 @minValue(1)
@@ -63,7 +67,26 @@ resource modelsContainer 'Microsoft.Storage/storageAccounts/blobServices/contain
   }
 }
 
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource trialQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: trialQueueName
+}
+
+// Trials that kept failing land here (the console names it <queue>-poison); nothing consumes it.
+resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: '${trialQueueName}-poison'
+}
+
 output id string = account.id
 output name string = account.name
 @description('The model store location the serving app and the training console use.')
 output storeUri string = '${account.properties.primaryEndpoints.blob}${modelsContainer.name}'
+@description('The trial queue: pass it as --workers to train, and as --queue to the workers.')
+output trialQueueUri string = '${account.properties.primaryEndpoints.queue}${trialQueue.name}'
+output trialQueueName string = trialQueue.name

@@ -1,5 +1,6 @@
 // Lets a principal outside the platform publish to the model store (Storage Blob Data
-// Contributor): the Azure DevOps service connection that runs train.yml, or a developer.
+// Contributor) and queue distributed trials (Storage Queue Data Contributor): the Azure DevOps
+// service connection that runs train.yml, or a developer.
 
 @description('Name of the storage account that holds the model store.')
 param storageAccountName string
@@ -16,6 +17,7 @@ param principalId string
 param principalType string
 
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -26,6 +28,16 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storageAccount
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: principalId
+    principalType: principalType
+  }
+}
+
+resource trialQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storageAccount.id, principalId, storageQueueDataContributor)
+  scope: storageAccount
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
     principalId: principalId
     principalType: principalType
   }

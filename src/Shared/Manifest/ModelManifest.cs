@@ -46,6 +46,9 @@ public sealed record ModelManifest
     /// <summary>Permutation feature importance on the test split: column -> drop of the main metric.</summary>
     public IReadOnlyDictionary<string, double>? FeatureImportance { get; init; }
 
+    /// <summary>How the trainer was chosen: the search strategy and every trial (absent when one candidate was fit without comparison).</summary>
+    public SearchSummary? Search { get; init; }
+
     /// <summary>Where the training run's time went, step by step in run order (optional: older manifests have none).</summary>
     public IReadOnlyList<StepTiming>? Timings { get; init; }
 
@@ -93,6 +96,26 @@ public sealed record ModelMetrics
 }
 
 public sealed record MetricSummary(double Mean, double StdDev);
+
+/// <summary>The search behind the winner: grid, random or halving, its seed, and every trial in trial order.</summary>
+public sealed record SearchSummary(string Strategy, int Seed, IReadOnlyList<TrialSummary> Trials);
+
+/// <summary>
+/// One trial: a trainer configuration on a rung (halving trains rung 0 on the fewest rows; grid and random have only
+/// rung 0), the share of each training fold it saw, its main metric (cross-validation mean and spread, or the test
+/// split without folds) and its wall time. A failed or skipped trial has an error and no metric.
+/// </summary>
+public sealed record TrialSummary(
+    int Trial,
+    string Trainer,
+    IReadOnlyDictionary<string, JsonElement>? Options,
+    int Rung,
+    double Fraction,
+    double? Metric,
+    double? StdDev,
+    double Seconds,
+    string? Error = null,
+    long? MaxRows = null);
 
 /// <summary>The new model (challenger) and the aliased one (champion) scored on the same test rows.</summary>
 public sealed record ChampionComparison(

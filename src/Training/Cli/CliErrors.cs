@@ -47,6 +47,10 @@ public static class CliErrors
         {
             return Fail(ExitCodes.OnnxExportFailed, "onnx import refused", ex.Message + Environment.NewLine + "Nothing was published.", error);
         }
+        catch (Search.SearchFailedException ex)
+        {
+            return Fail(ExitCodes.SearchFailed, "search failed", ex.Message + Environment.NewLine + "Nothing was published.", error);
+        }
         catch (ArgumentException ex)
         {
             return Fail(ExitCodes.BadUsageOrSpec, "usage error", ex.Message, error);

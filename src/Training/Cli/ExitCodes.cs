@@ -17,4 +17,7 @@ public static class ExitCodes
 
     /// <summary><c>rollout wait</c>: the rollout was still running (or paused) when the timeout passed.</summary>
     public const int StillRunning = 7;
+
+    /// <summary>Every trial of the search failed, or the workers of a distributed search could not finish it.</summary>
+    public const int SearchFailed = 8;
 }

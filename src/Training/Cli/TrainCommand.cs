@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLPipeline.Shared.Store;
+using MLPipeline.Training.Distributed;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Specs;
 
@@ -18,17 +19,28 @@ public static class TrainCommand
         {
             Description = "Champion/challenger: score the version this alias points at on the same test rows; fail (exit 3) when the new model is worse by more than the spec's championTolerance.",
         };
+        var workers = new Option<string?>("--workers")
+        {
+            Description = "Run the search's trials on workers (mlpipeline worker) behind this storage queue URI instead of this machine's cores; the plan and results go to the store under runs/<run-id>/.",
+        };
+        var runId = new Option<string?>("--run-id") { Description = "With --workers: the run's id (default: the model name and UTC time); the same id again resumes from the trials already recorded." };
         var command = new Command("train", "Train a model from a spec, evaluate it, enforce its gates and publish it to the store.")
         {
-            spec, store, alias, version, compareTo,
+            spec, store, alias, version, compareTo, workers, runId,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => RunAsync(
-            parse.GetValue(spec)!, parse.GetValue(store), parse.GetValue(alias), parse.GetValue(version), parse.GetValue(compareTo), cancellationToken)));
+            parse.GetValue(spec)!, parse.GetValue(store), parse.GetValue(alias), parse.GetValue(version), parse.GetValue(compareTo),
+            parse.GetValue(workers), parse.GetValue(runId), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string specPath, string? storeLocation, string? alias, string? version, string? compareTo, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string specPath, string? storeLocation, string? alias, string? version, string? compareTo, string? workers, string? runId, CancellationToken cancellationToken)
     {
+        if (runId is not null && workers is null)
+        {
+            throw new ArgumentException("--run-id names a distributed run: give --workers <queue URI> too.");
+        }
+
         if (version is not null)
         {
             StoreNames.Check(version, "version");
@@ -42,7 +54,12 @@ public static class TrainCommand
         var spec = SpecLoader.Load(specPath);
         var store = ModelStoreFactory.Open(storeLocation);
         var champion = compareTo is null ? null : await FetchChampionAsync(store, spec.Name, StoreNames.Check(compareTo, "alias"), cancellationToken);
-        var result = await SpectreProgress.RunAsync(Terminal.IsInteractive, progress => Task.FromResult(new TrainingRun(spec, progress).Execute(version, champion)));
+        var queues = workers is null ? null : TrialQueues.Connect(workers);
+        var id = runId is null ? $"{spec.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}" : StoreNames.Check(runId, "run id");
+        var result = await SpectreProgress.RunAsync(Terminal.IsInteractive, progress => new TrainingRun(spec, progress)
+        {
+            Executor = queues is null ? null : evaluator => new QueueTrialExecutor(queues, RunFiles.Open(storeLocation), id, evaluator, progress),
+        }.ExecuteAsync(version, champion, cancellationToken));
         try
         {
             var publishing = System.Diagnostics.Stopwatch.StartNew();

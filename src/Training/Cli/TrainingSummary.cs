@@ -14,13 +14,21 @@ public static class TrainingSummary
         var main = manifest.MainMetric;
         if (result.Comparison.Count > 0)
         {
-            var comparison = new Table().Title($"Trainers ({(result.Comparison[0].CrossValidation is null ? "test split" : "cross-validation mean ± std")})")
-                .AddColumns("Trainer", main, "Time");
-            foreach (var r in result.Comparison.OrderByDescending(r => r.Score(main)))
+            var search = manifest.Search is { } s ? $"{s.Strategy} search, seed {s.Seed}, {result.Comparison.Count} trial(s); " : "";
+            var comparison = new Table().Title($"Trainers ({search}{(result.Comparison.Any(r => r.CrossValidation is not null) ? "cross-validation mean ± std" : "test split")})")
+                .AddColumns("Trial", "Trainer", "Rung", "Rows", main, "Time");
+            var ranked = ComparisonOrder.Ranked(result.Comparison, main);
+            foreach (var r in ranked)
             {
-                var winner = r.Candidate == result.Winner;
-                var score = r.CrossValidation is { } cv ? $"{cv[main].Mean:F4} ± {cv[main].StdDev:F4}" : r.Score(main).ToString("F4", CultureInfo.InvariantCulture);
-                comparison.AddRow(Markup.Escape((winner ? "* " : "  ") + r.Candidate.DisplayName), score, $"{r.Duration.TotalSeconds:F1} s");
+                var winner = ReferenceEquals(r, ranked[0]);
+                var score = r.Failed ? r.Error! : r.CrossValidation is { } cv ? $"{cv[main].Mean:F4} ± {cv[main].StdDev:F4}" : r.Score(main).ToString("F4", CultureInfo.InvariantCulture);
+                comparison.AddRow(
+                    r.Trial.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape((winner ? "* " : "  ") + r.Candidate.DisplayName),
+                    r.Rung.ToString(CultureInfo.InvariantCulture),
+                    r.Fraction.ToString("P0", CultureInfo.InvariantCulture),
+                    Markup.Escape(score),
+                    $"{r.Duration.TotalSeconds:F1} s");
             }
 
             AnsiConsole.Write(comparison);

@@ -29,7 +29,7 @@ public static class CsvProfiler
     internal static DataProfile Read(TrainingSpec spec, string? binaryPath, int headRows = HeadRows, Func<string, Stream>? open = null)
     {
         var path = spec.DataPath;
-        if (!File.Exists(path))
+        if (open is null && !File.Exists(path))
         {
             throw new DataException($"{path}: data file not found (spec {spec.SourcePath}, data.path '{spec.Data.Path}').");
         }

@@ -88,12 +88,20 @@ public static class TrainingReport
         if (comparison.Count > 0)
         {
             md.AppendLine("## Trainer comparison").AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"| trainer | {m.MainMetric} mean | std | training time |");
-            md.AppendLine("|---|---|---|---|");
-            foreach (var r in comparison.OrderByDescending(r => r.Score(m.MainMetric)))
+            if (m.Search is { } search)
             {
-                var summary = r.CrossValidation?[m.MainMetric];
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Candidate.DisplayName} | {F(r.Score(m.MainMetric))} | {(summary is null ? "-" : F(summary.StdDev))} | {r.Duration.TotalSeconds:F1} s |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"Search: {search.Strategy}, seed {search.Seed}, {comparison.Count} trial(s); the highest rung first, best first. The winner is marked *.").AppendLine();
+            }
+
+            md.AppendLine(CultureInfo.InvariantCulture, $"| trial | trainer | rung | rows | {m.MainMetric} mean | std | training time |");
+            md.AppendLine("|---|---|---|---|---|---|---|");
+            var ranked = ComparisonOrder.Ranked(comparison, m.MainMetric);
+            foreach (var r in ranked)
+            {
+                var summary = r.Failed ? null : r.CrossValidation?[m.MainMetric];
+                var winner = ReferenceEquals(r, ranked[0]) ? "* " : "";
+                var metric = r.Failed ? r.Error : F(r.Score(m.MainMetric));
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Trial} | {winner}{r.Candidate.DisplayName} | {r.Rung} | {r.Fraction:P0} | {metric} | {(summary is null ? "-" : F(summary.StdDev))} | {r.Duration.TotalSeconds:F1} s |");
             }
 
             md.AppendLine();

@@ -11,6 +11,7 @@ using MLPipeline.Training.Gates;
 using MLPipeline.Training.Onnx;
 using MLPipeline.Training.Packaging;
 using MLPipeline.Training.Reports;
+using MLPipeline.Training.Search;
 using MLPipeline.Training.Specs;
 using MLPipeline.Training.Trainers;
 
@@ -33,12 +34,17 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
     /// <exception cref="SpecException">Exit code 1.</exception>
     /// <exception cref="DataException">Exit code 2.</exception>
     /// <exception cref="GateFailedException">Exit code 3; the package folder is deleted.</exception>
-    public TrainingResult Execute(string? version = null, ChampionModel? champion = null)
+    public TrainingResult Execute(string? version = null, ChampionModel? champion = null) =>
+        ExecuteAsync(version, champion).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Execute"/>
+    /// <exception cref="SearchFailedException">Exit code 8: no trial of the search produced a metric.</exception>
+    public async Task<TrainingResult> ExecuteAsync(string? version = null, ChampionModel? champion = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
 
         // Everything the spec alone can get wrong fails before any data is read.
-        var candidates = CandidateExpansion.Expand(spec);
+        var plan = SearchPlan.For(spec);
         var gates = QualityGate.ParseAll(spec);
         var mainMetric = MetricNames.MainMetric(spec.Task);
 
@@ -48,14 +54,18 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         using (progress.Start($"Reading {Path.GetFileName(spec.DataPath)}"))
         using (_timings.Measure("profile"))
         {
-            data = StoredRows.Read(spec, OpenData, ScratchFolder);
+            using var blob = await BlobDataFile.FetchAsync(spec, ScratchFolder, cancellationToken);
+            data = StoredRows.Read(spec, blob is null ? OpenData : blob.Open, ScratchFolder);
         }
 
         using (data)
         {
-            return Train(data, candidates, gates, mainMetric, version, champion, clock);
+            return await TrainAsync(data, plan, gates, mainMetric, version, champion, clock, cancellationToken);
         }
     }
+
+    /// <summary>Where the search's trials run: this process's cores unless a caller (the queue coordinator) says otherwise.</summary>
+    public Func<TrialEvaluator, ITrialExecutor>? Executor { get; init; }
 
     /// <summary>Opens the data file; tests pass one that counts the bytes read.</summary>
     internal Func<string, Stream>? OpenData { get; init; }
@@ -63,7 +73,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
     /// <summary>Where the run's temporary files go (the stored rows, disk caches): the system's temp folder unless a test gives its own.</summary>
     internal string ScratchFolder { get; init; } = Path.GetTempPath();
 
-    private TrainingResult Train(StoredRows data, IReadOnlyList<TrainerCandidate> candidates, IReadOnlyList<QualityGate> gates, string mainMetric, string? version, ChampionModel? champion, Stopwatch clock)
+    private async Task<TrainingResult> TrainAsync(StoredRows data, SearchPlan plan, IReadOnlyList<QualityGate> gates, string mainMetric, string? version, ChampionModel? champion, Stopwatch clock, CancellationToken cancellationToken)
     {
         var profile = data.Profile;
         progress.Note($"{profile.Rows} rows, {profile.Features.Count} features: " + string.Join(", ", profile.Features
@@ -73,17 +83,30 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var ml = new MLContext(spec.Seed);
         var raw = _rows = new CountingDataView(data.Load(ml));
         _rowsPerPass = profile.Rows;
-        var label = LabelPreparation.Create(ml, spec, profile);
-        var prepared = label.Estimator.Fit(raw).Transform(raw);
-        var (train, test) = Split(ml, prepared);
-        var trainRows = spec.TestFraction > 0 ? (long)(profile.Rows * (1 - spec.TestFraction)) : profile.Rows;
-        WarnAboutInMemoryTrainers(candidates, trainRows);
+        var prepared = PreparedData.Create(ml, spec, profile, raw);
+        if (spec.TestFraction <= 0)
+        {
+            progress.Note("testFraction is 0: test metrics are measured on the training rows.");
+        }
+
+        var (train, test, trainRows) = (prepared.Train, prepared.Test, prepared.TrainRows);
+        var label = prepared;
+        WarnAboutInMemoryTrainers(plan.Configurations, trainRows);
 
         // A lone candidate without cross-validation has nothing to be compared with: fit it once, below.
-        var results = candidates.Count == 1 && spec.Folds < 2
-            ? []
-            : candidates.Select(c => CrossValidate(ml, c, train, trainRows, test, profile, label.Classes)).ToList();
-        var best = results.Count == 0 ? new CandidateResult(candidates[0], null, null, TimeSpan.Zero) : results.MaxBy(r => r.Score(mainMetric))!;
+        IReadOnlyList<CandidateResult> results = [];
+        var best = new CandidateResult(plan.Configurations[0], null, null, TimeSpan.Zero);
+        if (plan.Trials > 1 || spec.Folds >= 2)
+        {
+            using (_timings.Measure($"search: {plan.Strategy.ToString().ToLowerInvariant()}, {plan.Trials} trial(s)"))
+            {
+                var evaluator = new TrialEvaluator(spec, prepared, ScratchFolder);
+                var executor = Executor?.Invoke(evaluator) ?? new ParallelTrialExecutor(evaluator, progress);
+                var outcome = await SearchDriver.RunAsync(spec, plan, executor, mainMetric, progress, cancellationToken);
+                (results, best) = (outcome.Trials, outcome.Best);
+            }
+        }
+
         if (results.Count > 1)
         {
             progress.Note($"Winner: {best.Candidate.DisplayName} ({mainMetric} {best.Score(mainMetric):F4})");
@@ -196,6 +219,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Onnx = onnx,
             Champion = championResult,
             FeatureImportance = importance,
+            Search = results.Count == 0 ? null : SearchRecord.Describe(spec, plan, results, mainMetric),
             Timings = [.. _timings.Steps],
         };
         using (progress.Start("Writing the report and plots"))
@@ -208,49 +232,6 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var manifest = ModelPackageWriter.WriteManifest(directory, draft with { Timings = [.. _timings.Steps] });
 
         return new TrainingResult(manifest, directory, results, best.Candidate, gateOutcomes, clock.Elapsed);
-    }
-
-    private (IDataView Train, IDataView Test) Split(MLContext ml, IDataView prepared)
-    {
-        if (spec.TestFraction <= 0)
-        {
-            progress.Note("testFraction is 0: test metrics are measured on the training rows.");
-            return (prepared, prepared);
-        }
-
-        var split = ml.Data.TrainTestSplit(prepared, spec.TestFraction, seed: spec.Seed);
-        return (split.TrainSet, split.TestSet);
-    }
-
-    private CandidateResult CrossValidate(MLContext ml, TrainerCandidate candidate, IDataView train, long trainRows, IDataView test, DataProfile profile, IReadOnlyList<string>? classes)
-    {
-        var clock = Stopwatch.StartNew();
-        if (spec.Folds < 2)
-        {
-            // No cross-validation: rank by the test split (only matters when several trainers compete).
-            using var single = progress.Start($"Training {candidate.DisplayName}");
-            using var meter = Meter(single);
-            var fitted = Fit(ml, candidate, profile, train, trainRows);
-            var holdout = ModelEvaluator.Evaluate(ml, spec.Task, fitted.Transform(test), classes);
-            _timings.Add($"test-split comparison: {candidate.DisplayName}", clock.Elapsed);
-            return new CandidateResult(candidate, null, holdout.Metrics, clock.Elapsed);
-        }
-
-        var folds = ml.Data.CrossValidationSplit(train, spec.Folds, seed: spec.Seed);
-        var evaluations = new List<EvaluationResult>();
-        using (var step = progress.Start($"Cross-validating {candidate.DisplayName}", folds.Count))
-        using (Meter(step))
-        {
-            foreach (var fold in folds)
-            {
-                var fitted = Fit(ml, candidate, profile, fold.TrainSet, trainRows * (spec.Folds - 1) / spec.Folds);
-                evaluations.Add(ModelEvaluator.Evaluate(ml, spec.Task, fitted.Transform(fold.TestSet), classes));
-                step.Advance();
-            }
-        }
-
-        _timings.Add($"cross-validation: {candidate.DisplayName}", clock.Elapsed);
-        return new CandidateResult(candidate, ModelEvaluator.Summarize(evaluations), null, clock.Elapsed);
     }
 
     /// <summary>Fits one candidate; a candidate with maxRows sees a uniform sample of the rows, never the test rows' share.</summary>
@@ -274,17 +255,8 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 
     private RowMeter Meter(IProgressStep step) => new(step, _rows!, _rowsPerPass);
 
-    private IEstimator<ITransformer> BuildEstimator(MLContext ml, TrainerCandidate candidate, DataProfile profile)
-    {
-        var features = FeaturePipeline.Build(ml, profile.Features, normalize: candidate.Definition.IsLinear, elapsed => _statisticsTime += elapsed);
-        var trainer = candidate.CreateEstimator(ml, spec.Seed);
-        return (candidate.Definition.MultiPass ? spec.Cache : CacheMode.None) switch
-        {
-            CacheMode.Memory => features.AppendCacheCheckpoint(ml).Append(trainer),
-            CacheMode.Disk => new DiskCachedEstimator(ml, features, trainer, ScratchFolder),
-            _ => features.Append(trainer),
-        };
-    }
+    private IEstimator<ITransformer> BuildEstimator(MLContext ml, TrainerCandidate candidate, DataProfile profile) =>
+        CandidateEstimator.Build(ml, spec, candidate, profile, ScratchFolder, elapsed => _statisticsTime += elapsed);
 
     private static IReadOnlyList<OutputColumn> OutputsOf(ITransformer model, DataViewSchema inputSchema) =>
         model.GetOutputSchema(inputSchema)

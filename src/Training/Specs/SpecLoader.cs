@@ -47,7 +47,9 @@ public static class SpecLoader
                 throw new SpecException($"{sourcePath}: the spec does not match spec.schema.json:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
             }
 
-            return Map(document.RootElement, sourcePath);
+            var spec = Map(document.RootElement, sourcePath);
+            SearchSpecChecks.Check(spec);
+            return spec;
         }
     }
 
@@ -93,6 +95,7 @@ public static class SpecLoader
                 Onnx = !onnxExplicit || export.GetProperty("onnx").GetBoolean(),
                 OnnxExplicit = onnxExplicit && export.GetProperty("onnx").GetBoolean(),
             },
+            Search = ReadSearch(root, root.TryGetProperty("seed", out var runSeed) ? runSeed.GetInt32() : 42),
             SourcePath = sourcePath,
             Raw = root.Clone(),
         };
@@ -117,7 +120,51 @@ public static class SpecLoader
             ? g.EnumerateObject().ToDictionary(p => p.Name, p => (IReadOnlyList<JsonElement>)p.Value.EnumerateArray().Select(v => v.Clone()).ToList())
             : [];
         long? maxRows = trainer.TryGetProperty("maxRows", out var m) ? m.GetInt64() : null;
-        return new TrainerSpec(trainer.GetProperty("name").GetString()!, options, grid, maxRows);
+        var space = trainer.TryGetProperty("space", out var sp)
+            ? sp.EnumerateObject().ToDictionary(p => p.Name, p => ReadDimension(p.Value))
+            : [];
+        return new TrainerSpec(trainer.GetProperty("name").GetString()!, options, grid, maxRows) { Space = space };
+    }
+
+    private static SpaceDimension ReadDimension(JsonElement dimension)
+    {
+        var log = OptionalBool(dimension, "log") ?? false;
+        if (dimension.TryGetProperty("int", out var ints))
+        {
+            return new SpaceDimension.Integers(ints[0].GetInt64(), ints[1].GetInt64(), log);
+        }
+
+        return dimension.TryGetProperty("float", out var floats)
+            ? new SpaceDimension.Reals(floats[0].GetDouble(), floats[1].GetDouble(), log)
+            : new SpaceDimension.Choice(dimension.GetProperty("choice").EnumerateArray().Select(v => v.Clone()).ToList());
+    }
+
+    private static SearchSpec ReadSearch(JsonElement root, int runSeed)
+    {
+        if (!root.TryGetProperty("search", out var search))
+        {
+            return new SearchSpec(SearchStrategy.Grid, 0, null, runSeed, SearchSpec.DefaultEta);
+        }
+
+        var budget = OptionalString(search, "budget") is { } text ? ParseDuration(text) : (TimeSpan?)null;
+        return new SearchSpec(
+            Enum.Parse<SearchStrategy>(search.GetProperty("strategy").GetString()!, ignoreCase: true),
+            search.TryGetProperty("trials", out var trials) ? trials.GetInt32() : SearchSpec.DefaultTrials,
+            budget,
+            search.TryGetProperty("seed", out var seed) ? seed.GetInt32() : runSeed,
+            search.TryGetProperty("eta", out var eta) ? eta.GetInt32() : SearchSpec.DefaultEta);
+    }
+
+    /// <summary>90s, 15m, 2h (the schema's pattern has already checked the shape).</summary>
+    private static TimeSpan ParseDuration(string text)
+    {
+        var number = double.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture);
+        return text[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(number),
+            'm' => TimeSpan.FromMinutes(number),
+            _ => TimeSpan.FromHours(number),
+        };
     }
 
     private static string? OptionalString(JsonElement element, string name) =>

@@ -22,6 +22,9 @@ public sealed record TrainingSpec
     public IReadOnlyList<Expectation> Expectations { get; init; } = [];
     public ExportSpec Export { get; init; } = new();
 
+    /// <summary>How candidates are chosen and compared (default: the grid, every combination on all rows).</summary>
+    public SearchSpec Search { get; init; } = new(SearchStrategy.Grid, 0, null, 42, SearchSpec.DefaultEta);
+
     /// <summary>How much worse than the champion (in the main metric) a new model may be and still pass.</summary>
     public double ChampionTolerance { get; init; }
 
@@ -31,7 +34,11 @@ public sealed record TrainingSpec
     /// <summary>The spec as read, recorded in the manifest.</summary>
     public JsonElement Raw { get; init; }
 
-    public string DataPath => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SourcePath) ?? ".", Data.Path));
+    /// <summary>The data file's full path, or its blob URI as written when data.path is one.</summary>
+    public string DataPath => DataIsBlob ? Data.Path : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SourcePath) ?? ".", Data.Path));
+
+    /// <summary>data.path is an http(s) blob URI, read with the store's credential chain.</summary>
+    public bool DataIsBlob => Shared.Store.BlobStoreLocation.IsBlobUri(Data.Path, out _);
 }
 
 public sealed record DataSpec
@@ -60,7 +67,11 @@ public enum CacheMode
 }
 
 /// <param name="MaxRows">Train on a uniform sample of about this many training rows (bounds trainers that hold every row in memory).</param>
-public sealed record TrainerSpec(string Name, IReadOnlyDictionary<string, JsonElement> Options, IReadOnlyDictionary<string, IReadOnlyList<JsonElement>> Grid, long? MaxRows = null);
+/// <param name="Space">Random and halving search: the range each searched option is drawn from.</param>
+public sealed record TrainerSpec(string Name, IReadOnlyDictionary<string, JsonElement> Options, IReadOnlyDictionary<string, IReadOnlyList<JsonElement>> Grid, long? MaxRows = null)
+{
+    public IReadOnlyDictionary<string, SpaceDimension> Space { get; init; } = new Dictionary<string, SpaceDimension>();
+}
 
 public sealed record Expectation(IReadOnlyDictionary<string, JsonElement> Input, double Score, double Tolerance);
 
