@@ -6,6 +6,7 @@ using MLPipeline.Serving.OpenApi;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Security;
+using MLPipeline.Serving.Ui;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,6 +28,10 @@ builder.Services.AddSingleton<PredictPipeline>();
 builder.Services.AddModelHealthChecks();
 builder.Services.AddProblemDetails();
 builder.Services.AddServingOpenApi();
+if (serving.Ui.Enabled)
+{
+    builder.Services.AddUi(builder.Configuration);
+}
 
 var app = builder.Build();
 
@@ -50,6 +55,10 @@ app.MapPredictEndpoints();
 app.MapModelAdminEndpoints();
 app.MapModelDocumentEndpoint();
 app.MapInferenceProtocolEndpoints();
+if (serving.Ui.Enabled)
+{
+    app.MapUi();
+}
 if (serving.BaselineEndpoint)
 {
     app.MapBaselineEndpoint();

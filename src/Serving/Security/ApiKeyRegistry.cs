@@ -31,5 +31,8 @@ public sealed class ApiKeyRegistry(IOptions<ServingOptions> options)
         return match is null ? null : (match.Id, match.Role);
     }
 
+    /// <summary>The role of the key with this id, or null when no configured key has it (a sign-in outliving its key).</summary>
+    public string? RoleOfId(string id) => _entries.FirstOrDefault(e => e.Id == id)?.Role;
+
     private sealed record Entry(byte[] Digest, string Id, string Role);
 }

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MLPipeline.Serving.Endpoints;
+using MLPipeline.Serving.Protocols;
+using MLPipeline.Shared.Manifest;
+
+namespace MLPipeline.Serving.Ui;
+
+/// <summary>
+/// The Try-it form's prediction: the form's values become the body <c>POST /models/{name}/predict</c> takes, and go
+/// through that route's own pipeline (same parsing, refusals, engine and metrics), in process, so the page shows
+/// exactly what a client would get.
+/// </summary>
+public sealed class TryItPrediction(PredictPipeline pipeline, ModelResolver resolver)
+{
+    public sealed record Answer(int Status, string Body, string? Version);
+
+    /// <summary>One instance from form values: numbers as numbers, an empty field as null (missing), text as text.</summary>
+    public static byte[] Body(IReadOnlyList<InputColumn> inputs, Func<string, string?> value)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("instances");
+            json.WriteStartObject();
+            foreach (var column in inputs)
+            {
+                var text = value(column.Name);
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    json.WriteNull(column.Name);
+                }
+                else if (column.Type == "Single" && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                {
+                    json.WriteNumber(column.Name, number);
+                }
+                else
+                {
+                    // Not a number in a numeric column: sent as text, so the service's refusal names the column.
+                    json.WriteString(column.Name, text);
+                }
+            }
+
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    public async Task<Answer> PredictAsync(HttpContext page, string name, byte[] body)
+    {
+        var context = new DefaultHttpContext { RequestServices = page.RequestServices, RequestAborted = page.RequestAborted };
+        context.Request.Method = HttpMethods.Post;
+        context.Request.ContentType = "application/json";
+        context.Request.ContentLength = body.Length;
+        context.Request.Body = new MemoryStream(body);
+        using var response = new MemoryStream();
+        context.Response.Body = response;
+
+        var result = await pipeline.HandleAsync(context, InstancesProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name)));
+        await result.ExecuteAsync(context);
+        var version = context.Response.Headers[PredictPipeline.VersionHeader].ToString();
+        return new Answer(context.Response.StatusCode, Pretty(response.ToArray()), version.Length > 0 ? version : null);
+    }
+
+    private static string Pretty(byte[] json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return JsonSerializer.Serialize(document.RootElement, PrettyJson);
+        }
+        catch (JsonException)
+        {
+            return Encoding.UTF8.GetString(json);
+        }
+    }
+
+    private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true };
+}
