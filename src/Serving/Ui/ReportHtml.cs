@@ -1,4 +1,6 @@
 using Markdig;
+using Markdig.Extensions.Tables;
+using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 using Microsoft.AspNetCore.Html;
@@ -27,6 +29,24 @@ public static class ReportHtml
             {
                 // An image from elsewhere would not load under the pages' content security policy anyway.
                 link.Url = null;
+            }
+        }
+
+        // Markdig writes a column's alignment as a style attribute, which the content security policy blocks: a class instead.
+        foreach (var table in document.Descendants<Table>())
+        {
+            var rightAligned = table.ColumnDefinitions.Select(c => c.Alignment == TableColumnAlign.Right).ToArray();
+            foreach (var column in table.ColumnDefinitions)
+            {
+                column.Alignment = null;
+            }
+
+            foreach (var cell in table.Descendants<TableCell>())
+            {
+                if (cell.Parent is TableRow row && row.IndexOf(cell) is var index and >= 0 && index < rightAligned.Length && rightAligned[index])
+                {
+                    cell.GetAttributes().AddClass("num");
+                }
             }
         }
 

@@ -53,7 +53,7 @@ public sealed class ModelModel(StoreCatalog catalog, PredictionEnginePool pool, 
 
         Rollout = await rollouts.FindAsync(Name, cancellationToken);
         Monitoring = monitoring.Find(Name);
-        PromotionAliases = [.. History.Aliases.Select(a => a.Alias).Union(UsualAliases)];
+        PromotionAliases = [.. UsualAliases.Union(History.Aliases.Select(a => a.Alias))];
         var served = Slot?.Current?.Version;
         var metric = History.Newest?.MainMetric ?? Slot?.Current?.Manifest.MainMetric ?? "main metric";
         Chart = MetricHistoryChart.Render(metric, [.. History.Versions.Select(v => new MetricHistoryChart.Point(
