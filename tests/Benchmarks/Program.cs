@@ -6,7 +6,16 @@ using MLPipeline.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- paired [rounds=200] [batch=2000]   (interleaved, for noisy machines)
 // dotnet run -c Release --project tests/Benchmarks -- http [connections=16] [seconds=10] [warmup=3]
 // dotnet run -c Release --project tests/Benchmarks -- soak [minutes=3] [connections=16] [swapEverySeconds=5]   (hot reload)
+// dotnet run -c Release --project tests/Benchmarks -- ui [models=50] [versions=100] [rounds=50]   (web pages on a big store, docs/ui.md)
 // dotnet run -c Release --project tests/Benchmarks -- onnx-coverage [data folder=data]   (ONNX exporters side by side, docs/onnx.md)
+if (args.Length > 0 && args[0] == "ui")
+{
+    var models = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+    var versions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+    var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 50;
+    return await UiPagesBenchmark.RunAsync(models, versions, rounds, Path.Combine(AppContext.BaseDirectory, "MLPipeline.Serving.dll"));
+}
+
 if (args.Length > 0 && args[0] == "onnx-coverage")
 {
     return OnnxCoverage.Run(Path.GetFullPath(args.Length > 1 ? args[1] : "data"));
@@ -43,5 +52,5 @@ if (args.Length > 0 && args[0] == "inprocess")
     return 0;
 }
 
-Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | soak [minutes] [connections] [swapEverySeconds] | onnx-coverage [data folder]");
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | soak [minutes] [connections] [swapEverySeconds] | ui [models] [versions] [rounds] | onnx-coverage [data folder]");
 return 1;
