@@ -42,10 +42,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : ex is JsonException ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError,
 });
 app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
-app.UseLoadShedding();
+app.UseServingSecurity();
 
 app.MapOpenApi();
 app.MapScalarApiReference();

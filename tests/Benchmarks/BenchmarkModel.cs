@@ -38,4 +38,39 @@ internal static class BenchmarkModel
             : $"\"{c.Name}\":{manifest.SampleInput[c.Name]}");
         return System.Text.Encoding.UTF8.GetBytes("{\"instances\":[{" + string.Join(",", values) + "}]}");
     }
+
+    /// <summary>The first <paramref name="rows"/> rows of data/house-prices.csv (the training data) as one request body.</summary>
+    public static byte[] BatchBody(ModelManifest manifest, int rows)
+    {
+        var csv = Path.Combine(RepositoryRoot(), "data", "house-prices.csv");
+        var lines = File.ReadLines(csv).Take(rows + 1).ToList();
+        var header = lines[0].Split(',');
+        var instances = lines.Skip(1).Select(line =>
+        {
+            var cells = line.Split(',');
+            var values = manifest.Inputs.Select(c =>
+            {
+                var cell = cells[Array.IndexOf(header, c.Name)];
+                return c.Type == "String" ? $"\"{c.Name}\":\"{cell}\"" : $"\"{c.Name}\":{cell}";
+            });
+            return "{" + string.Join(",", values) + "}";
+        });
+        return System.Text.Encoding.UTF8.GetBytes("{\"instances\":[" + string.Join(",", instances) + "]}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "MLPipeline.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No MLPipeline.sln above {AppContext.BaseDirectory} or the current directory: run the benchmarks from the repository.");
+    }
 }

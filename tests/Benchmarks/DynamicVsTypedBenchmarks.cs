@@ -2,6 +2,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using MLPipeline.Serving.Dynamic;
+using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Protocols;
 using MLPipeline.Serving.Sources;
@@ -26,6 +27,9 @@ public class DynamicVsTypedBenchmarks
     private byte[] _body = null!;
     private ModelManifest _manifest = null!;
     private DynamicLease _held;
+    private PredictionEnginePool _mlnetPool = null!;
+    private byte[] _batchBody = null!;
+    private List<HousePricesInput> _batchInputs = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -44,6 +48,22 @@ public class DynamicVsTypedBenchmarks
         _numbers = [.. lease.Engine.Binding.Columns.Select(c => c.IsText ? 0f : float.Parse(_manifest.SampleInput[c.Name]!, System.Globalization.CultureInfo.InvariantCulture))];
         _category = _manifest.SampleInput["CHAS"]!;
         _held = _pool.Rent(BenchmarkModel.Name);
+
+        _batchBody = BenchmarkModel.BatchBody(_manifest, ThroughputComparison.BatchRows);
+        _batchInputs = JsonSerializer.Deserialize<TypedRequest>(_batchBody, Web)!.Instances;
+        _mlnetPool = new PredictionEnginePool(batchEngine: BatchEngineChoice.MLNet);
+        _mlnetPool.Register(BenchmarkModel.Name, new FileModelSource(path));
+        _mlnetPool.LoadAsync(BenchmarkModel.Name).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Which engine the dynamic pool chose for batches when it loaded the model (GET /models/{name} says the same).</summary>
+    public string BatchEngines
+    {
+        get
+        {
+            using var lease = _pool.Rent(BenchmarkModel.Name);
+            return lease.Generation.Engines.ToString();
+        }
     }
 
     [GlobalCleanup]
@@ -52,6 +72,7 @@ public class DynamicVsTypedBenchmarks
         _typed.Dispose();
         _held.Dispose();
         _pool.Dispose();
+        _mlnetPool.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "typed PredictionEngine.Predict")]
@@ -96,11 +117,32 @@ public class DynamicVsTypedBenchmarks
     }
 
     [Benchmark(Description = "dynamic JSON: Utf8JsonReader in, predict, Utf8JsonWriter out")]
-    public int DynamicJson()
+    public int DynamicJson() => Answer(_pool, _body);
+
+    [Benchmark(Description = "typed PredictionEngine.Predict, 100 rows one after the other")]
+    public float TypedEngineBatch()
     {
-        using var lease = _pool.Rent(BenchmarkModel.Name);
+        var sum = 0f;
+        foreach (var input in _batchInputs)
+        {
+            sum += _typed.Predict(input).Score;
+        }
+
+        return sum;
+    }
+
+    [Benchmark(Description = "service, 100-row body to answer, engine chosen at load")]
+    public int ServiceBatch() => Answer(_pool, _batchBody);
+
+    [Benchmark(Description = "service, 100-row body to answer, ML.NET only")]
+    public int ServiceBatchMLNet() => Answer(_mlnetPool, _batchBody);
+
+    /// <summary>The predict route's whole work on a body, as the pipeline does it: rent, parse, score, write, return.</summary>
+    private static int Answer(PredictionEnginePool pool, byte[] body)
+    {
+        using var lease = pool.Rent(BenchmarkModel.Name);
         var output = lease.Engine.StartOutput();
-        InstancesProtocol.Instance.Run(_body, lease, BenchmarkModel.Name, 1000, output);
+        InstancesProtocol.Instance.Run(body, lease, BenchmarkModel.Name, 1000, output);
         output.Flush();
         return lease.Engine.OutputBuffer.WrittenCount;
     }

@@ -16,17 +16,22 @@ internal static class PairedRatio
         bench.Setup();
         try
         {
-            var operations = new (string Name, Func<float> Run)[]
+            // Name, the operation, rows it predicts, and the operation its ratio is taken to.
+            var operations = new (string Name, Func<float> Run, int Rows, int Reference)[]
             {
-                ("typed PredictionEngine.Predict", bench.TypedEngine),
-                ("dynamic pool: rent, set row, predict, return", bench.DynamicEngine),
-                ("dynamic engine alone (no rent)", bench.DynamicEngineHeld),
-                ("typed JSON: deserialize, predict, serialize", () => bench.TypedJson()),
-                ("dynamic JSON: Utf8JsonReader in, predict, Utf8JsonWriter out", () => bench.DynamicJson()),
+                ("typed PredictionEngine.Predict", bench.TypedEngine, 1, 0),
+                ("dynamic pool: rent, set row, predict, return", bench.DynamicEngine, 1, 0),
+                ("dynamic engine alone (no rent)", bench.DynamicEngineHeld, 1, 0),
+                ("typed JSON: deserialize, predict, serialize", () => bench.TypedJson(), 1, 3),
+                ("dynamic JSON: Utf8JsonReader in, predict, Utf8JsonWriter out", () => bench.DynamicJson(), 1, 3),
+                ("typed PredictionEngine.Predict, 100 rows", bench.TypedEngineBatch, ThroughputComparison.BatchRows, 0),
+                ("service: 100-row body to answer, engine chosen at load", () => bench.ServiceBatch(), ThroughputComparison.BatchRows, 0),
+                ("service: 100-row body to answer, ML.NET only", () => bench.ServiceBatchMLNet(), ThroughputComparison.BatchRows, 0),
             };
-            foreach (var (_, run) in operations)
+            Console.WriteLine($"Engines chosen at load: {bench.BatchEngines}");
+            foreach (var (_, run, rows, _) in operations)
             {
-                for (var i = 0; i < 20_000; i++)
+                for (var i = 0; i < 20_000 / rows; i++)
                 {
                     run();
                 }
@@ -38,24 +43,26 @@ internal static class PairedRatio
             {
                 foreach (var index in Enumerable.Range(0, operations.Length).OrderBy(_ => random.Next()))
                 {
-                    var run = operations[index].Run;
+                    var (_, run, rows, _) = operations[index];
+                    var calls = Math.Max(1, batch / rows);
                     var started = Stopwatch.GetTimestamp();
-                    for (var i = 0; i < batch; i++)
+                    for (var i = 0; i < calls; i++)
                     {
                         run();
                     }
 
-                    perOp[index].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds / batch);
+                    // Time per predicted row, so a 100-row call compares with one typed prediction.
+                    perOp[index].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds / (calls * rows));
                 }
             }
 
             Console.WriteLine($"{rounds} rounds x {batch} operations each, interleaved in random order per round");
             Console.WriteLine();
-            Console.WriteLine("| operation | median (us) | p10 (us) | p90 (us) | median ratio to typed engine | ratio p10 | ratio p90 |");
+            Console.WriteLine("| operation | median (us per row) | p10 (us) | p90 (us) | median ratio | ratio p10 | ratio p90 |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
             for (var o = 0; o < operations.Length; o++)
             {
-                var reference = o >= 3 ? 3 : 0;
+                var reference = operations[o].Reference;
                 var ratios = perOp[o].Zip(perOp[reference], (a, b) => a / b).Order().ToList();
                 var times = perOp[o].Order().ToList();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

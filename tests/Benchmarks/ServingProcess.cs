@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace MLPipeline.Benchmarks;
 
-/// <summary>The serving app as its own process on a free loopback port, as the load benchmarks drive it.</summary>
+/// <summary>An app of the load benchmarks (the serving app, a comparison app) as its own process on a free loopback port.</summary>
 internal static class ServingProcess
 {
     /// <param name="settings">Environment variables on top of the common ones (URL, Production, quiet logs, no rate limit).</param>
@@ -33,14 +33,18 @@ internal static class ServingProcess
         return process;
     }
 
-    public static async Task WaitReadyAsync(HttpClient client)
+    public static Task WaitReadyAsync(HttpClient client) => WaitReadyAsync(client, new Uri("/healthz/ready", UriKind.Relative), anyAnswer: false);
+
+    /// <param name="anyAnswer">Ready as soon as the app answers at all (a comparison app loads its model before it listens).</param>
+    public static async Task WaitReadyAsync(HttpClient client, Uri url, bool anyAnswer)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             try
             {
-                if ((await client.GetAsync("/healthz/ready")).IsSuccessStatusCode)
+                using var response = await client.GetAsync(url);
+                if (anyAnswer || response.IsSuccessStatusCode)
                 {
                     return;
                 }
@@ -53,7 +57,7 @@ internal static class ServingProcess
             await Task.Delay(200);
         }
 
-        throw new TimeoutException("The serving app did not become ready within 60 s.");
+        throw new TimeoutException($"The app at {url} did not become ready within 60 s.");
     }
 
     public static int FreePort()

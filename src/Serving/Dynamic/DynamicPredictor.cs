@@ -102,6 +102,55 @@ public sealed class DynamicPredictor : IDisposable
 
     private float[]? _denseScores;
 
+    /// <summary>The rows of the request being answered (parsed by a protocol), owned by this engine while it is rented.</summary>
+    internal RowBatch Rows => _rows ??= new RowBatch(Binding);
+
+    /// <summary>The answers for <see cref="Rows"/>, from whichever engine scored them.</summary>
+    internal BatchOutputs Outputs { get; } = new();
+
+    private RowBatch? _rows;
+
+    /// <summary>Scores every row of <paramref name="rows"/> with ML.NET, one row after the other, into <paramref name="outputs"/>.</summary>
+    internal void PredictRows(RowBatch rows, BatchOutputs outputs, int classes)
+    {
+        outputs.Reset(Task, rows.Count, classes);
+        var columns = Binding.Columns;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (columns[c].IsText)
+                {
+                    _input.SetText(columns[c].SchemaIndex, rows.Text(c, r));
+                }
+                else
+                {
+                    _input.SetNumber(columns[c].SchemaIndex, rows.Number(c, r));
+                }
+            }
+
+            Predict();
+            switch (Task)
+            {
+                case ModelTask.Regression:
+                    outputs.Score[r] = Score;
+                    break;
+                case ModelTask.Binary:
+                    outputs.Score[r] = Score;
+                    outputs.Probability[r] = Probability;
+                    outputs.Positive[r] = PositiveLabel;
+                    break;
+                default:
+                    outputs.Label[r] = TextLabel;
+                    var scores = Scores;
+                    var destination = outputs.ScoresOf(r);
+                    destination.Fill(float.NaN);
+                    scores[..Math.Min(scores.Length, destination.Length)].CopyTo(destination);
+                    break;
+            }
+        }
+    }
+
     /// <summary>Where an endpoint writes its answer; reset per request, owned by this engine while it is rented.</summary>
     internal ArrayBufferWriter<byte> OutputBuffer { get; } = new(512);
 

@@ -15,7 +15,11 @@ public sealed class InputBinding
         Columns = columns;
         _byName = columns.Select((c, i) => KeyValuePair.Create(c.Name, i)).ToFrozenDictionary(StringComparer.Ordinal);
         Lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        Utf8Names = [.. columns.Select(c => System.Text.Encoding.UTF8.GetBytes(c.Name))];
     }
+
+    /// <summary>The column names as UTF-8, in manifest order: a body that sends them in that order is matched byte for byte.</summary>
+    public IReadOnlyList<byte[]> Utf8Names { get; }
 
     public IReadOnlyList<BoundColumn> Columns { get; }
 

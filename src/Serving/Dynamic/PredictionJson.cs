@@ -7,23 +7,23 @@ namespace MLPipeline.Serving.Dynamic;
 /// <summary>One prediction as JSON: regression <c>{"score"}</c>, binary <c>{"label","probability","score"}</c>, multiclass <c>{"label","scores"}</c>.</summary>
 internal static class PredictionJson
 {
-    public static void Write(Utf8JsonWriter output, DynamicPredictor engine, ModelGeneration generation)
+    public static void Write(Utf8JsonWriter output, BatchOutputs outputs, int row, ModelGeneration generation)
     {
         output.WriteStartObject();
-        switch (engine.Task)
+        switch (outputs.Task)
         {
             case ModelTask.Regression:
-                WriteFloat(output, "score"u8, engine.Score);
+                WriteFloat(output, "score"u8, outputs.Score[row]);
                 break;
             case ModelTask.Binary:
-                output.WriteString("label"u8, generation.ClassNames[engine.PositiveLabel ? 1 : 0]);
-                WriteFloat(output, "probability"u8, engine.Probability);
-                WriteFloat(output, "score"u8, engine.Score);
+                output.WriteString("label"u8, generation.ClassNames[outputs.Positive[row] ? 1 : 0]);
+                WriteFloat(output, "probability"u8, outputs.Probability[row]);
+                WriteFloat(output, "score"u8, outputs.Score[row]);
                 break;
             default:
-                output.WriteString("label"u8, engine.TextLabel.Span);
+                output.WriteString("label"u8, outputs.Label[row].Span);
                 output.WriteStartObject("scores"u8);
-                var scores = engine.Scores;
+                var scores = outputs.ScoresOf(row);
                 var names = generation.ClassNames;
                 for (var i = 0; i < scores.Length && i < names.Length; i++)
                 {

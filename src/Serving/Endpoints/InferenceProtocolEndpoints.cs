@@ -36,16 +36,18 @@ public static class InferenceProtocolEndpoints
             .WithDescription("200 with `ready: true` once a version is loaded; 503 with `ready: false` before.")
             .WithInferenceMetadata<InferenceModelReady>(StatusCodes.Status404NotFound)
             .Produces<InferenceModelReady>(StatusCodes.Status503ServiceUnavailable);
-        models.MapPost("/{name}/infer", (HttpContext context, string name, PredictPipeline pipeline, ModelResolver resolver) =>
-                pipeline.HandleAsync(context, InferenceProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name))))
+        // Taken once here rather than per request from the request's services (which would create a DI scope per request).
+        var pipeline = app.ServiceProvider.GetRequiredService<PredictPipeline>();
+        models.MapPost("/{name}/infer", (HttpContext context, string name) =>
+                pipeline.HandleAsync(context, InferenceProtocol.Instance, name))
             .WithName("V2Infer")
             .WithSummary("Predicts with the version the model serves now, through the Open Inference Protocol v2.")
             .WithDescription("One tensor per input column, every tensor with shape [rows]; the answer holds the task's output tensors. "
                 + "GET /models/{name}/openapi.json types each tensor for one model.")
             .Accepts<InferenceRequest>("application/json")
             .WithInferenceMetadata<InferenceResponse>(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
-        models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
-                pipeline.HandleAsync(context, InferenceProtocol.Instance, name, ct => resolver.VersionAsync(name, version, ct)))
+        models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version) =>
+                pipeline.HandleAsync(context, InferenceProtocol.Instance, name, version, alias: null))
             .WithName("V2InferVersion")
             .RequireAdminAccess()
             .WithSummary("Predicts with one version of a store model through the Open Inference Protocol v2 (loaded on first use).")

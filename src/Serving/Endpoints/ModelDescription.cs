@@ -1,3 +1,4 @@
+using MLPipeline.Serving.Onnx;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Shared.Manifest;
 
@@ -33,7 +34,8 @@ public sealed record ModelSummary(
 
 /// <summary>
 /// One model in detail. <see cref="Source"/> (the full location) and <see cref="SampleInput"/> (a training row) are for
-/// the admin role only; other callers get null.
+/// the admin role only; other callers get null. <see cref="Engines"/> says which engine answers one row and a batch
+/// for the version served now (ML.NET, or ONNX Runtime for batches when its model.onnx passed parity), and why.
 /// </summary>
 public sealed record ModelDetails(
     ModelSummary Model,
@@ -47,7 +49,8 @@ public sealed record ModelDetails(
     string? Trainer,
     ModelMetrics? Metrics,
     IReadOnlyDictionary<string, string?>? SampleInput,
-    IReadOnlyList<ModelSummary> OnDemandVersions)
+    IReadOnlyList<ModelSummary> OnDemandVersions,
+    EngineChoice? Engines)
 {
     public static ModelDetails Of(ModelSlot slot, IEnumerable<ModelSlot> onDemand, bool admin)
     {
@@ -64,6 +67,7 @@ public sealed record ModelDetails(
             manifest?.Trainer.Name,
             manifest?.Metrics,
             admin ? manifest?.SampleInput : null,
-            [.. onDemand.Where(s => s.Name.StartsWith(slot.Name + ":", StringComparison.Ordinal)).Select(ModelSummary.Of)]);
+            [.. onDemand.Where(s => s.Name.StartsWith(slot.Name + ":", StringComparison.Ordinal)).Select(ModelSummary.Of)],
+            slot.Current?.Engines);
     }
 }

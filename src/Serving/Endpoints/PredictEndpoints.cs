@@ -10,16 +10,18 @@ public static class PredictEndpoints
     {
         var group = app.MapGroup("/models").WithTags("Predict").RequireServingAccess();
 
-        group.MapPost("/{name}/predict", (HttpContext context, string name, PredictPipeline pipeline, ModelResolver resolver) =>
-                pipeline.HandleAsync(context, InstancesProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name))))
+        // Taken once here rather than per request from the request's services (which would create a DI scope per request).
+        var pipeline = app.ServiceProvider.GetRequiredService<PredictPipeline>();
+        group.MapPost("/{name}/predict", (HttpContext context, string name) =>
+                pipeline.HandleAsync(context, InstancesProtocol.Instance, name))
             .WithName("Predict")
             .WithSummary("Predicts with the version the model serves now.")
             .WithDescription("`{\"instances\": [{column: value}]}`: every input column in every instance, `null` for a missing value. "
                 + "GET /models/{name}/openapi.json types the instances for one model.")
             .WithPredictMetadata();
 
-        group.MapPost("/{name}/versions/{version}/predict", (HttpContext context, string name, string version, PredictPipeline pipeline, ModelResolver resolver) =>
-                pipeline.HandleAsync(context, InstancesProtocol.Instance, name, ct => resolver.VersionAsync(name, version, ct)))
+        group.MapPost("/{name}/versions/{version}/predict", (HttpContext context, string name, string version) =>
+                pipeline.HandleAsync(context, InstancesProtocol.Instance, name, version, alias: null))
             .WithName("PredictVersion")
             .RequireAdminAccess()
             .WithSummary("Predicts with one version of a store model (loaded on first use).")
@@ -27,8 +29,8 @@ public static class PredictEndpoints
                 + "versions (Serving:Limits:MaxOnDemandVersions, MaxOnDemandBytes).")
             .WithPredictMetadata();
 
-        group.MapPost("/{name}/aliases/{alias}/predict", (HttpContext context, string name, string alias, PredictPipeline pipeline, ModelResolver resolver) =>
-                pipeline.HandleAsync(context, InstancesProtocol.Instance, name, ct => resolver.AliasAsync(name, alias, ct)))
+        group.MapPost("/{name}/aliases/{alias}/predict", (HttpContext context, string name, string alias) =>
+                pipeline.HandleAsync(context, InstancesProtocol.Instance, name, version: null, alias))
             .WithName("PredictAlias")
             .RequireAdminAccess()
             .WithSummary("Predicts with the version an alias of a store model points at now.")

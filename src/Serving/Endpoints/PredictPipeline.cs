@@ -13,19 +13,31 @@ namespace MLPipeline.Serving.Endpoints;
 /// the protocol parse and predict into the engine's buffer, write it, give the engine back. One catch turns every
 /// refusal into the protocol's error format with its status, and one metrics path counts it: no body becomes a 500.
 /// </summary>
-public sealed class PredictPipeline(ServingMetrics metrics, IOptions<ServingOptions> options)
+/// <remarks>
+/// The hot path of the service: a served model is found without an async step, a body that has fully arrived is read
+/// without one, and nothing here allocates per request (tests/Benchmarks/RESULTS.md says what each step cost).
+/// </remarks>
+public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options)
 {
     public const string VersionHeader = "X-Model-Version";
 
-    public async Task<IResult> HandleAsync(HttpContext context, IPredictProtocol protocol, string name, Func<CancellationToken, Task<ModelSlot>> resolve)
+    /// <summary>Predicts with the version <paramref name="name"/> serves now.</summary>
+    public Task HandleAsync(HttpContext context, IPredictProtocol protocol, string name) =>
+        HandleAsync(context, protocol, name, version: null, alias: null);
+
+    /// <summary>Predicts with one version of a store model, or with the version one of its aliases points at.</summary>
+    public async Task HandleAsync(HttpContext context, IPredictProtocol protocol, string name, string? version, string? alias)
     {
         var started = Stopwatch.GetTimestamp();
         var limits = options.Value.Limits;
         var cancellationToken = context.RequestAborted;
         ModelSlot? slot = null;
+        IResult refusal;
         try
         {
-            slot = await resolve(cancellationToken);
+            slot = version is not null ? await resolver.VersionAsync(name, version, cancellationToken)
+                : alias is not null ? await resolver.AliasAsync(name, alias, cancellationToken)
+                : resolver.Served(name);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
             using var lease = PredictionEnginePool.Rent(slot);
             var output = lease.Engine.StartOutput();
@@ -36,23 +48,25 @@ public sealed class PredictPipeline(ServingMetrics metrics, IOptions<ServingOpti
             response.ContentType = "application/json; charset=utf-8";
             response.ContentLength = lease.Engine.OutputBuffer.WrittenCount;
             response.Headers[VersionHeader] = lease.Generation.Version;
-            await response.Body.WriteAsync(lease.Engine.OutputBuffer.WrittenMemory, cancellationToken);
+            await response.BodyWriter.WriteAsync(lease.Engine.OutputBuffer.WrittenMemory, cancellationToken);
             metrics.Predicted(slot.Name, lease.Generation.Version, protocol.Name, rows, Stopwatch.GetElapsedTime(started));
-            return Results.Empty;
+            return;
         }
         catch (ServingException ex)
         {
-            return Refuse(protocol, slot, Problems.StatusOf(ex), ex.Title, ex.Message, ex.Field);
+            refusal = Refuse(protocol, slot, Problems.StatusOf(ex), ex.Title, ex.Message, ex.Field);
         }
         catch (JsonException ex)
         {
-            return Refuse(protocol, slot, StatusCodes.Status400BadRequest, "Malformed JSON", Problems.MalformedJsonDetail(ex), "$");
+            refusal = Refuse(protocol, slot, StatusCodes.Status400BadRequest, "Malformed JSON", Problems.MalformedJsonDetail(ex), "$");
         }
         catch (BadHttpRequestException ex)
         {
             // Kestrel's own refusals while reading the body (over its size limit, cut short).
-            return Refuse(protocol, slot, ex.StatusCode, "Bad request body", ex.Message, null);
+            refusal = Refuse(protocol, slot, ex.StatusCode, "Bad request body", ex.Message, null);
         }
+
+        await refusal.ExecuteAsync(context);
     }
 
     private IResult Refuse(IPredictProtocol protocol, ModelSlot? slot, int status, string title, string detail, string? field)

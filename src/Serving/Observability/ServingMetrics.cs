@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Prometheus;
 
 namespace MLPipeline.Serving.Observability;
@@ -6,9 +7,18 @@ namespace MLPipeline.Serving.Observability;
 /// The service's Prometheus metrics, in a registry of its own (one per app instance, so parallel test hosts do not
 /// share counters). Unknown model names are counted under one label value to keep cardinality bounded.
 /// </summary>
+/// <remarks>
+/// A prediction records three series of one (model, version, protocol). Their labelled children are looked up once
+/// and kept, so a request costs one dictionary lookup and three atomic updates, not three label lookups with their
+/// label arrays. Exemplars are off: this service never exposes OpenMetrics, and capturing one read the trace context
+/// and a clock on every request (tests/Benchmarks/RESULTS.md).
+/// </remarks>
 public sealed class ServingMetrics
 {
     public const string UnknownModel = "(unknown)";
+
+    private readonly ConcurrentDictionary<(string Model, string Version, string Protocol), PredictionSeries> _series = new();
+    private readonly Func<(string Model, string Version, string Protocol), PredictionSeries> _createSeries;
 
     private readonly Counter _requests;
     private readonly Counter _errors;
@@ -22,6 +32,7 @@ public sealed class ServingMetrics
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _requests = factory.CreateCounter("mlpipeline_predict_requests_total", "Prediction requests answered, by model, version and protocol.", "model", "version", "protocol");
         _predictions = factory.CreateCounter("mlpipeline_predictions_total", "Rows predicted, by model and version.", "model", "version");
         _errors = factory.CreateCounter("mlpipeline_predict_errors_total", "Prediction requests refused or failed, by model and HTTP status.", "model", "status");
@@ -34,15 +45,20 @@ public sealed class ServingMetrics
         _loads = factory.CreateCounter("mlpipeline_model_loads_total", "Model versions loaded and swapped in.", "model");
         _loadFailures = factory.CreateCounter("mlpipeline_model_load_failures_total", "Model loads that failed (the previous version keeps serving).", "model");
         _served = factory.CreateGauge("mlpipeline_model_served", "1 for the version each model serves now.", "model", "version");
+        _createSeries = key => new PredictionSeries(
+            _requests.WithLabels(key.Model, key.Version, key.Protocol),
+            _predictions.WithLabels(key.Model, key.Version),
+            _latency.WithLabels(key.Model, key.Version));
     }
 
     public CollectorRegistry Registry { get; }
 
     public void Predicted(string model, string version, string protocol, int rows, TimeSpan elapsed)
     {
-        _requests.WithLabels(model, version, protocol).Inc();
-        _predictions.WithLabels(model, version).Inc(rows);
-        _latency.WithLabels(model, version).Observe(elapsed.TotalSeconds);
+        var series = _series.GetOrAdd((model, version, protocol), _createSeries);
+        series.Requests.Inc();
+        series.Predictions.Inc(rows);
+        series.Latency.Observe(elapsed.TotalSeconds);
     }
 
     public void Failed(string model, int status) => _errors.WithLabels(model, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
@@ -59,4 +75,6 @@ public sealed class ServingMetrics
     }
 
     public void LoadFailed(string model) => _loadFailures.WithLabels(model).Inc();
+
+    private sealed record PredictionSeries(Counter.Child Requests, Counter.Child Predictions, Histogram.Child Latency);
 }

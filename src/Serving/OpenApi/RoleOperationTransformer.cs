@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using MLPipeline.Serving.Security;
@@ -38,12 +37,12 @@ internal sealed class RoleOperationTransformer(OpenApiSecurity security) : IOpen
         return Task.CompletedTask;
     }
 
-    /// <summary>The strictest role the endpoint's authorization policies name, or null for an open route.</summary>
+    /// <summary>The strictest role the endpoint asks for, or null for an open route.</summary>
     internal static string? RoleOf(IEnumerable<object> metadata)
     {
-        var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet(StringComparer.Ordinal);
-        return policies.Contains(ServingSecurity.AdminPolicy) ? ServingClaims.AdminRole
-            : policies.Contains(ServingSecurity.PredictPolicy) ? ServingClaims.PredictRole
+        var roles = metadata.OfType<RouteRole>().Select(r => r.Role).ToHashSet(StringComparer.Ordinal);
+        return roles.Contains(ServingClaims.AdminRole) ? ServingClaims.AdminRole
+            : roles.Contains(ServingClaims.PredictRole) ? ServingClaims.PredictRole
             : null;
     }
 }

@@ -40,6 +40,9 @@ public sealed class ServingOptions
     /// <summary>Base of relative store and source paths; default the current directory (`dotnet run` passes the directory it was started from).</summary>
     public string? WorkingDirectory { get; set; }
 
+    /// <summary>Which engine scores batches: measured per version at load (default), or always ML.NET, or ONNX Runtime.</summary>
+    public BatchEngineChoice BatchEngine { get; set; }
+
     /// <summary>Maps <c>POST /baseline</c>, a constant JSON answer used only to measure the HTTP stack's own cost.</summary>
     public bool BaselineEndpoint { get; set; }
 

@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using MLPipeline.Serving.Dynamic;
+using MLPipeline.Serving.Onnx;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Sources;
 using MLPipeline.Shared.Manifest;
@@ -17,7 +18,9 @@ namespace MLPipeline.Serving.Pool;
 internal static class ModelActivator
 {
     /// <exception cref="ModelSourceException">The bytes, the manifest or the warm-up prediction are wrong.</exception>
-    public static ModelGeneration Activate(string name, ModelPackage package, ModelSizeLimits limits)
+    /// <param name="batchEngine">Serving:BatchEngine: how the engine for batches is chosen.</param>
+    /// <param name="maxBatch">Serving:Limits:MaxBatchSize, the largest batch the engine choice has to consider.</param>
+    public static ModelGeneration Activate(string name, ModelPackage package, ModelSizeLimits limits, BatchEngineChoice batchEngine = BatchEngineChoice.Auto, int maxBatch = 1000)
     {
         if (package.Manifest is { } described)
         {
@@ -59,6 +62,9 @@ internal static class ModelActivator
             var binding = InputBinding.Create(manifest, inputSchema);
             var generation = new ModelGeneration(ml, model, inputSchema, binding, manifest, new ModelOrigin(package.Source, package.ETag, package.Alias, package.ModelBytes.LongLength));
             WarmUp(generation);
+            var (onnx, onnxProblem) = VerifiedOnnx(package);
+            var (scorer, choice) = BatchEngineSelector.Select(generation, onnx, onnxProblem, batchEngine, maxBatch);
+            generation.UseEngines(scorer, choice);
             return generation;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -67,6 +73,20 @@ internal static class ModelActivator
             (model as IDisposable)?.Dispose();
             throw new ModelSourceException($"{package.Source}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>model.onnx when its bytes match the manifest (a source that does not verify artifacts may hand over anything).</summary>
+    private static (byte[]? Bytes, string? Problem) VerifiedOnnx(ModelPackage package)
+    {
+        if (package.OnnxBytes is not { } onnx || package.Manifest?.Artifacts.GetValueOrDefault(ModelManifest.OnnxFileName) is not { } expected)
+        {
+            return (null, package.OnnxProblem);
+        }
+
+        var actual = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        return onnx.LongLength == expected.Size && actual.Equals(expected.Sha256, StringComparison.OrdinalIgnoreCase)
+            ? (onnx, null)
+            : (null, $"{ModelManifest.OnnxFileName} has SHA-256 {actual} ({onnx.LongLength} bytes) but the manifest says {expected.Sha256} ({expected.Size} bytes).");
     }
 
     /// <summary>Builds the first engine and predicts the manifest's sample row: a model that cannot do that is not served.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
 using MLPipeline.Serving.Dynamic;
+using MLPipeline.Serving.Onnx;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Serving.Pool;
@@ -52,6 +53,35 @@ public sealed class ModelGeneration
 
     /// <summary>True once the generation was swapped out and every engine came back.</summary>
     public bool IsDisposed => Volatile.Read(ref _references) == 0;
+
+    /// <summary>Which engine answers one row and a batch, and why (chosen when the version loaded).</summary>
+    public EngineChoice Engines { get; private set; } = EngineChoice.MLNetOnly("No engine was chosen.");
+
+    /// <summary>ONNX Runtime on this version's model.onnx, when it answers batches.</summary>
+    internal OnnxBatchScorer? BatchScorer { get; private set; }
+
+    private int _onnxFromRows = int.MaxValue;
+
+    internal void UseEngines(OnnxBatchScorer? scorer, EngineChoice choice)
+    {
+        BatchScorer = scorer;
+        Engines = choice;
+        _onnxFromRows = scorer is null ? int.MaxValue : choice.OnnxRuntimeFromRows ?? int.MaxValue;
+    }
+
+    /// <summary>Scores the rows a protocol read into <paramref name="engine"/>, with the engine chosen for that many rows.</summary>
+    internal void Score(DynamicPredictor engine)
+    {
+        var rows = engine.Rows;
+        if (BatchScorer is { } onnx && rows.Count >= _onnxFromRows)
+        {
+            onnx.ScoreRows(rows, engine.Outputs, ClassNames.Length);
+        }
+        else
+        {
+            engine.PredictRows(rows, engine.Outputs, ClassNames.Length);
+        }
+    }
 
     internal DynamicPredictor RentDynamic() => _dynamic.Get();
 
@@ -106,6 +136,7 @@ public sealed class ModelGeneration
                 _typed.Clear();
             }
 
+            BatchScorer?.Dispose();
             (Model as IDisposable)?.Dispose();
         }
     }

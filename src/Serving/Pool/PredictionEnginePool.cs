@@ -18,11 +18,13 @@ public sealed class PredictionEnginePool : IDisposable
     private readonly ServingMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ModelSizeLimits _sizeLimits;
+    private readonly BatchEngineChoice _batchEngine;
+    private readonly int _maxBatch;
     private volatile bool _discoveryRequired;
     private volatile bool _discoveryComplete;
 
-    public PredictionEnginePool(IEnumerable<ModelRegistration> registrations, IServiceProvider services, ServingMetrics metrics, ILogger<PredictionEnginePool> logger, LimitOptions? limits = null)
-        : this(metrics, logger, limits)
+    public PredictionEnginePool(IEnumerable<ModelRegistration> registrations, IServiceProvider services, ServingMetrics metrics, ILogger<PredictionEnginePool> logger, LimitOptions? limits = null, BatchEngineChoice batchEngine = BatchEngineChoice.Auto)
+        : this(metrics, logger, limits, batchEngine)
     {
         foreach (var registration in registrations)
         {
@@ -30,9 +32,11 @@ public sealed class PredictionEnginePool : IDisposable
         }
     }
 
-    public PredictionEnginePool(ServingMetrics? metrics = null, ILogger<PredictionEnginePool>? logger = null, LimitOptions? limits = null)
+    public PredictionEnginePool(ServingMetrics? metrics = null, ILogger<PredictionEnginePool>? logger = null, LimitOptions? limits = null, BatchEngineChoice batchEngine = BatchEngineChoice.Auto)
     {
         limits ??= new LimitOptions();
+        _batchEngine = batchEngine;
+        _maxBatch = limits.MaxBatchSize;
         _metrics = metrics ?? new ServingMetrics();
         _logger = logger ?? NullLogger<PredictionEnginePool>.Instance;
         _sizeLimits = limits.ModelSize;
@@ -117,7 +121,7 @@ public sealed class PredictionEnginePool : IDisposable
 
             slot.LastAttemptUtc = DateTimeOffset.UtcNow;
             var package = await slot.Source.FetchAsync(cancellationToken);
-            var generation = await Task.Run(() => ModelActivator.Activate(slot.Name, package, _sizeLimits), cancellationToken);
+            var generation = await Task.Run(() => ModelActivator.Activate(slot.Name, package, _sizeLimits, _batchEngine, _maxBatch), cancellationToken);
             if (!acceptSchemaChange && slot.Current is { } served && SchemaCompatibility.Check(served.Manifest, generation.Manifest) is { } breach)
             {
                 generation.Release();

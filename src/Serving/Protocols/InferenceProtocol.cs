@@ -116,31 +116,37 @@ public sealed class InferenceProtocol : IPredictProtocol
 
         var task = lease.Generation.Manifest.Task;
         var classes = lease.Generation.ClassNames;
+        var batch = engine.Rows;
+        batch.Resize(rows);
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns.Length; c++)
+            {
+                SetValue(batch, c, columns[c]![r], r);
+            }
+        }
+
+        // Every value is read and valid: score the rows with the engine chosen for this many.
+        lease.Generation.Score(engine);
+        var outputs = engine.Outputs;
         var labels = new string[rows];
         var scores = new float[task == ModelTask.Multiclass ? rows * classes.Length : rows];
         var probabilities = new float[rows];
         for (var r = 0; r < rows; r++)
         {
-            engine.BeginInstance();
-            for (var c = 0; c < columns.Length; c++)
-            {
-                SetValue(engine, c, columns[c]![r], r);
-            }
-
-            engine.Predict();
             switch (task)
             {
                 case ModelTask.Regression:
-                    scores[r] = engine.Score;
+                    scores[r] = outputs.Score[r];
                     break;
                 case ModelTask.Binary:
-                    scores[r] = engine.Score;
-                    probabilities[r] = engine.Probability;
-                    labels[r] = classes[engine.PositiveLabel ? 1 : 0].Value;
+                    scores[r] = outputs.Score[r];
+                    probabilities[r] = outputs.Probability[r];
+                    labels[r] = classes[outputs.Positive[r] ? 1 : 0].Value;
                     break;
                 default:
-                    labels[r] = engine.TextLabel.ToString();
-                    var s = engine.Scores;
+                    labels[r] = outputs.Label[r].ToString();
+                    var s = outputs.ScoresOf(r);
                     for (var k = 0; k < classes.Length && k < s.Length; k++)
                     {
                         scores[(r * classes.Length) + k] = s[k];
@@ -213,18 +219,18 @@ public sealed class InferenceProtocol : IPredictProtocol
         }
     }
 
-    private static void SetValue(DynamicPredictor engine, int column, JsonElement value, int row)
+    private static void SetValue(RowBatch batch, int column, JsonElement value, int row)
     {
-        var name = engine.Binding.Columns[column].Name;
-        if (engine.Binding.Columns[column].IsText)
+        var name = batch.Binding.Columns[column].Name;
+        if (batch.Binding.Columns[column].IsText)
         {
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    engine.SetText(column, JsonText.GetString(value, $"{name}.data[{row}]"));
+                    batch.SetText(column, row, JsonText.GetString(value, $"{name}.data[{row}]"));
                     break;
                 case JsonValueKind.Null:
-                    engine.SetText(column, default);
+                    batch.SetText(column, row, default);
                     break;
                 default:
                     throw new InvalidInputException($"{name}.data[{row}]", "must be a string (BYTES).");
@@ -236,12 +242,12 @@ public sealed class InferenceProtocol : IPredictProtocol
         switch (value.ValueKind)
         {
             case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number) && Math.Abs(number) <= float.MaxValue:
-                engine.SetNumber(column, (float)number);
+                batch.SetNumber(column, row, (float)number);
                 break;
             case JsonValueKind.Number:
                 throw new InvalidInputException($"{name}.data[{row}]", "is out of range for a 32-bit float.");
             case JsonValueKind.Null:
-                engine.SetNumber(column, float.NaN);
+                batch.SetNumber(column, row, float.NaN);
                 break;
             default:
                 throw new InvalidInputException($"{name}.data[{row}]", "must be a number (NaN and infinities are not allowed; null means missing).");

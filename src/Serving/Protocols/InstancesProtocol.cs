@@ -38,6 +38,8 @@ public sealed class InstancesProtocol : IPredictProtocol
     {
         var engine = lease.Engine;
         var generation = lease.Generation;
+        var rows = engine.Rows;
+        rows.Clear();
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -64,10 +66,6 @@ public sealed class InstancesProtocol : IPredictProtocol
                 throw new InvalidInputException("instances", "must be an array of objects, one per row.");
             }
 
-            output.WriteStartObject();
-            output.WriteString("model"u8, modelName);
-            output.WriteString("version"u8, generation.Version);
-            output.WriteStartArray("predictions"u8);
             count = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
@@ -81,9 +79,7 @@ public sealed class InstancesProtocol : IPredictProtocol
                     throw new InvalidInputException(Field(count, null), "must be an object of column values.");
                 }
 
-                ReadInstance(ref reader, engine, count);
-                engine.Predict();
-                PredictionJson.Write(output, engine, generation);
+                ReadInstance(ref reader, rows, count);
                 count++;
             }
 
@@ -91,9 +87,6 @@ public sealed class InstancesProtocol : IPredictProtocol
             {
                 throw new InvalidInputException("instances", "is empty; send at least one instance.");
             }
-
-            output.WriteEndArray();
-            output.WriteEndObject();
         }
 
         if (count < 0)
@@ -106,20 +99,46 @@ public sealed class InstancesProtocol : IPredictProtocol
         {
         }
 
+        // The whole body is read and valid: score every row with the engine chosen for this many, then answer.
+        generation.Score(engine);
+        var outputs = engine.Outputs;
+        output.WriteStartObject();
+        output.WriteString("model"u8, modelName);
+        output.WriteString("version"u8, generation.Version);
+        output.WriteStartArray("predictions"u8);
+        for (var row = 0; row < count; row++)
+        {
+            PredictionJson.Write(output, outputs, row, generation);
+        }
+
+        output.WriteEndArray();
+        output.WriteEndObject();
         return count;
     }
 
-    private static void ReadInstance(ref Utf8JsonReader reader, DynamicPredictor engine, int row)
+    private static void ReadInstance(ref Utf8JsonReader reader, RowBatch rows, int row)
     {
-        var binding = engine.Binding;
+        var binding = rows.Binding;
+        var names = binding.Utf8Names;
         Span<char> name = stackalloc char[MaxColumnNameLength];
-        engine.BeginInstance();
+        rows.AddRow();
+
+        // Clients usually send the columns in the manifest's order: try the next one first, byte for byte.
+        var next = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var column = -1;
-            if (reader.ValueSpan.Length <= MaxColumnNameLength && !reader.HasValueSequence)
+            if (next < names.Count && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(names[next]))
             {
-                var length = JsonText.CopyString(ref reader, name, Field(row, null));
+                column = next;
+            }
+            else if (reader.ValueSpan.Length <= MaxColumnNameLength && !reader.HasValueSequence)
+            {
+                if (!JsonText.TryCopyString(ref reader, name, out var length))
+                {
+                    throw JsonText.NotText(Field(row, null));
+                }
+
                 if (binding.Lookup.TryGetValue(name[..length], out var found))
                 {
                     column = found;
@@ -134,70 +153,72 @@ public sealed class InstancesProtocol : IPredictProtocol
                 continue;
             }
 
+            next = column + 1;
+
             if (binding.Columns[column].IsText)
             {
-                ReadText(ref reader, engine, column, row);
+                ReadText(ref reader, rows, column, row);
             }
             else
             {
-                ReadNumber(ref reader, engine, column, row);
+                ReadNumber(ref reader, rows, column, row);
             }
         }
 
-        if (engine.FirstMissingColumn() is { } missing)
+        if (rows.FirstMissingColumn() is { } missing)
         {
             throw new InvalidInputException(Field(row, missing), "is missing; every input column must be present (null for a missing value).");
         }
     }
 
-    private static void ReadNumber(ref Utf8JsonReader reader, DynamicPredictor engine, int column, int row)
+    private static void ReadNumber(ref Utf8JsonReader reader, RowBatch rows, int column, int row)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.Number:
                 if (!reader.TryGetDouble(out var value) || !double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
                 {
-                    throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name), "is out of range for a 32-bit float.");
+                    throw new InvalidInputException(Field(row, rows.Binding.Columns[column].Name), "is out of range for a 32-bit float.");
                 }
 
-                engine.SetNumber(column, (float)value);
+                rows.SetNumber(column, row, (float)value);
                 break;
             case JsonTokenType.Null:
                 // A missing value: the model replaces it the way it did in training.
-                engine.SetNumber(column, float.NaN);
+                rows.SetNumber(column, row, float.NaN);
                 break;
             case JsonTokenType.String:
-                var text = JsonText.GetString(ref reader, Field(row, engine.Binding.Columns[column].Name));
-                throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name),
+                var text = JsonText.GetString(ref reader, Field(row, rows.Binding.Columns[column].Name));
+                throw new InvalidInputException(Field(row, rows.Binding.Columns[column].Name),
                     IsNonFiniteName(text)
                         ? "NaN and infinities are not allowed; send null for a missing value."
                         : "must be a number (or null for a missing value), not a string.");
             default:
-                throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name), $"must be a number (or null for a missing value), not {Describe(reader.TokenType)}.");
+                throw new InvalidInputException(Field(row, rows.Binding.Columns[column].Name), $"must be a number (or null for a missing value), not {Describe(reader.TokenType)}.");
         }
     }
 
-    private static void ReadText(ref Utf8JsonReader reader, DynamicPredictor engine, int column, int row)
+    private static void ReadText(ref Utf8JsonReader reader, RowBatch rows, int column, int row)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence:
-                engine.SetTextUtf8(column, reader.ValueSpan);
+                rows.SetTextUtf8(column, row, reader.ValueSpan);
                 break;
             case JsonTokenType.String:
-                engine.SetText(column, JsonText.GetString(ref reader, Field(row, engine.Binding.Columns[column].Name)));
+                rows.SetText(column, row, JsonText.GetString(ref reader, Field(row, rows.Binding.Columns[column].Name)));
                 break;
             case JsonTokenType.Number:
             case JsonTokenType.True:
             case JsonTokenType.False:
                 // Categories such as 0/1 arrive as JSON numbers; the model saw the same characters in the CSV.
-                engine.SetTextUtf8(column, reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+                rows.SetTextUtf8(column, row, reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
                 break;
             case JsonTokenType.Null:
-                engine.SetText(column, default);
+                rows.SetText(column, row, default);
                 break;
             default:
-                throw new InvalidInputException(Field(row, engine.Binding.Columns[column].Name), $"must be a string, not {Describe(reader.TokenType)}.");
+                throw new InvalidInputException(Field(row, rows.Binding.Columns[column].Name), $"must be a string, not {Describe(reader.TokenType)}.");
         }
     }
 

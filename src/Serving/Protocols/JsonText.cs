@@ -30,15 +30,18 @@ internal static class JsonText
         }
     }
 
-    public static int CopyString(ref Utf8JsonReader reader, scoped Span<char> destination, string field)
+    /// <summary>Copies the current name or string; false when it is not text (the caller names the field, only then).</summary>
+    public static bool TryCopyString(ref Utf8JsonReader reader, scoped Span<char> destination, out int length)
     {
         try
         {
-            return reader.CopyString(destination);
+            length = reader.CopyString(destination);
+            return true;
         }
         catch (InvalidOperationException)
         {
-            throw new InvalidInputException(field, LoneSurrogate);
+            length = 0;
+            return false;
         }
     }
 

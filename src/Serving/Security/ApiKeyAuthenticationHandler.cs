@@ -1,32 +1,62 @@
-using System.Security.Claims;
-using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 
 namespace MLPipeline.Serving.Security;
 
 /// <summary>
 /// Accepts <c>X-Api-Key: &lt;key&gt;</c> or <c>Authorization: ApiKey &lt;key&gt;</c>. The caller gets the key's id as its
-/// identity and the key's role; the secret itself never leaves this class.
+/// identity and the key's role; the secret itself never leaves this class and the registry.
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
-    ILoggerFactory logger,
-    UrlEncoder encoder,
-    ApiKeyRegistry keys)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+/// <remarks>
+/// A plain <see cref="IAuthenticationHandler"/>, not ASP.NET Core's AuthenticationHandler base class: that one creates
+/// a logger (a locked lookup), reads its options and builds an events object for every request, which cost the
+/// predict route more than the model did (tests/Benchmarks/RESULTS.md). The behaviour is the same: an absent key is
+/// no result, a wrong key a failure (logged), a challenge 401 with <c>WWW-Authenticate</c>, a forbid 403.
+/// </remarks>
+public sealed class ApiKeyAuthenticationHandler(ApiKeyRegistry keys, ILogger<ApiKeyAuthenticationHandler> logger) : IAuthenticationHandler
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    private static readonly Task<AuthenticateResult> NoKey = Task.FromResult(AuthenticateResult.NoResult());
+    private static readonly Task<AuthenticateResult> WrongKey = Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+
+    private HttpContext _context = null!;
+    private Task<AuthenticateResult>? _result;
+
+    public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
     {
+        _context = context;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Authenticates once per request; later calls (the middleware, a policy) get the same result.</summary>
+    public Task<AuthenticateResult> AuthenticateAsync() => _result ??= Authenticate();
+
+    public Task ChallengeAsync(AuthenticationProperties? properties)
+    {
+        _context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        _context.Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
+        return Task.CompletedTask;
+    }
+
+    public Task ForbidAsync(AuthenticationProperties? properties)
+    {
+        _context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    }
+
+    private Task<AuthenticateResult> Authenticate() => Authenticate(_context.Request, keys, logger);
+
+    /// <summary>The key a request presents, checked: no result without one, a failure (logged) for a wrong one.</summary>
+    internal static Task<AuthenticateResult> Authenticate(HttpRequest request, ApiKeyRegistry keys, ILogger logger)
+    {
+        var headers = request.Headers;
         string? presented = null;
-        if (Request.Headers.TryGetValue(HeaderName, out var header))
+        if (headers.TryGetValue(HeaderName, out var header))
         {
             presented = header.ToString();
         }
-        else if (Request.Headers.Authorization.ToString() is { } authorization
+        else if (headers.Authorization.ToString() is { } authorization
             && authorization.StartsWith(SchemeName + " ", StringComparison.OrdinalIgnoreCase))
         {
             presented = authorization[(SchemeName.Length + 1)..].Trim();
@@ -34,23 +64,15 @@ public sealed class ApiKeyAuthenticationHandler(
 
         if (string.IsNullOrEmpty(presented) || keys.IsEmpty)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return NoKey;
         }
 
-        if (keys.Find(presented) is not { } key)
+        if (keys.Authenticate(presented) is { } result)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+            return result;
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, key.Id), new Claim(ServingClaims.Caller, key.Id, ClaimValueTypes.String, SchemeName), new Claim(ServingClaims.Role, key.Role)],
-            SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
-    }
-
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
-        return base.HandleChallengeAsync(properties);
+        logger.LogInformation("{Scheme} was not authenticated: the API key is not valid.", SchemeName);
+        return WrongKey;
     }
 }

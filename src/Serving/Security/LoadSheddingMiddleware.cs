@@ -20,52 +20,89 @@ public sealed class LoadSheddingMetadata
 /// waiting; the rest get 503 with <c>Retry-After</c> at once, before latency grows for everyone. It runs after
 /// authentication, so only authorized callers can hold a slot. Health, metrics and /v2 health are never marked.
 /// </summary>
-public sealed class LoadSheddingMiddleware : IMiddleware, IDisposable
+/// <remarks>
+/// Built once with the app's pipeline, never per request. Without a queue (the default) a slot is one interlocked
+/// counter, so the limit costs a request two atomic operations; with a queue, requests go through a
+/// <see cref="ConcurrencyLimiter"/>, disposed when the app stops.
+/// </remarks>
+public sealed class LoadSheddingMiddleware : IDisposable
 {
     private const int RetryAfterSeconds = 1;
 
-    private readonly ConcurrencyLimiter? _limiter;
+    private readonly RequestDelegate _next;
+    private readonly ConcurrencyLimiter? _queued;
     private readonly RequestRejectionMetrics _metrics;
     private readonly int _limit;
+    private int _inProgress;
 
-    public LoadSheddingMiddleware(IOptions<ServingOptions> options, RequestRejectionMetrics metrics)
+    public LoadSheddingMiddleware(RequestDelegate next, IOptions<ServingOptions> options, RequestRejectionMetrics metrics, IHostApplicationLifetime lifetime)
     {
+        _next = next;
         _metrics = metrics;
         var limits = options.Value.Limits;
         _limit = limits.MaxConcurrentRequests;
-        if (_limit > 0)
+        if (_limit > 0 && limits.ConcurrencyQueue > 0)
         {
-            _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+            _queued = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
             {
                 PermitLimit = _limit,
                 QueueLimit = limits.ConcurrencyQueue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             });
+            lifetime.ApplicationStopped.Register(Dispose);
         }
     }
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    public Task InvokeAsync(HttpContext context)
     {
-        if (_limiter is null || context.GetEndpoint()?.Metadata.GetMetadata<LoadSheddingMetadata>() is null)
+        if (_limit <= 0 || context.GetEndpoint()?.Metadata.GetMetadata<LoadSheddingMetadata>() is null)
         {
-            await next(context);
+            return _next(context);
+        }
+
+        return _queued is not null ? InvokeQueuedAsync(context, _queued) : InvokeCountedAsync(context);
+    }
+
+    private async Task InvokeCountedAsync(HttpContext context)
+    {
+        if (Interlocked.Increment(ref _inProgress) > _limit)
+        {
+            Interlocked.Decrement(ref _inProgress);
+            await ShedAsync(context);
             return;
         }
 
-        using var lease = await _limiter.AcquireAsync(1, context.RequestAborted);
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inProgress);
+        }
+    }
+
+    private async Task InvokeQueuedAsync(HttpContext context, ConcurrencyLimiter limiter)
+    {
+        using var lease = await limiter.AcquireAsync(1, context.RequestAborted);
         if (!lease.IsAcquired)
         {
-            _metrics.Rejected(RequestRejectionMetrics.Overloaded);
-            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Results.Problem(
-                detail: $"The service is at its limit of {_limit} requests in progress (Serving:Limits:MaxConcurrentRequests); retry after {RetryAfterSeconds} s.",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Overloaded").ExecuteAsync(context);
+            await ShedAsync(context);
             return;
         }
 
-        await next(context);
+        await _next(context);
     }
 
-    public void Dispose() => _limiter?.Dispose();
+    private Task ShedAsync(HttpContext context)
+    {
+        _metrics.Rejected(RequestRejectionMetrics.Overloaded);
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Problem(
+            detail: $"The service is at its limit of {_limit} requests in progress (Serving:Limits:MaxConcurrentRequests); retry after {RetryAfterSeconds} s.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Overloaded").ExecuteAsync(context);
+    }
+
+    public void Dispose() => _queued?.Dispose();
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.RateLimiting;
 using MLPipeline.Serving.Options;
 
 namespace MLPipeline.Serving.Security;
@@ -27,34 +29,26 @@ public static class ServingSecurity
         services.AddSingleton<ApiKeyRegistry>();
         services.AddSingleton<RequestRejectionMetrics>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ServingAuthorizationResultHandler>();
-        services.AddSingleton<LoadSheddingMiddleware>();
+        services.AddSingleton<IPolicyEvaluator, ServingPolicyEvaluator>();
         services.AddHostedService<LegacyApiKeyNotice>();
 
-        // The API-key scheme is always registered (with no keys it never authenticates anyone).
+        // With neither keys nor an authority nothing can authenticate, so no scheme is registered at all: ASP.NET Core
+        // would otherwise put its authentication middleware in front of every request (a DI scope and a handler each).
+        var enabled = IsEnabled(options);
         var schemes = new List<string> { ApiKeyAuthenticationHandler.SchemeName };
-        var authentication = services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        if (options.Jwt.Enabled)
+        if (enabled)
         {
-            var jwtSettings = options.Jwt;
-            authentication.AddJwtBearer(jwt =>
-            {
-                jwt.Authority = jwtSettings.Authority;
-                jwt.Audience = jwtSettings.Audience;
-                jwt.MapInboundClaims = false;
-                jwt.Events = new JwtBearerEvents
-                {
-                    OnTokenValidated = context =>
-                    {
-                        JwtRoleMapping.Apply(context, jwtSettings);
-                        return Task.CompletedTask;
-                    },
-                };
-            });
-            schemes.Add(JwtBearerDefaults.AuthenticationScheme);
+            services.AddTransient<ApiKeyAuthenticationHandler>();
+            // No default scheme to authenticate: the role policies name their schemes, and the policy evaluator
+            // authenticates a request when a route needs it (API keys alone without the authentication service).
+            // ASP.NET Core would make a single registered scheme the default, and authenticate every request with it.
+            AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+            var authentication = services.AddAuthentication(authentication =>
+                authentication.AddScheme<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, displayName: null));
+            AddJwt(authentication, options, schemes);
         }
 
-        var enabled = IsEnabled(options);
+        services.AddSingleton(new SecuritySwitches(enabled, options.RateLimit.PermitsPerSecond > 0));
         services.AddAuthorizationBuilder()
             .AddPolicy(PredictPolicy, policy => RequireRole(policy, enabled, schemes, ServingClaims.PredictRole, ServingClaims.AdminRole))
             .AddPolicy(AdminPolicy, policy => RequireRole(policy, enabled, schemes, ServingClaims.AdminRole));
@@ -64,19 +58,89 @@ public static class ServingSecurity
         return services;
     }
 
-    /// <summary>The global concurrency limit, after authentication and the per-caller limiter.</summary>
-    public static IApplicationBuilder UseLoadShedding(this IApplicationBuilder app) => app.UseMiddleware<LoadSheddingMiddleware>();
+    /// <summary>Entra ID (or any OpenID Connect) bearer tokens beside the API keys, when an authority is configured.</summary>
+    private static void AddJwt(AuthenticationBuilder authentication, ServingOptions options, List<string> schemes)
+    {
+        if (!options.Jwt.Enabled)
+        {
+            return;
+        }
+
+        var jwtSettings = options.Jwt;
+        authentication.AddJwtBearer(jwt =>
+        {
+            jwt.Authority = jwtSettings.Authority;
+            jwt.Audience = jwtSettings.Audience;
+            jwt.MapInboundClaims = false;
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    JwtRoleMapping.Apply(context, jwtSettings);
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        schemes.Add(JwtBearerDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// Authentication, authorization, the per-caller rate limiter and the global concurrency limit, in that order. A part
+    /// that is switched off is not in the pipeline at all: with no key and no authority nothing authenticates (and the
+    /// routes carry no policy), with no rate a request never meets the limiter. Each would otherwise cost every request
+    /// a DI scope, a handler and a policy evaluation for nothing (tests/Benchmarks/RESULTS.md).
+    /// </summary>
+    public static IApplicationBuilder UseServingSecurity(this IApplicationBuilder app)
+    {
+        var switches = app.ApplicationServices.GetRequiredService<SecuritySwitches>();
+        if (switches.Authentication)
+        {
+            app.UseAuthentication();
+        }
+
+        // Always in place: a route that does carry a policy must never run without its check.
+        app.UseAuthorization();
+        if (switches.RateLimit)
+        {
+            app.UseRateLimiter();
+        }
+
+        return app.UseMiddleware<LoadSheddingMiddleware>();
+    }
 
     /// <summary>Predict role (or admin), the per-caller rate limiter and the concurrency limit.</summary>
     public static TBuilder RequireServingAccess<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(PredictPolicy).RequireRateLimiting(CallerRateLimiting.Policy).WithMetadata(LoadSheddingMetadata.Instance);
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint => AddAccessMetadata(endpoint, PredictPolicy, ServingClaims.PredictRole));
+        return builder;
+    }
 
     /// <summary>Admin role, the per-caller rate limiter and the concurrency limit; POSTs only with <c>Content-Type: application/json</c>.</summary>
     public static TBuilder RequireAdminAccess<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(AdminPolicy).RequireRateLimiting(CallerRateLimiting.Policy).WithMetadata(LoadSheddingMetadata.Instance)
-            .AddEndpointFilter(JsonOnlyPostFilter.Instance);
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint => AddAccessMetadata(endpoint, AdminPolicy, ServingClaims.AdminRole));
+        return builder.AddEndpointFilter(JsonOnlyPostFilter.Instance);
+    }
+
+    /// <summary>The policy and the rate-limit policy only when they are on (the switches of the app the route is built in).</summary>
+    private static void AddAccessMetadata(EndpointBuilder endpoint, string policy, string role)
+    {
+        endpoint.Metadata.Add(new RouteRole(role));
+        var switches = endpoint.ApplicationServices.GetRequiredService<SecuritySwitches>();
+        if (switches.Authentication)
+        {
+            endpoint.Metadata.Add(new AuthorizeAttribute(policy));
+        }
+
+        if (switches.RateLimit)
+        {
+            endpoint.Metadata.Add(new EnableRateLimitingAttribute(CallerRateLimiting.Policy));
+        }
+
+        endpoint.Metadata.Add(LoadSheddingMetadata.Instance);
+    }
 
     private static void RequireRole(AuthorizationPolicyBuilder policy, bool enabled, List<string> schemes, params string[] roles)
     {
@@ -90,3 +154,4 @@ public static class ServingSecurity
         }
     }
 }
+

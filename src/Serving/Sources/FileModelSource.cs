@@ -64,7 +64,13 @@ public sealed class FileModelSource : IModelSource
             var manifest = File.Exists(manifestPath)
                 ? ManifestJson.Deserialize(await File.ReadAllBytesAsync(manifestPath, cancellationToken), ModelManifest.FileName)
                 : null;
-            return new ModelPackage(bytes, manifest, Location, ChangeTag(info));
+            // model.onnx beside it, when the manifest says it was exported; the activator checks it against the manifest.
+            var onnxPath = System.IO.Path.Combine(info.DirectoryName!, ModelManifest.OnnxFileName);
+            var onnx = manifest?.Onnx?.Exported == true && manifest.Artifacts.TryGetValue(ModelManifest.OnnxFileName, out var onnxArtifact)
+                && File.Exists(onnxPath) && onnxArtifact.Size <= _limits.MaxModelBytes
+                ? await File.ReadAllBytesAsync(onnxPath, cancellationToken)
+                : null;
+            return new ModelPackage(bytes, manifest, Location, ChangeTag(info)) { OnnxBytes = onnx };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ModelStoreException)
         {

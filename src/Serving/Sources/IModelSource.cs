@@ -39,6 +39,12 @@ public sealed record ModelPackage(byte[] ModelBytes, ModelManifest? Manifest, st
 {
     /// <summary>The store alias that resolved to this version, when one did.</summary>
     public string? Alias { get; init; }
+
+    /// <summary>model.onnx, when the manifest lists it as exported and the source could read it.</summary>
+    public byte[]? OnnxBytes { get; init; }
+
+    /// <summary>Why a model.onnx the manifest lists is not here (it could not be read), or null.</summary>
+    public string? OnnxProblem { get; init; }
 }
 
 /// <summary>

@@ -41,7 +41,34 @@ public sealed class StoreVersionSource(IModelStore store, string name, string ve
 
         limits.CheckDownload(location, artifact.Size);
         var bytes = await store.ReadArtifactAsync(manifest, ModelManifest.ModelFileName, cancellationToken);
-        return new ModelPackage(bytes, manifest, location, etag) { Alias = alias };
+        var (onnx, problem) = await ReadOnnxAsync(store, manifest, limits, cancellationToken);
+        return new ModelPackage(bytes, manifest, location, etag) { Alias = alias, OnnxBytes = onnx, OnnxProblem = problem };
+    }
+
+    /// <summary>
+    /// model.onnx when the manifest says it was exported (and passed parity): ONNX Runtime may then score batches. A
+    /// model.onnx that cannot be read leaves the version to ML.NET; the reason shows in GET /models/{name}.
+    /// </summary>
+    private static async Task<(byte[]? Bytes, string? Problem)> ReadOnnxAsync(IModelStore store, ModelManifest manifest, ModelSizeLimits limits, CancellationToken cancellationToken)
+    {
+        if (manifest.Onnx?.Exported != true || !manifest.Artifacts.TryGetValue(ModelManifest.OnnxFileName, out var artifact))
+        {
+            return (null, null);
+        }
+
+        if (artifact.Size > limits.MaxModelBytes)
+        {
+            return (null, $"{ModelManifest.OnnxFileName} is larger than Serving:Limits:MaxModelBytes.");
+        }
+
+        try
+        {
+            return (await store.ReadArtifactAsync(manifest, ModelManifest.OnnxFileName, cancellationToken), null);
+        }
+        catch (ModelStoreException ex)
+        {
+            return (null, $"{ModelManifest.OnnxFileName} could not be read: {ex.Message.Replace(store.Location, "the model store", StringComparison.Ordinal)}");
+        }
     }
 
     /// <summary>A store failure as this source's own message: the store's folder or URI is left out (callers see it).</summary>

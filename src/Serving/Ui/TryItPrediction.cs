@@ -12,7 +12,7 @@ namespace MLPipeline.Serving.Ui;
 /// through that route's own pipeline (same parsing, refusals, engine and metrics), in process, so the page shows
 /// exactly what a client would get.
 /// </summary>
-public sealed class TryItPrediction(PredictPipeline pipeline, ModelResolver resolver)
+public sealed class TryItPrediction(PredictPipeline pipeline)
 {
     public sealed record Answer(int Status, string Body, string? Version);
 
@@ -61,8 +61,8 @@ public sealed class TryItPrediction(PredictPipeline pipeline, ModelResolver reso
         using var response = new MemoryStream();
         context.Response.Body = response;
 
-        var result = await pipeline.HandleAsync(context, InstancesProtocol.Instance, name, _ => Task.FromResult(resolver.Served(name)));
-        await result.ExecuteAsync(context);
+        await pipeline.HandleAsync(context, InstancesProtocol.Instance, name);
+        await context.Response.CompleteAsync();
         var version = context.Response.Headers[PredictPipeline.VersionHeader].ToString();
         return new Answer(context.Response.StatusCode, Pretty(response.ToArray()), version.Length > 0 ? version : null);
     }

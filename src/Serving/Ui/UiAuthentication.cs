@@ -28,6 +28,25 @@ public static class UiAuthentication
 
     public static void Add(IServiceCollection services, ServingOptions options)
     {
+        var enabled = ServingSecurity.IsEnabled(options);
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy =>
+        {
+            if (enabled)
+            {
+                policy.AddAuthenticationSchemes(SelectorScheme).RequireAuthenticatedUser().RequireClaim(ServingClaims.Role, ServingClaims.AdminRole);
+            }
+            else
+            {
+                policy.RequireAssertion(_ => true);
+            }
+        });
+
+        // Security off: the pages are open like every route, and nothing is registered that could authenticate.
+        if (!enabled)
+        {
+            return;
+        }
+
         var authentication = services.AddAuthentication()
             .AddPolicyScheme(SelectorScheme, null, selector => selector.ForwardDefaultSelector = context => SchemeFor(context.Request, options.Jwt.Enabled))
             .AddCookie(CookieScheme, cookie =>
@@ -65,18 +84,6 @@ public static class UiAuthentication
             });
         }
 
-        var enabled = ServingSecurity.IsEnabled(options);
-        services.AddAuthorizationBuilder().AddPolicy(Policy, policy =>
-        {
-            if (enabled)
-            {
-                policy.AddAuthenticationSchemes(SelectorScheme).RequireAuthenticatedUser().RequireClaim(ServingClaims.Role, ServingClaims.AdminRole);
-            }
-            else
-            {
-                policy.RequireAssertion(_ => true);
-            }
-        });
     }
 
     /// <summary>The principal the sign-in cookie carries for an admin key: its id and role, never the key.</summary>
