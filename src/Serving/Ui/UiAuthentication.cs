@@ -22,6 +22,7 @@ public static class UiAuthentication
     public const string OidcScheme = "UiOidc";
     public const string CookieName = "mlpipeline-ui";
     public const string SignInPath = "/ui/signin";
+    public const string OidcCallbackPath = "/ui/signin-oidc";
 
     /// <summary>Picks the cookie, or the key or token the request carries.</summary>
     private const string SelectorScheme = "Ui";
@@ -65,6 +66,7 @@ public static class UiAuthentication
 
         if (options.Jwt.Enabled && !string.IsNullOrWhiteSpace(options.Ui.OidcClientId))
         {
+            services.AddSingleton<IAuthenticationSchemeProvider, UiAuthenticationSchemes>();
             authentication.AddOpenIdConnect(OidcScheme, oidc =>
             {
                 oidc.Authority = options.Jwt.Authority;
@@ -73,7 +75,7 @@ public static class UiAuthentication
                 // Without a secret the ID token comes back by form post; with one, the code flow.
                 oidc.ResponseType = string.IsNullOrWhiteSpace(options.Ui.OidcClientSecret) ? OpenIdConnectResponseType.IdToken : OpenIdConnectResponseType.Code;
                 oidc.ResponseMode = OpenIdConnectResponseMode.FormPost;
-                oidc.CallbackPath = "/ui/signin-oidc";
+                oidc.CallbackPath = OidcCallbackPath;
                 oidc.SignInScheme = CookieScheme;
                 oidc.MapInboundClaims = false;
                 oidc.Events.OnTokenValidated = context =>
@@ -84,6 +86,16 @@ public static class UiAuthentication
             });
         }
 
+    }
+
+    /// <summary>Entra ID posts the ID token (or code) here; the OpenID Connect handler signs the person in and redirects.</summary>
+    public static async Task HandleOidcCallbackAsync(HttpContext context)
+    {
+        var handlers = context.RequestServices.GetService<IAuthenticationHandlerProvider>();
+        if (handlers is null || await handlers.GetHandlerAsync(context, OidcScheme) is not IAuthenticationRequestHandler handler || !await handler.HandleRequestAsync())
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+        }
     }
 
     /// <summary>The principal the sign-in cookie carries for an admin key: its id and role, never the key.</summary>

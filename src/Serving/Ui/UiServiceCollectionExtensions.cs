@@ -47,6 +47,7 @@ public static class UiServiceCollectionExtensions
     {
         app.MapRazorPages();
         app.MapGet(UiAssets.StyleSheetRoute, UiAssets.Serve).ExcludeFromDescription();
+        app.MapPost(UiAuthentication.OidcCallbackPath, UiAuthentication.HandleOidcCallbackAsync).ExcludeFromDescription();
         app.MapGet("/ui/models/{name}/versions/{version}/files/{file}", ServeArtifactAsync)
             .RequireAuthorization(UiAuthentication.Policy)
             .ExcludeFromDescription();

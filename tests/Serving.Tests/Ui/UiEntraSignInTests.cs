@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -42,6 +43,14 @@ public sealed partial class UiEntraSignInTests : IAsyncLifetime
 
         var reader = await SignInAsync(new Dictionary<string, object> { ["sub"] = "u-2", ["preferred_username"] = "bob@contoso.com", ["roles"] = new[] { "Predict.Invoke" } });
         (await reader.GetAsync("/ui")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_login_handler_is_not_offered_every_request_so_predictions_never_meet_it()
+    {
+        var schemes = _app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        (await schemes.GetSchemeAsync(UiAuthentication.OidcScheme)).Should().NotBeNull("the login is configured");
+        (await schemes.GetRequestHandlerSchemesAsync()).Select(s => s.Name).Should().NotContain(UiAuthentication.OidcScheme);
     }
 
     /// <summary>The browser's round trip: the link, Entra's form post of the ID token, the redirect back into the pages.</summary>
