@@ -58,6 +58,16 @@ public static class MetricHistoryChart
         root.Add(Polyline(points.Select((p, i) => (i, p.Test)), X, Y, "series test"));
         for (var i = 0; i < points.Count; i++)
         {
+            if (points[i].CrossValidation is { } cv && double.IsFinite(cv))
+            {
+                root.Add(new XElement(Svg + "circle",
+                    new XAttribute("cx", Format(X(i))),
+                    new XAttribute("cy", Format(Y(cv))),
+                    new XAttribute("r", 2.5),
+                    new XAttribute("class", "point cv"),
+                    new XElement(Svg + "title", $"{points[i].Version}: cross-validation mean {Format(cv)}")));
+            }
+
             if (points[i].Test is { } test && double.IsFinite(test))
             {
                 root.Add(new XElement(Svg + "circle",

@@ -35,7 +35,8 @@ public sealed class UiBrowserTests(UiBrowserApp ui) : IClassFixture<UiBrowserApp
 
         (await session.ClickAndNavigateAsync($"a[href='/ui/models/{HousePrices}']")).Status.Should().Be(200);
         (await page.Locator("#versions tbody tr").CountAsync()).Should().Be(2);
-        (await page.Locator("svg.chart circle").CountAsync()).Should().Be(2, "one point per version on the metric history");
+        (await page.Locator("svg.chart circle.point:not(.cv)").CountAsync()).Should().Be(2, "one point per version on the metric history");
+        (await page.Locator("svg.chart circle.cv").CountAsync()).Should().Be(1, "only the bundled spec's version was cross-validated");
         (await page.Locator("svg.chart circle.served").CountAsync()).Should().Be(1);
         (await page.Locator("#aliases tr[data-alias='production']").InnerTextAsync()).Should().Contain(MainVersion);
         (await page.Locator("#rollout-off").IsVisibleAsync()).Should().BeTrue();
