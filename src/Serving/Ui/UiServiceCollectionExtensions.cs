@@ -23,6 +23,7 @@ public static class UiServiceCollectionExtensions
             pages.Conventions.AuthorizeFolder("/", UiAuthentication.Policy);
             pages.Conventions.AllowAnonymousToPage("/SignIn");
             pages.Conventions.ConfigureFilter(new UiSecurityHeaders());
+            pages.Conventions.ConfigureFilter(new StoreFailurePage());
         });
         services.AddAntiforgery(antiforgery =>
         {
@@ -62,8 +63,18 @@ public static class UiServiceCollectionExtensions
             return Results.NotFound();
         }
 
-        var manifest = await catalog.FindVersionAsync(name, version, context.RequestAborted);
-        var bytes = manifest is null ? null : await artifacts.ReadAsync(manifest, file, context.RequestAborted);
+        byte[]? bytes;
+        try
+        {
+            var manifest = await catalog.FindVersionAsync(name, version, context.RequestAborted);
+            bytes = manifest is null ? null : await artifacts.ReadAsync(manifest, file, context.RequestAborted);
+        }
+        catch (ModelStoreException ex)
+        {
+            // A file that fails its SHA-256 check, or a store that cannot be read: never served.
+            return Results.Problem(detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The store cannot give this file");
+        }
+
         if (bytes is null)
         {
             return Results.NotFound();
