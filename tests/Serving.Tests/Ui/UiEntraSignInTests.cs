@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,14 +19,29 @@ namespace MLPipeline.Serving.Tests.Ui;
 /// to the authorize endpoint, post an ID token back to the callback, then open the pages with the cookie it set.
 /// </summary>
 [Collection(ServingTestGroup.Name)]
-public sealed partial class UiEntraSignInTests : IAsyncLifetime
+public sealed partial class UiEntraSignInTests(TrainedModelsFixture fixture) : IAsyncLifetime
 {
     private const string Authority = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0";
     private const string ClientId = "11111111-2222-3333-4444-555555555555";
     private const string AdminRole = "Models.Admin";
     private static readonly SymmetricSecurityKey SigningKey = new(Enumerable.Range(0, 32).Select(i => (byte)(i * 11)).ToArray());
 
-    private readonly EntraApp _app = new();
+    private readonly ServingApp _app = new(fixture.Models, new Dictionary<string, string?>
+    {
+        ["Serving:Store"] = SecurityTestSupport.EmptyStore(),
+        ["Serving:Jwt:Authority"] = Authority,
+        ["Serving:Jwt:Audience"] = "api://mlpipeline-serving",
+        ["Serving:Jwt:PredictRole"] = "Predict.Invoke",
+        ["Serving:Jwt:AdminRole"] = AdminRole,
+        ["Serving:Ui:OidcClientId"] = ClientId,
+    }, builder => builder.ConfigureTestServices(services => services.PostConfigure<OpenIdConnectOptions>(UiAuthentication.OidcScheme, options =>
+    {
+        // Entra itself is not asked: its OpenID configuration (authorize endpoint, issuer, signing key) is given.
+        var configuration = new OpenIdConnectConfiguration { Issuer = Authority, AuthorizationEndpoint = Authority + "/oauth2/v2.0/authorize" };
+        configuration.SigningKeys.Add(SigningKey);
+        options.Configuration = configuration;
+        options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+    })));
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -82,24 +96,4 @@ public sealed partial class UiEntraSignInTests : IAsyncLifetime
 
     [GeneratedRegex("[?&]([^=&]+)=([^&]*)")]
     private static partial Regex QueryPair();
-
-    private sealed class EntraApp : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Serving:Store", SecurityTestSupport.EmptyStore());
-            builder.UseSetting("Serving:Jwt:Authority", Authority);
-            builder.UseSetting("Serving:Jwt:Audience", "api://mlpipeline-serving");
-            builder.UseSetting("Serving:Jwt:PredictRole", "Predict.Invoke");
-            builder.UseSetting("Serving:Jwt:AdminRole", AdminRole);
-            builder.UseSetting("Serving:Ui:OidcClientId", ClientId);
-            builder.ConfigureTestServices(services => services.PostConfigure<OpenIdConnectOptions>(UiAuthentication.OidcScheme, options =>
-            {
-                var configuration = new OpenIdConnectConfiguration { Issuer = Authority, AuthorizationEndpoint = Authority + "/oauth2/v2.0/authorize" };
-                configuration.SigningKeys.Add(SigningKey);
-                options.Configuration = configuration;
-                options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
-            }));
-        }
-    }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using MLPipeline.Shared.Store;
 using MLPipeline.TestSupport;
 
@@ -8,7 +6,7 @@ namespace MLPipeline.Serving.Tests.Ui;
 
 /// <summary>With security off the pages are open; a store file that cannot be read gives a page that names it, never a 500.</summary>
 [Collection(ServingTestGroup.Name)]
-public sealed class UiStoreFailureTests : IDisposable
+public sealed class UiStoreFailureTests(TrainedModelsFixture fixture) : IDisposable
 {
     private readonly TempFolder _store = new("mlpipeline-ui-store-");
 
@@ -21,7 +19,7 @@ public sealed class UiStoreFailureTests : IDisposable
         Directory.CreateDirectory(_store.Combine("house", "aliases"));
         await File.WriteAllTextAsync(_store.Combine("house", "aliases", "production.json"), "{ not json");
 
-        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder.UseSetting("Serving:Store", _store.Path));
+        await using var app = new ServingApp(fixture.Models, new Dictionary<string, string?> { ["Serving:Store"] = _store.Path });
         var client = app.CreateClient();
 
         var models = await client.GetAsync("/ui");
