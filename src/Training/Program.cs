@@ -13,6 +13,7 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
     TrainCommand.Create(),
     GenerateCommand.Create(),
     ExportOnnxCommand.Create(),
+    ImportOnnxCommand.Create(),
     PublishCommand.Create(),
     ListCommand.Create(),
     ShowCommand.Create(),

@@ -40,15 +40,15 @@ public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolv
                 : resolver.Served(name);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
             using var lease = PredictionEnginePool.Rent(slot);
-            var output = lease.Engine.StartOutput();
+            var output = lease.Response.Start();
             var rows = protocol.Run(body.Memory, lease, name, limits.MaxBatchSize, output);
             output.Flush();
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = lease.Engine.OutputBuffer.WrittenCount;
+            response.ContentLength = lease.Response.Buffer.WrittenCount;
             response.Headers[VersionHeader] = lease.Generation.Version;
-            await response.BodyWriter.WriteAsync(lease.Engine.OutputBuffer.WrittenMemory, cancellationToken);
+            await response.BodyWriter.WriteAsync(lease.Response.Buffer.WrittenMemory, cancellationToken);
             metrics.Predicted(slot.Name, lease.Generation.Version, protocol.Name, rows, Stopwatch.GetElapsedTime(started));
             return;
         }

@@ -43,6 +43,9 @@ public sealed class ServingOptions
     /// <summary>Which engine scores batches: measured per version at load (default), or always ML.NET, or ONNX Runtime.</summary>
     public BatchEngineChoice BatchEngine { get; set; }
 
+    /// <summary>ONNX Runtime session options for imported ONNX models (Serving:Onnx).</summary>
+    public OnnxRuntimeOptions Onnx { get; set; } = new();
+
     /// <summary>Maps <c>POST /baseline</c>, a constant JSON answer used only to measure the HTTP stack's own cost.</summary>
     public bool BaselineEndpoint { get; set; }
 

@@ -2,6 +2,7 @@ using MLPipeline.Shared.Store;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Gates;
 using MLPipeline.Training.Onnx;
+using MLPipeline.Training.OnnxImport;
 using MLPipeline.Training.Specs;
 using Spectre.Console;
 
@@ -36,6 +37,10 @@ public static class CliErrors
         catch (OnnxExportException ex)
         {
             return Fail(ExitCodes.OnnxExportFailed, "onnx export failed", ex.Message + Environment.NewLine + "No ONNX file was written and nothing was published.", error);
+        }
+        catch (OnnxImportException ex)
+        {
+            return Fail(ExitCodes.OnnxExportFailed, "onnx import refused", ex.Message + Environment.NewLine + "Nothing was published.", error);
         }
         catch (ArgumentException ex)
         {

@@ -9,6 +9,6 @@ public static class ExitCodes
     public const int GateFailed = 3;
     public const int StoreError = 4;
 
-    /// <summary>ONNX export refused (spec asked for ONNX explicitly) or ONNX parity with ML.NET failed.</summary>
+    /// <summary>ONNX export refused (spec asked for ONNX explicitly), ONNX parity with ML.NET failed, or an imported ONNX file failed its checks.</summary>
     public const int OnnxExportFailed = 5;
 }
