@@ -51,6 +51,51 @@ public sealed class TryItPrediction(PredictPipeline pipeline)
         return buffer.ToArray();
     }
 
+    /// <summary>One instance of an imported ONNX model: each graph input's value as the JSON typed in (nested arrays, no batch dimension).</summary>
+    public static byte[] GraphBody(IReadOnlyList<OnnxTensor> inputs, Func<string, string?> value)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("instances");
+            json.WriteStartObject();
+            foreach (var input in inputs)
+            {
+                json.WritePropertyName(input.Name);
+                var text = value(input.Name);
+                try
+                {
+                    json.WriteRawValue(string.IsNullOrWhiteSpace(text) ? "null" : text);
+                }
+                catch (JsonException)
+                {
+                    // Not JSON: sent as text, so the service's refusal names the input.
+                    json.WriteStringValue(text);
+                }
+            }
+
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The graph's sample value of one input for one instance: without the batch dimension when that is dynamic.</summary>
+    public static string? GraphSample(OnnxGraph graph, OnnxTensor input)
+    {
+        if (graph.SampleInput.ValueKind != JsonValueKind.Object || !graph.SampleInput.TryGetProperty(input.Name, out var sample))
+        {
+            return null;
+        }
+
+        return input.Shape is [-1, ..] && sample.ValueKind == JsonValueKind.Array && sample.GetArrayLength() == 1
+            ? sample[0].GetRawText()
+            : sample.GetRawText();
+    }
+
     public async Task<Answer> PredictAsync(HttpContext page, string name, byte[] body)
     {
         var context = new DefaultHttpContext { RequestServices = page.RequestServices, RequestAborted = page.RequestAborted };

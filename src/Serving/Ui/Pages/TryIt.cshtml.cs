@@ -30,7 +30,9 @@ public sealed class TryItModel(PredictionEnginePool pool, TryItPrediction predic
         }
 
         Manifest = manifest;
-        Values = manifest.SampleInput;
+        Values = manifest.Graph is { } graph
+            ? graph.Inputs.ToDictionary(i => i.Name, i => TryItPrediction.GraphSample(graph, i))
+            : manifest.SampleInput;
         return Page();
     }
 
@@ -42,8 +44,11 @@ public sealed class TryItModel(PredictionEnginePool pool, TryItPrediction predic
         }
 
         Manifest = manifest;
-        Values = manifest.Inputs.ToDictionary(c => c.Name, c => (string?)Request.Form[FieldPrefix + c.Name].ToString());
-        var body = TryItPrediction.Body(manifest.Inputs, column => Values[column]);
+        var names = manifest.Graph is { } graph ? graph.Inputs.Select(i => i.Name) : manifest.Inputs.Select(c => c.Name);
+        Values = names.ToDictionary(name => name, name => (string?)Request.Form[FieldPrefix + name].ToString());
+        var body = manifest.Graph is { } onnx
+            ? TryItPrediction.GraphBody(onnx.Inputs, name => Values[name])
+            : TryItPrediction.Body(manifest.Inputs, column => Values[column]);
         Body = System.Text.Encoding.UTF8.GetString(body);
         Answer = await prediction.PredictAsync(HttpContext, Name, body);
         return Page();
