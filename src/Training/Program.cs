@@ -20,6 +20,8 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
     PromoteCommand.Create(),
     RollbackCommand.Create(),
     DownloadCommand.Create(),
+    RolloutCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+// No response files: '@staging' is an alias reference (rollout start --candidate @staging), not a file to expand.
+return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

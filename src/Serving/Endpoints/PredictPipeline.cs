@@ -5,6 +5,7 @@ using MLPipeline.Serving.Observability;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Protocols;
+using MLPipeline.Serving.Rollout;
 
 namespace MLPipeline.Serving.Endpoints;
 
@@ -17,7 +18,7 @@ namespace MLPipeline.Serving.Endpoints;
 /// The hot path of the service: a served model is found without an async step, a body that has fully arrived is read
 /// without one, and nothing here allocates per request (tests/Benchmarks/RESULTS.md says what each step cost).
 /// </remarks>
-public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options)
+public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, RolloutPredictor rollouts)
 {
     public const string VersionHeader = "X-Model-Version";
 
@@ -38,6 +39,13 @@ public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolv
             slot = version is not null ? await resolver.VersionAsync(name, version, cancellationToken)
                 : alias is not null ? await resolver.AliasAsync(name, alias, cancellationToken)
                 : resolver.Served(name);
+            if (slot.Rollout is { } rollout)
+            {
+                // The one branch a rollout adds: a model in none pays this null check only.
+                await rollouts.HandleAsync(context, protocol, name, slot, rollout, limits, started);
+                return;
+            }
+
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
             using var lease = PredictionEnginePool.Rent(slot);
             var output = lease.Response.Start();

@@ -18,10 +18,11 @@ internal static class ClassScores
         {
             var best = -1;
             var bestScore = float.NegativeInfinity;
-            var offset = row * classes.Length;
+            var all = scores.GetTensorTypeAndShape().ElementDataType == TensorElementType.Float ? scores.GetTensorDataAsSpan<float>() : OnnxValueJson.Scores(scores);
+            var scoresOfRow = all.Slice(row * classes.Length, classes.Length);
             for (var k = 0; k < classes.Length; k++)
             {
-                var value = OnnxValueJson.Score(scores, offset + k);
+                var value = scoresOfRow[k];
                 if (best < 0 || value > bestScore)
                 {
                     (best, bestScore) = (k, value);
@@ -32,7 +33,7 @@ internal static class ClassScores
             output.WriteStartObject("scores"u8);
             for (var k = 0; k < classes.Length; k++)
             {
-                WriteScore(output, classes[k], OnnxValueJson.Score(scores, offset + k));
+                WriteScore(output, classes[k], scoresOfRow[k]);
             }
 
             output.WriteEndObject();
@@ -43,11 +44,12 @@ internal static class ClassScores
         using var keys = map.GetValue(0, OrtAllocator.DefaultInstance);
         using var values = map.GetValue(1, OrtAllocator.DefaultInstance);
         var count = (int)keys.GetTensorTypeAndShape().ElementCount;
+        var probabilities = values.GetTensorTypeAndShape().ElementDataType == TensorElementType.Float ? values.GetTensorDataAsSpan<float>() : OnnxValueJson.Scores(values);
         var top = -1;
         var topScore = float.NegativeInfinity;
         for (var i = 0; i < count; i++)
         {
-            var value = OnnxValueJson.Score(values, i);
+            var value = probabilities[i];
             if (top < 0 || value > topScore)
             {
                 (top, topScore) = (i, value);
@@ -62,7 +64,7 @@ internal static class ClassScores
         output.WriteStartObject("scores"u8);
         for (var i = 0; i < count; i++)
         {
-            WriteScore(output, Name(keys, i, model.ClassNames), OnnxValueJson.Score(values, i));
+            WriteScore(output, Name(keys, i, model.ClassNames), probabilities[i]);
         }
 
         output.WriteEndObject();

@@ -32,10 +32,12 @@ internal static class OnnxValueJson
         output.WriteStartArray();
         if (value.OnnxType == OnnxValueType.ONNX_TYPE_TENSOR)
         {
-            var count = (int)value.GetTensorTypeAndShape().ElementCount;
+            // The type and shape are read once per value: each read is a call into ONNX Runtime.
+            var info = value.GetTensorTypeAndShape();
+            var count = (int)info.ElementCount;
             for (var i = 0; i < count; i++)
             {
-                WriteElement(output, value, i);
+                WriteElement(output, value, info.ElementDataType, i);
             }
         }
         else
@@ -58,7 +60,8 @@ internal static class OnnxValueJson
             return;
         }
 
-        var shape = value.GetTensorTypeAndShape().Shape;
+        var info = value.GetTensorTypeAndShape();
+        var shape = info.Shape;
         var size = 1L;
         for (var d = 1; d < shape.Length; d++)
         {
@@ -66,34 +69,34 @@ internal static class OnnxValueJson
         }
 
         var index = (int)(row * size);
-        WriteNested(output, value, shape, 1, ref index);
+        WriteNested(output, value, info.ElementDataType, shape, 1, ref index);
     }
 
-    /// <summary>One row's element as a float (class scores).</summary>
-    public static float Score(OrtValue value, int index) => value.GetTensorTypeAndShape().ElementDataType == TensorElementType.Double
-        ? (float)value.GetTensorDataAsSpan<double>()[index]
-        : value.GetTensorDataAsSpan<float>()[index];
+    /// <summary>Class scores as floats (a double tensor converted), read once per value.</summary>
+    public static float[] Scores(OrtValue value) => value.GetTensorTypeAndShape().ElementDataType == TensorElementType.Double
+        ? [.. value.GetTensorDataAsSpan<double>().ToArray().Select(d => (float)d)]
+        : value.GetTensorDataAsSpan<float>().ToArray();
 
-    private static void WriteNested(Utf8JsonWriter output, OrtValue value, long[] shape, int depth, ref int index)
+    private static void WriteNested(Utf8JsonWriter output, OrtValue value, TensorElementType type, long[] shape, int depth, ref int index)
     {
         if (depth == shape.Length)
         {
-            WriteElement(output, value, index++);
+            WriteElement(output, value, type, index++);
             return;
         }
 
         output.WriteStartArray();
         for (var i = 0; i < shape[depth]; i++)
         {
-            WriteNested(output, value, shape, depth + 1, ref index);
+            WriteNested(output, value, type, shape, depth + 1, ref index);
         }
 
         output.WriteEndArray();
     }
 
-    private static void WriteElement(Utf8JsonWriter output, OrtValue value, int index)
+    private static void WriteElement(Utf8JsonWriter output, OrtValue value, TensorElementType type, int index)
     {
-        switch (value.GetTensorTypeAndShape().ElementDataType)
+        switch (type)
         {
             case TensorElementType.Float:
                 WriteNumber(output, value.GetTensorDataAsSpan<float>()[index]);
@@ -124,10 +127,11 @@ internal static class OnnxValueJson
         using var values = map.GetValue(1, OrtAllocator.DefaultInstance);
         output.WriteStartObject();
         var count = (int)keys.GetTensorTypeAndShape().ElementCount;
+        var type = values.GetTensorTypeAndShape().ElementDataType;
         for (var i = 0; i < count; i++)
         {
             output.WritePropertyName(Key(keys, i));
-            WriteElement(output, values, i);
+            WriteElement(output, values, type, i);
         }
 
         output.WriteEndObject();

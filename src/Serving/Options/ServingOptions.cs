@@ -1,3 +1,4 @@
+using MLPipeline.Serving.Rollout;
 using MLPipeline.Shared.Store;
 
 namespace MLPipeline.Serving.Options;
@@ -36,6 +37,9 @@ public sealed class ServingOptions
 
     /// <summary>Hot reload: how sources are watched for new versions.</summary>
     public ReloadOptions Reload { get; set; } = new();
+
+    /// <summary>Rollouts: following rollout.json, figures, shadow copies (docs/rollout.md).</summary>
+    public RolloutOptions Rollout { get; set; } = new();
 
     /// <summary>Base of relative store and source paths; default the current directory (`dotnet run` passes the directory it was started from).</summary>
     public string? WorkingDirectory { get; set; }

@@ -23,14 +23,11 @@ public sealed class InstancesProtocol : IPredictProtocol
 
     public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
     {
-        if (lease.Generation.Onnx is not null)
-        {
-            return OnnxInstancesProtocol.Run(body, lease, modelName, maxBatch, output);
-        }
-
         try
         {
-            return Read(body.Span, lease, modelName, maxBatch, output);
+            return lease.Generation.Onnx is null
+                ? Read(body.Span, lease, modelName, maxBatch, output)
+                : OnnxInstancesProtocol.Run(body, lease, modelName, maxBatch, output);
         }
         catch (InvalidOperationException ex) when (JsonText.IsNotText(ex))
         {

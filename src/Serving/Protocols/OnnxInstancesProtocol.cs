@@ -36,28 +36,27 @@ internal static class OnnxInstancesProtocol
 
         var inputs = onnx.Graph.Inputs;
         var tensors = new JsonTensor[inputs.Count];
+        var values = new JsonElement[count];
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
-            var rows = new JsonTensor[count];
             var row = 0;
             foreach (var instance in instances.EnumerateArray())
             {
-                var field = $"instances[{row}].{input.Name}";
                 if (instance.ValueKind != JsonValueKind.Object)
                 {
                     throw new InvalidInputException($"instances[{row}]", "must be an object of input values.");
                 }
 
-                if (!instance.TryGetProperty(input.Name, out var value))
+                if (!instance.TryGetProperty(input.Name, out values[row]))
                 {
-                    throw new InvalidInputException(field, $"is missing; model '{modelName}' takes {string.Join(", ", inputs.Select(t => t.Name))} in every instance.");
+                    throw new InvalidInputException($"instances[{row}].{input.Name}", $"is missing; model '{modelName}' takes {string.Join(", ", inputs.Select(t => t.Name))} in every instance.");
                 }
 
-                rows[row++] = OnnxTensors.Nested(value, input.ElementType, field);
+                row++;
             }
 
-            tensors[i] = OnnxTensors.Stack(rows, $"instances[*].{input.Name}");
+            tensors[i] = OnnxTensors.Rows(values, input.ElementType, input.Name);
             if (JsonTensor.ShapeProblem(input, tensors[i].Shape) is { } problem)
             {
                 throw new InvalidInputException($"instances[0].{input.Name}", problem + " An instance holds one row, without the batch dimension.");

@@ -7,14 +7,12 @@ namespace MLPipeline.Serving.Protocols;
 /// <summary>A request's JSON read into tensors, the shared reader's refusals turned into the service's 400, naming the field.</summary>
 internal static class OnnxTensors
 {
-    public static JsonTensor Nested(JsonElement value, string elementType, string field) =>
-        Refused(() => JsonTensor.FromNested(value, elementType, field));
+    /// <summary>One value per instance of input <paramref name="input"/>, read into one batch.</summary>
+    public static JsonTensor Rows(JsonElement[] values, string elementType, string input) =>
+        Refused(() => JsonTensor.FromRows(values, elementType, row => $"instances[{row}].{input}"));
 
     public static JsonTensor Data(JsonElement data, long[] shape, string elementType, string field) =>
         Refused(() => JsonTensor.FromData(data, shape, elementType, field));
-
-    public static JsonTensor Stack(IReadOnlyList<JsonTensor> rows, string field) =>
-        Refused(() => JsonTensor.Stack(rows, field));
 
     private static JsonTensor Refused(Func<JsonTensor> read)
     {

@@ -21,3 +21,7 @@ public sealed class ModelIntegrityException(string message) : ModelStoreExceptio
 
 /// <summary>A model, version or alias that the store does not have.</summary>
 public sealed class ModelNotFoundException(string message) : ModelStoreException(message);
+
+/// <summary>A conditional document write found the document changed (or created) since it was read: read it again.</summary>
+public sealed class DocumentConflictException(string name, string path, string location)
+    : ModelStoreException($"{name}/{path} in {location} was written by someone else since it was read; read it again and retry.");

@@ -45,7 +45,7 @@ public sealed class JsonTensor
 
         var values = new List<JsonElement>();
         Collect(nested, shape, 0, values, field);
-        return new JsonTensor(elementType, [.. shape], Convert(values, elementType, field));
+        return new JsonTensor(elementType, [.. shape], Convert(values, elementType, field, i => $"{field}[{i}]"));
     }
 
     /// <summary>The v2 protocol's <c>data</c>: flat (or nested) values and a declared shape whose size they must fill.</summary>
@@ -59,29 +59,36 @@ public sealed class JsonTensor
             throw new TensorInputException(field, $"shape [{string.Join(", ", shape)}] holds {size} values but data has {values.Count}.");
         }
 
-        return new JsonTensor(elementType, shape, Convert(values, elementType, field));
+        return new JsonTensor(elementType, shape, Convert(values, elementType, field, i => $"{field}[{i}]"));
     }
 
-    /// <summary>One tensor per instance, stacked along a new first dimension (the batch).</summary>
-    /// <exception cref="TensorInputException">The instances have different shapes.</exception>
-    public static JsonTensor Stack(IReadOnlyList<JsonTensor> rows, string field)
+    /// <summary>
+    /// One nested array per instance, all of the first one's shape, read straight into one batch whose first dimension
+    /// is the instances (no tensor per instance, no copy).
+    /// </summary>
+    /// <param name="fieldOf">The field of instance i's value, for messages.</param>
+    /// <exception cref="TensorInputException">An instance of another shape, or a value that is not of <paramref name="elementType"/>.</exception>
+    public static JsonTensor FromRows(IReadOnlyList<JsonElement> rows, string elementType, Func<int, string> fieldOf)
     {
-        var first = rows[0];
-        for (var i = 1; i < rows.Count; i++)
+        var shape = new List<long>();
+        for (var probe = rows[0]; probe.ValueKind == JsonValueKind.Array; probe = probe[0])
         {
-            if (!rows[i].Shape.SequenceEqual(first.Shape))
+            shape.Add(probe.GetArrayLength());
+            if (probe.GetArrayLength() == 0)
             {
-                throw new TensorInputException(field, $"instance {i} has shape [{string.Join(", ", rows[i].Shape)}] but instance 0 has [{string.Join(", ", first.Shape)}].");
+                break;
             }
         }
 
-        var values = Array.CreateInstance(first.Values.GetType().GetElementType()!, first.Count * rows.Count);
-        for (var i = 0; i < rows.Count; i++)
+        var size = shape.Aggregate(1L, (a, b) => a * b);
+        var values = new List<JsonElement>((int)Math.Min(size * rows.Count, 1 << 20));
+        for (var r = 0; r < rows.Count; r++)
         {
-            Array.Copy(rows[i].Values, 0, values, i * first.Count, first.Count);
+            Collect(rows[r], shape, 0, values, fieldOf(r), r == 0 ? null : $" as instance 0's (shape [{string.Join(", ", shape)}])");
         }
 
-        return new JsonTensor(first.ElementType, [rows.Count, .. first.Shape], values);
+        var convert = Convert(values, elementType, fieldOf(0), i => $"{fieldOf((int)(i / Math.Max(size, 1)))}[{i % Math.Max(size, 1)}]");
+        return new JsonTensor(elementType, [rows.Count, .. shape], convert);
     }
 
     /// <summary>Why <paramref name="shape"/> does not fit the graph's input (wrong rank or a fixed dimension that differs), or null.</summary>
@@ -104,13 +111,13 @@ public sealed class JsonTensor
         return null;
     }
 
-    private static void Collect(JsonElement element, List<long> shape, int depth, List<JsonElement> values, string field)
+    private static void Collect(JsonElement element, List<long> shape, int depth, List<JsonElement> values, string field, string? reference = null)
     {
         if (depth == shape.Count)
         {
             if (element.ValueKind == JsonValueKind.Array)
             {
-                throw new TensorInputException(field, $"is ragged: an array at depth {depth} where other rows hold values.");
+                throw new TensorInputException(field, $"is ragged: an array at depth {depth} where other rows hold values{reference}.");
             }
 
             values.Add(element);
@@ -119,12 +126,14 @@ public sealed class JsonTensor
 
         if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[depth])
         {
-            throw new TensorInputException(field, $"is ragged: every array at depth {depth} must hold {shape[depth]} items, as the first does.");
+            throw new TensorInputException(field, reference is null
+                ? $"is ragged: every array at depth {depth} must hold {shape[depth]} items, as the first does."
+                : $"must have the same shape{reference}: an array of {shape[depth]} items at depth {depth}.");
         }
 
         foreach (var item in element.EnumerateArray())
         {
-            Collect(item, shape, depth + 1, values, field);
+            Collect(item, shape, depth + 1, values, field, reference);
         }
     }
 
@@ -142,47 +151,90 @@ public sealed class JsonTensor
         }
     }
 
-    private static Array Convert(List<JsonElement> values, string elementType, string field) => elementType switch
+    private static Array Convert(List<JsonElement> values, string elementType, string field, Func<int, string> fieldOf) => elementType switch
     {
-        "float" => Read(values, field, (v, at) => (float)Number(v, at, float.MaxValue)),
-        "double" => Read(values, field, (v, at) => Number(v, at, double.MaxValue)),
-        "int32" => Read(values, field, (v, at) => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw new TensorInputException(at, "must be a 32-bit integer (INT32).")),
-        "int64" => Read(values, field, (v, at) => v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : throw new TensorInputException(at, "must be a 64-bit integer (INT64).")),
-        "bool" => Read(values, field, (v, at) => v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw new TensorInputException(at, "must be true or false (BOOL).")),
-        "string" => Read(values, field, (v, at) => v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new TensorInputException(at, "must be a string (BYTES).")),
+        "float" => Read(values, fieldOf, static (JsonElement v, out float r, out string? p) => { var ok = TryNumber(v, float.MaxValue, out var d, out p); r = (float)d; return ok; }),
+        "double" => Read(values, fieldOf, static (JsonElement v, out double r, out string? p) => TryNumber(v, double.MaxValue, out r, out p)),
+        "int32" => Read(values, fieldOf, static (JsonElement v, out int r, out string? p) =>
+        {
+            r = 0;
+            return Ok(v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out r), "must be a 32-bit integer (INT32).", out p);
+        }),
+        "int64" => Read(values, fieldOf, static (JsonElement v, out long r, out string? p) =>
+        {
+            r = 0;
+            return Ok(v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out r), "must be a 64-bit integer (INT64).", out p);
+        }),
+        "bool" => Read(values, fieldOf, static (JsonElement v, out bool r, out string? p) =>
+        {
+            r = v.ValueKind == JsonValueKind.True;
+            return Ok(v.ValueKind is JsonValueKind.True or JsonValueKind.False, "must be true or false (BOOL).", out p);
+        }),
+        "string" => Read(values, fieldOf, static (JsonElement v, out string r, out string? p) =>
+        {
+            r = v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+            return Ok(v.ValueKind == JsonValueKind.String, "must be a string (BYTES).", out p);
+        }),
         _ => throw new TensorInputException(field, $"element type '{elementType}' cannot be sent as JSON."),
     };
 
-    private static T[] Read<T>(List<JsonElement> values, string field, Func<JsonElement, string, T> read)
+    private delegate bool TryRead<T>(JsonElement value, out T result, out string? problem);
+
+    /// <summary>Converts every value; the field of a bad one is only put into words when there is one.</summary>
+    private static T[] Read<T>(List<JsonElement> values, Func<int, string> fieldOf, TryRead<T> read)
     {
         var result = new T[values.Count];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = read(values[i], $"{field}[{i}]");
+            if (!read(values[i], out result[i], out var problem))
+            {
+                throw new TensorInputException(fieldOf(i), problem!);
+            }
         }
 
         return result;
     }
 
-    /// <summary>A float input takes NaN and infinities as null or the strings "NaN", "Infinity", "-Infinity" (JSON has no literal for them).</summary>
-    private static double Number(JsonElement value, string field, double max)
+    private static bool Ok(bool ok, string problem, out string? result)
     {
+        result = ok ? null : problem;
+        return ok;
+    }
+
+    /// <summary>A float input takes NaN and infinities as null or the strings "NaN", "Infinity", "-Infinity" (JSON has no literal for them).</summary>
+    private static bool TryNumber(JsonElement value, double max, out double number, out string? problem)
+    {
+        problem = null;
         switch (value.ValueKind)
         {
-            case JsonValueKind.Number when value.TryGetDouble(out var number) && Math.Abs(number) <= max:
-                return number;
+            case JsonValueKind.Number when value.TryGetDouble(out number) && Math.Abs(number) <= max:
+                return true;
             case JsonValueKind.Number:
-                throw new TensorInputException(field, "is out of range for the input's floating-point type.");
+                number = 0;
+                problem = "is out of range for the input's floating-point type.";
+                return false;
             case JsonValueKind.Null:
-                return double.NaN;
-            case JsonValueKind.String when value.GetString() is "NaN" or "nan":
-                return double.NaN;
-            case JsonValueKind.String when value.GetString() is "Infinity" or "inf":
-                return double.PositiveInfinity;
-            case JsonValueKind.String when value.GetString() is "-Infinity" or "-inf":
-                return double.NegativeInfinity;
+                number = double.NaN;
+                return true;
+            case JsonValueKind.String:
+                number = value.GetString() switch
+                {
+                    "NaN" or "nan" => double.NaN,
+                    "Infinity" or "inf" => double.PositiveInfinity,
+                    "-Infinity" or "-inf" => double.NegativeInfinity,
+                    _ => 0,
+                };
+                if (number == 0)
+                {
+                    problem = "must be a number (null or \"NaN\" for NaN).";
+                    return false;
+                }
+
+                return true;
             default:
-                throw new TensorInputException(field, "must be a number (null or \"NaN\" for NaN).");
+                number = 0;
+                problem = "must be a number (null or \"NaN\" for NaN).";
+                return false;
         }
     }
 }

@@ -1,3 +1,4 @@
+using MLPipeline.Shared.Rollout;
 using MLPipeline.Shared.Store;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Gates;
@@ -37,6 +38,10 @@ public static class CliErrors
         catch (OnnxExportException ex)
         {
             return Fail(ExitCodes.OnnxExportFailed, "onnx export failed", ex.Message + Environment.NewLine + "No ONNX file was written and nothing was published.", error);
+        }
+        catch (RolloutStateException ex)
+        {
+            return Fail(ExitCodes.BadUsageOrSpec, "rollout error", ex.Message, error);
         }
         catch (OnnxImportException ex)
         {

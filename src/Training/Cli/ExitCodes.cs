@@ -11,4 +11,10 @@ public static class ExitCodes
 
     /// <summary>ONNX export refused (spec asked for ONNX explicitly), ONNX parity with ML.NET failed, or an imported ONNX file failed its checks.</summary>
     public const int OnnxExportFailed = 5;
+
+    /// <summary><c>rollout wait</c>: the rollout ended rolled back (the candidate failed a criterion, or was aborted).</summary>
+    public const int RolledBack = 6;
+
+    /// <summary><c>rollout wait</c>: the rollout was still running (or paused) when the timeout passed.</summary>
+    public const int StillRunning = 7;
 }

@@ -64,7 +64,8 @@ internal static class OnnxImportCheck
         var values = tensors.Select(OrtInputs.Create).ToArray();
         try
         {
-            using var results = session.Run(new RunOptions(), inputs.Select(i => i.Name).ToArray(), values, outputs.Select(o => o.Name).ToArray());
+            using var run = new RunOptions();
+            using var results = session.Run(run, inputs.Select(i => i.Name).ToArray(), values, outputs.Select(o => o.Name).ToArray());
             for (var i = 0; i < results.Count; i++)
             {
                 var expected = outputs[i];

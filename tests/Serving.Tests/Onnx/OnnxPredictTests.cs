@@ -121,6 +121,7 @@ public sealed class OnnxPredictTests(OnnxServingFixture fixture) : IClassFixture
         var instanceShape = await _client.PostAsJsonAsync("/models/digits-cnn/predict", new JsonObject { ["instances"] = new JsonArray(new JsonObject { ["image"] = JsonNode.Parse("[[0,1],[2,3]]") }) });
         var instanceType = await _client.PostAsJsonAsync("/models/linear-2x-minus-1/predict", new JsonObject { ["instances"] = new JsonArray(new JsonObject { ["x"] = JsonNode.Parse("[\"ten\"]") }) });
         var instanceMissing = await _client.PostAsJsonAsync("/models/linear-2x-minus-1/predict", new JsonObject { ["instances"] = new JsonArray(new JsonObject { ["z"] = 1 }) });
+        var notText = await _client.PostAsync("/models/linear-2x-minus-1/predict", new StringContent("""{"instances": [{"x": ["\ud800"]}]}""", System.Text.Encoding.UTF8, "application/json"));
 
         await Refused(wrongRank, "inputs[0].shape: input 'image' has shape [1, 8, 8] but the graph takes [-1, 1, 8, 8] (rank 4, -1 = any size).");
         await Refused(wrongSize, "inputs[0].shape: input 'image' has shape [1, 1, 8, 7] but the graph takes [-1, 1, 8, 8]: dimension 3 must be 8.");
@@ -130,6 +131,7 @@ public sealed class OnnxPredictTests(OnnxServingFixture fixture) : IClassFixture
         await Refused(instanceShape, "instances[0].image: input 'image' has shape [1, 2, 2] but the graph takes [-1, 1, 8, 8] (rank 4, -1 = any size).");
         await Refused(instanceType, """instances[0].x[0]: must be a number (null or \"NaN\" for NaN).""");
         await Refused(instanceMissing, "instances[0].x: is missing; model 'linear-2x-minus-1' takes x in every instance.");
+        await Refused(notText, "holds an escape that is not text (a lone UTF-16 surrogate");
     }
 
     [Fact]

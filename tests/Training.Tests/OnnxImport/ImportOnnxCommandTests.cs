@@ -2,11 +2,11 @@ using System.CommandLine;
 using Google.Protobuf;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Store;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Onnx;
 using MLPipeline.Training.Onnx.Proto;
 using MLPipeline.Training.Tests.StoreCommands;
-using MLPipeline.TestSupport;
 
 namespace MLPipeline.Training.Tests.OnnxImport;
 
