@@ -7,6 +7,7 @@ using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Rollout;
 using MLPipeline.Serving.Security;
+using MLPipeline.Serving.Ui;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,6 +30,10 @@ builder.Services.AddRollouts(serving);
 builder.Services.AddModelHealthChecks();
 builder.Services.AddProblemDetails();
 builder.Services.AddServingOpenApi();
+if (serving.Ui.Enabled)
+{
+    builder.Services.AddUi(builder.Configuration);
+}
 
 var app = builder.Build();
 
@@ -49,6 +54,10 @@ app.MapPredictEndpoints();
 app.MapModelAdminEndpoints();
 app.MapModelDocumentEndpoint();
 app.MapInferenceProtocolEndpoints();
+if (serving.Ui.Enabled)
+{
+    app.MapUi();
+}
 if (serving.BaselineEndpoint)
 {
     app.MapBaselineEndpoint();

@@ -7,6 +7,7 @@ using MLPipeline.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- http [connections=16] [seconds=10] [warmup=3]
 // dotnet run -c Release --project tests/Benchmarks -- throughput [connections=16] [seconds=8] [rounds=3] [warmup=3]   [otherServingDll]   (wrk, every endpoint side by side)
 // dotnet run -c Release --project tests/Benchmarks -- soak [minutes=3] [connections=16] [swapEverySeconds=5]   (hot reload)
+// dotnet run -c Release --project tests/Benchmarks -- ui [models=50] [versions=100] [rounds=50]   (web pages on a big store, docs/ui.md)
 // dotnet run -c Release --project tests/Benchmarks -- onnx-coverage [data folder=data]   (ONNX exporters side by side, docs/onnx.md)
 // dotnet run -c Release --project tests/Benchmarks -- search-quality [trials=13] [spec ...]   (grid vs halving vs random, Search/RESULTS.md)
 if (args.Length > 0 && args[0] == "search-quality")
@@ -14,6 +15,14 @@ if (args.Length > 0 && args[0] == "search-quality")
     var trials = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 13;
     string[] specs = args.Length > 2 ? args[2..] : ["ames-housing", "breast-cancer", "credit", "diabetes", "digits", "house-prices", "iris", "penguins"];
     return await SearchQuality.RunAsync(Path.GetFullPath("pipelines"), specs, trials);
+}
+
+if (args.Length > 0 && args[0] == "ui")
+{
+    var models = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+    var versions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+    var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 50;
+    return await UiPagesBenchmark.RunAsync(models, versions, rounds, Path.Combine(AppContext.BaseDirectory, "MLPipeline.Serving.dll"));
 }
 
 // dotnet run -c Release --project tests/Benchmarks -- onnx-throughput [connections=16] [seconds=8] [rounds=3] [warmup=3] [onnx models=data/onnx-models]   (imported CNN: HTTP vs in process)
@@ -73,5 +82,5 @@ if (args.Length > 0 && args[0] == "inprocess")
     return 0;
 }
 
-Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] [otherServingDll] | soak [minutes] [connections] [swapEverySeconds] | onnx-coverage [data folder] | onnx-throughput [connections] [seconds] [rounds] [warmup] [onnx models folder] | search-quality [trials] [spec ...]");
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] [otherServingDll] | soak [minutes] [connections] [swapEverySeconds] | ui [models] [versions] [rounds] | onnx-coverage [data folder] | onnx-throughput [connections] [seconds] [rounds] [warmup] [onnx models folder] | search-quality [trials] [spec ...]");
 return 1;

@@ -41,6 +41,8 @@ public sealed class SecurityConfigurationTests(TrainedModelsFixture fixture)
         { ["Serving:ForwardedHeaders:KnownNetworks:0=10.0.0.0/33"], "Serving:ForwardedHeaders:KnownNetworks:0 '10.0.0.0/33' is not a network in CIDR notation" },
         { ["Serving:ForwardedHeaders:KnownProxies:0=proxy.local"], "Serving:ForwardedHeaders:KnownProxies:0 'proxy.local' is not an IP address" },
         { ["Serving:Limits:MaxConcurrentRequests=-1"], "Serving:Limits:MaxConcurrentRequests must not be negative" },
+        { ["Serving:Ui:OidcClientId=11111111-2222-3333-4444-555555555555"], "Serving:Ui:OidcClientId needs Serving:Jwt:Authority" },
+        { ["Serving:Ui:StoreRefresh=00:00:00"], "Serving:Ui:SignInLifetime and Serving:Ui:StoreRefresh must be positive" },
     };
 
     /// <summary>

@@ -32,6 +32,9 @@ public sealed class ServingOptions
 
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
+    /// <summary>The web pages at /ui.</summary>
+    public UiOptions Ui { get; set; } = new();
+
     /// <summary>Hot reload: how sources are watched for new versions.</summary>
     public ReloadOptions Reload { get; set; } = new();
 

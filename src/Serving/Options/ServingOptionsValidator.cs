@@ -51,6 +51,15 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
         }
 
         errors.AddRange(SecurityOptionsValidation.Errors(options));
+        if (!string.IsNullOrWhiteSpace(options.Ui.OidcClientId) && !options.Jwt.Enabled)
+        {
+            errors.Add("Serving:Ui:OidcClientId needs Serving:Jwt:Authority (and its roles): the sign-in uses that authority and its admin role.");
+        }
+
+        if (options.Ui.SignInLifetime <= TimeSpan.Zero || options.Ui.StoreRefresh <= TimeSpan.Zero)
+        {
+            errors.Add("Serving:Ui:SignInLifetime and Serving:Ui:StoreRefresh must be positive.");
+        }
 
         if (options.Limits.MaxBodyBytes is < 1024 or > 256 * 1024 * 1024)
         {

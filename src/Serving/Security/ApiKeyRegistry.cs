@@ -76,6 +76,9 @@ public sealed class ApiKeyRegistry
         }
     }
 
+    /// <summary>The role of the key with this id, or null when no configured key has it (a sign-in outliving its key).</summary>
+    public string? RoleOfId(string id) => _entries.FirstOrDefault(e => e.Id == id)?.Role;
+
     /// <summary>The key's UTF-8 length (4 bytes), then its bytes when they fit, then zeros.</summary>
     private static void LayOut(string key, Span<byte> destination)
     {

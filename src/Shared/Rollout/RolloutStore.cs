@@ -124,7 +124,7 @@ public sealed class RolloutStore(IModelStore store)
         {
             try
             {
-                await Store.MoveAliasAsync(record.Model, record.Alias, record.Candidate, alias, cancellationToken);
+                await Store.MoveAliasAsync(record.Model, record.Alias, record.Candidate, alias, cancellationToken: cancellationToken);
                 reason = $"{record.Model}@{record.Alias} moved from {record.Stable} to {record.Candidate}";
             }
             catch (AliasConflictException)

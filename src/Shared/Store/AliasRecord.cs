@@ -15,14 +15,14 @@ public sealed record AliasRecord
     public required string MovedBy { get; init; }
     public required DateTimeOffset MovedUtc { get; init; }
 
-    /// <summary>A move of an alias to a version, made now by whoever runs this process.</summary>
-    public static AliasRecord Moved(string model, string alias, string version, string? previousVersion) => new()
+    /// <summary>A move of an alias to a version, made now by <paramref name="movedBy"/> (null: whoever runs this process).</summary>
+    public static AliasRecord Moved(string model, string alias, string version, string? previousVersion, string? movedBy = null) => new()
     {
         Model = model,
         Alias = alias,
         Version = version,
         PreviousVersion = previousVersion,
-        MovedBy = AliasMover.Identity,
+        MovedBy = movedBy ?? AliasMover.Identity,
         MovedUtc = DateTimeOffset.UtcNow,
     };
 

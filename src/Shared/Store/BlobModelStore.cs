@@ -157,7 +157,7 @@ public sealed class BlobModelStore : IModelStore
         }
     }
 
-    public async Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, CancellationToken cancellationToken = default)
+    public async Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, string? movedBy = null, CancellationToken cancellationToken = default)
     {
         if (expected is { ETag: null })
         {
@@ -170,7 +170,7 @@ public sealed class BlobModelStore : IModelStore
         }
 
         // The condition guarantees that the alias still holds `expected`, so its version is the one replaced.
-        var record = AliasRecord.Moved(name, alias, version, expected?.Version);
+        var record = AliasRecord.Moved(name, alias, version, expected?.Version, movedBy);
         var conditions = expected is null
             ? new BlobRequestConditions { IfNoneMatch = ETag.All }
             : new BlobRequestConditions { IfMatch = new ETag(expected.ETag!) };

@@ -160,7 +160,7 @@ public sealed class FileModelStore : IModelStore
         return ParseAlias(bytes, path).CheckedAt(name, alias, $"{name}/aliases/{alias}.json");
     }
 
-    public async Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, CancellationToken cancellationToken = default)
+    public async Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, string? movedBy = null, CancellationToken cancellationToken = default)
     {
         if (await FindVersionAsync(name, version, cancellationToken) is null)
         {
@@ -177,7 +177,7 @@ public sealed class FileModelStore : IModelStore
             throw new AliasConflictException(name, alias, Location);
         }
 
-        var record = AliasRecord.Moved(name, alias, version, current?.Version);
+        var record = AliasRecord.Moved(name, alias, version, current?.Version, movedBy);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.AliasRecord);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temp, bytes, cancellationToken);

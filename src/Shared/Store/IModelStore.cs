@@ -45,8 +45,9 @@ public interface IModelStore
     /// Points an alias at a complete version, only if the alias is still where <paramref name="expected"/> says
     /// (null: the alias must not exist yet). The previous version is kept for rollback.
     /// </summary>
+    /// <param name="movedBy">Who asks for the move, recorded in the alias file; null: <see cref="AliasMover.Identity"/>.</param>
     /// <exception cref="AliasConflictException">Someone moved the alias since it was read.</exception>
-    Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, CancellationToken cancellationToken = default);
+    Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, string? movedBy = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// A small document beside the versions and aliases (<c>&lt;name&gt;/&lt;path&gt;</c>, e.g. <c>rollout.json</c>), with

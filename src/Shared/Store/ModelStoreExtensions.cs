@@ -32,20 +32,39 @@ public static class ModelStoreExtensions
     }
 
     /// <summary>Moves an alias to a version, conditional on the alias as just read.</summary>
-    public static async Task<AliasRecord> PromoteAsync(this IModelStore store, string name, string version, string alias, CancellationToken cancellationToken = default)
+    public static Task<AliasRecord> PromoteAsync(this IModelStore store, string name, string version, string alias, CancellationToken cancellationToken = default) =>
+        store.PromoteAsync(name, version, alias, seen: null, movedBy: null, cancellationToken);
+
+    /// <summary>
+    /// Moves an alias to a version, conditional on the alias as just read and, when <paramref name="seen"/> is given, on
+    /// the alias being still as it was seen (the web page's confirmation step).
+    /// </summary>
+    /// <param name="movedBy">Recorded in the alias file; null: <see cref="AliasMover.Identity"/>.</param>
+    /// <exception cref="AliasConflictException">The alias moved since it was seen or read.</exception>
+    public static async Task<AliasRecord> PromoteAsync(this IModelStore store, string name, string version, string alias, SeenAlias? seen, string? movedBy, CancellationToken cancellationToken = default)
     {
-        var current = await store.FindAliasAsync(name, alias, cancellationToken);
-        return await store.MoveAliasAsync(name, alias, version, current, cancellationToken);
+        var current = await ReadAsSeenAsync(store, name, alias, seen, cancellationToken);
+        return await store.MoveAliasAsync(name, alias, version, current, movedBy, cancellationToken);
     }
 
     /// <summary>Moves an alias back to the version it pointed at before its last move.</summary>
-    public static async Task<AliasRecord> RollbackAsync(this IModelStore store, string name, string alias, CancellationToken cancellationToken = default)
+    public static Task<AliasRecord> RollbackAsync(this IModelStore store, string name, string alias, CancellationToken cancellationToken = default) =>
+        store.RollbackAsync(name, alias, seen: null, movedBy: null, cancellationToken);
+
+    /// <summary>Moves an alias back to its previous version, conditional like <see cref="PromoteAsync(IModelStore, string, string, string, SeenAlias?, string?, CancellationToken)"/>.</summary>
+    public static async Task<AliasRecord> RollbackAsync(this IModelStore store, string name, string alias, SeenAlias? seen, string? movedBy, CancellationToken cancellationToken = default)
     {
-        var current = await store.FindAliasAsync(name, alias, cancellationToken)
+        var current = await ReadAsSeenAsync(store, name, alias, seen, cancellationToken)
             ?? throw new ModelNotFoundException($"Alias {name}@{alias} does not exist in {store.Location}.");
         var previous = current.PreviousVersion
             ?? throw new ModelStoreException($"Alias {name}@{alias} has no previous version to roll back to.");
-        return await store.MoveAliasAsync(name, alias, previous, current, cancellationToken);
+        return await store.MoveAliasAsync(name, alias, previous, current, movedBy, cancellationToken);
+    }
+
+    private static async Task<AliasRecord?> ReadAsSeenAsync(IModelStore store, string name, string alias, SeenAlias? seen, CancellationToken cancellationToken)
+    {
+        var current = await store.FindAliasAsync(name, alias, cancellationToken);
+        return seen is null || seen.Matches(current) ? current : throw new AliasConflictException(name, alias, store.Location);
     }
 
     /// <summary>Downloads every artifact of a version, verified, and its manifest into a folder.</summary>

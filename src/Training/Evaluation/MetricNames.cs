@@ -20,6 +20,5 @@ public static class MetricNames
     };
 
     /// <summary>Errors and losses: smaller is better.</summary>
-    public static bool LowerIsBetter(string metric) =>
-        metric is "RootMeanSquaredError" or "MeanAbsoluteError" or "MeanSquaredError" or "LogLoss";
+    public static bool LowerIsBetter(string metric) => MetricDirection.LowerIsBetter(metric);
 }

@@ -51,8 +51,8 @@ internal sealed class ReadersFirstStore(IModelStore inner, int readers) : IModel
 
     public Task<AliasRecord?> FindAliasAsync(string name, string alias, CancellationToken cancellationToken = default) => inner.FindAliasAsync(name, alias, cancellationToken);
 
-    public Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, CancellationToken cancellationToken = default) =>
-        inner.MoveAliasAsync(name, alias, version, expected, cancellationToken);
+    public Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, string? movedBy = null, CancellationToken cancellationToken = default) =>
+        inner.MoveAliasAsync(name, alias, version, expected, movedBy, cancellationToken);
 
     public Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default) => inner.ReadArtifactAsync(manifest, fileName, cancellationToken);
 }

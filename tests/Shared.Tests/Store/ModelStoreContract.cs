@@ -217,6 +217,30 @@ public abstract partial class ModelStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_move_confirmed_on_a_seen_alias_lands_only_while_the_alias_is_as_seen_and_records_who_moved_it()
+    {
+        await PublishAsync("house", "v1");
+        await PublishAsync("house", "v2");
+        (await Store.PromoteAsync("house", "v1", "staging", SeenAlias.Absent, "ui:ops")).MovedBy.Should().Be("ui:ops");
+        var seen = SeenAlias.Of(await Store.FindAliasAsync("house", "staging"));
+
+        // Someone else moves it between the look and the confirmation: the confirmed move must not land.
+        await Store.PromoteAsync("house", "v2", "staging");
+        await FluentActions.Awaiting(() => Store.PromoteAsync("house", "v1", "staging", seen, "ui:ops"))
+            .Should().ThrowAsync<AliasConflictException>();
+        await FluentActions.Awaiting(() => Store.RollbackAsync("house", "staging", seen, "ui:ops"))
+            .Should().ThrowAsync<AliasConflictException>();
+        await FluentActions.Awaiting(() => Store.PromoteAsync("house", "v1", "production", seen, "ui:ops"))
+            .Should().ThrowAsync<AliasConflictException>("the alias did not exist when it was seen as existing");
+
+        var rolledBack = await Store.RollbackAsync("house", "staging", SeenAlias.Of(await Store.FindAliasAsync("house", "staging")), "ui:ops");
+        rolledBack.Version.Should().Be("v1");
+        var stored = await Store.FindAliasAsync("house", "staging");
+        stored!.Version.Should().Be("v1");
+        stored.MovedBy.Should().Be("ui:ops");
+    }
+
+    [Fact]
     public async Task Racing_promoters_that_read_the_same_alias_land_exactly_one_move()
     {
         const int promoters = 8;
