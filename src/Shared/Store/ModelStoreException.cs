@@ -21,3 +21,7 @@ public sealed class ModelIntegrityException(string message) : ModelStoreExceptio
 
 /// <summary>A model, version or alias that the store does not have.</summary>
 public sealed class ModelNotFoundException(string message) : ModelStoreException(message);
+
+/// <summary>A monitoring record file that already exists: record files are written once.</summary>
+public sealed class RecordExistsException(string name, string path, string location)
+    : ModelStoreException($"Record file {name}/{path} already exists in {location}; record files are written once.");
