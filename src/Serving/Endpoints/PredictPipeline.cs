@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using MLPipeline.Serving.Monitoring;
 using MLPipeline.Serving.Observability;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
@@ -17,7 +18,7 @@ namespace MLPipeline.Serving.Endpoints;
 /// The hot path of the service: a served model is found without an async step, a body that has fully arrived is read
 /// without one, and nothing here allocates per request (tests/Benchmarks/RESULTS.md says what each step cost).
 /// </remarks>
-public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options)
+public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, MonitoringRegistry monitoring)
 {
     public const string VersionHeader = "X-Model-Version";
 
@@ -35,14 +36,22 @@ public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolv
         IResult refusal;
         try
         {
+            var requestId = PredictionIds.For(context.Request);
+            context.Response.Headers[PredictionIds.Header] = requestId;
             slot = version is not null ? await resolver.VersionAsync(name, version, cancellationToken)
                 : alias is not null ? await resolver.AliasAsync(name, alias, cancellationToken)
                 : resolver.Served(name);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
             using var lease = PredictionEnginePool.Rent(slot);
             var output = lease.Engine.StartOutput();
-            var rows = protocol.Run(body.Memory, lease, name, limits.MaxBatchSize, output);
+            var rows = protocol.Run(body.Memory, lease, name, requestId, limits.MaxBatchSize, output);
             output.Flush();
+            if (monitoring.IsActive && monitoring.For(slot.Name) is { } monitor)
+            {
+                // Copies the monitored rows off the engine and queues them; never waits.
+                monitor.Observe(requestId, lease.Generation, lease.Engine.Rows, lease.Engine.Outputs, Stopwatch.GetElapsedTime(started));
+            }
+
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";

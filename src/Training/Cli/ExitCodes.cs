@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>ONNX export refused (spec asked for ONNX explicitly) or ONNX parity with ML.NET failed.</summary>
     public const int OnnxExportFailed = 5;
+
+    /// <summary><c>monitor</c>: a column or the score drifted, or live quality fell, beyond the thresholds.</summary>
+    public const int MonitoringAlert = 6;
 }

@@ -93,6 +93,9 @@ public static class SpecLoader
                 Onnx = !onnxExplicit || export.GetProperty("onnx").GetBoolean(),
                 OnnxExplicit = onnxExplicit && export.GetProperty("onnx").GetBoolean(),
             },
+            MonitoringExclude = root.TryGetProperty("monitoring", out var monitoring) && monitoring.TryGetProperty("exclude", out var exclude)
+                ? [.. exclude.EnumerateArray().Select(x => x.GetString()!)]
+                : [],
             SourcePath = sourcePath,
             Raw = root.Clone(),
         };

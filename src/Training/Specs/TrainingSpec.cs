@@ -22,6 +22,9 @@ public sealed record TrainingSpec
     public IReadOnlyList<Expectation> Expectations { get; init; } = [];
     public ExportSpec Export { get; init; } = new();
 
+    /// <summary>Input columns the service's prediction log leaves out (spec <c>monitoring.exclude</c>, carried in the manifest).</summary>
+    public IReadOnlyList<string> MonitoringExclude { get; init; } = [];
+
     /// <summary>How much worse than the champion (in the main metric) a new model may be and still pass.</summary>
     public double ChampionTolerance { get; init; }
 
