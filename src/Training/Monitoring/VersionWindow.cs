@@ -75,8 +75,9 @@ public sealed record VersionWindow(
         var counts = new long[profile.BinCount];
         foreach (var value in values)
         {
+            // The service reads and scores 32-bit floats, and the profile's edges are 32-bit values: bin the float.
             var bin = profile.IsNumeric
-                ? profile.BinOf(value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN)
+                ? profile.BinOf(value.ValueKind == JsonValueKind.Number ? value.GetSingle() : double.NaN)
                 : profile.BinOf(value.ValueKind switch { JsonValueKind.String => value.GetString(), JsonValueKind.Number => value.GetRawText(), _ => null });
             counts[bin]++;
         }

@@ -38,13 +38,13 @@ public sealed class TrainingProfileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{ "rows": 1, "columns": { "Nope": { "edges": [], "shares": [1], "missingShare": 0 } } }""", "profile.columns['Nope']: is not an input column")]
-    [InlineData("""{ "rows": 1, "columns": { "Size": { "edges": [2, 1], "shares": [0.2, 0.3, 0.5], "missingShare": 0 } } }""", "profile.columns['Size'].edges: must be finite and strictly ascending")]
-    [InlineData("""{ "rows": 1, "columns": { "Size": { "edges": [1], "shares": [1], "missingShare": 0 } } }""", "profile.columns['Size'].shares: has 1 bins; 1 edges make 2")]
-    [InlineData("""{ "rows": 1, "columns": { "Size": { "edges": [1], "shares": [0.5, 0.6], "missingShare": 0 } } }""", "profile.columns['Size'].shares: the shares and missingShare sum to 1.1, not 1")]
-    [InlineData("""{ "rows": 1, "columns": { "Size": { "shares": [1], "missingShare": 0 } } }""", "profile.columns['Size'].edges: a column profile has either edges (numeric) or categories (categorical)")]
+    [InlineData("""{ "rows": 1, "columns": { "Nope": { "edges": [], "shares": [1], "missingShare": 0 } } }""", "profile.columns[\"Nope\"]: is not an input column")]
+    [InlineData("""{ "rows": 1, "columns": { "Size": { "edges": [2, 1], "shares": [0.2, 0.3, 0.5], "missingShare": 0 } } }""", "profile.columns[\"Size\"].edges: must be finite and strictly ascending")]
+    [InlineData("""{ "rows": 1, "columns": { "Size": { "edges": [1], "shares": [1], "missingShare": 0 } } }""", "profile.columns[\"Size\"].shares: has 1 bins; 1 edges make 2")]
+    [InlineData("""{ "rows": 1, "columns": { "Size": { "edges": [1], "shares": [0.5, 0.6], "missingShare": 0 } } }""", "profile.columns[\"Size\"].shares: the shares and missingShare sum to 1.1, not 1")]
+    [InlineData("""{ "rows": 1, "columns": { "Size": { "shares": [1], "missingShare": 0 } } }""", "profile.columns[\"Size\"].edges: a column profile has either edges (numeric) or categories (categorical)")]
     [InlineData("""{ "rows": 1, "columns": {}, "score": { "categories": ["a", "a"], "shares": [0.5, 0.5, 0], "missingShare": 0 } }""", "profile.score.categories: must be at most 20 distinct non-empty values")]
-    [InlineData("""{ "rows": 1, "columns": { "Size": { "edges": [1], "shares": [-0.5, 1.5], "missingShare": 0 } } }""", "profile.columns['Size'].shares: every share and missingShare must be between 0 and 1")]
+    [InlineData("""{ "rows": 1, "columns": { "Size": { "edges": [1], "shares": [-0.5, 1.5], "missingShare": 0 } } }""", "profile.columns[\"Size\"].shares: every share and missingShare must be between 0 and 1")]
     public void A_broken_profile_names_the_field(string profile, string problem)
     {
         var crafted = CraftedPackage.Mutate(Valid, m => m["profile"] = JsonNode.Parse(profile));
@@ -61,7 +61,7 @@ public sealed class TrainingProfileTests : IDisposable
 
         var crafted = CraftedPackage.Mutate(Valid, m => m["monitoring"] = JsonNode.Parse("""{ "exclude": ["Salary"] }"""));
         FluentActions.Invoking(() => ManifestReader.ReadStored(crafted, "store", "house", "v1"))
-            .Should().Throw<InvalidManifestException>().WithMessage("*invalid manifest: monitoring.exclude: 'Salary' is not an input column");
+            .Should().Throw<InvalidManifestException>().WithMessage("*invalid manifest: monitoring.exclude: \"Salary\" is not an input column");
     }
 
     [Fact]
