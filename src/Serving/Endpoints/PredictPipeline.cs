@@ -16,7 +16,9 @@ namespace MLPipeline.Serving.Endpoints;
 /// </summary>
 /// <remarks>
 /// The hot path of the service: a served model is found without an async step, a body that has fully arrived is read
-/// without one, and nothing here allocates per request (tests/Benchmarks/RESULTS.md says what each step cost).
+/// without one, and nothing here allocates per request but the request id a client did not send (one 32-character
+/// string). Monitoring costs one field read for a model that is not monitored (tests/Benchmarks/RESULTS.md says what
+/// each step cost, and what logging 10% and 100% of requests costs).
 /// </remarks>
 public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, MonitoringRegistry monitoring)
 {

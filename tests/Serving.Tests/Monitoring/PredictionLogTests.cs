@@ -160,4 +160,38 @@ public sealed class PredictionLogTests(TrainedModelsFixture fixture, AzuriteFixt
             (await ServingApp.JsonAsync(refused)).GetProperty("field").GetString().Should().Be(PredictionIds.Header);
         }
     }
+
+    [Fact]
+    public async Task Columns_the_manifest_excludes_are_left_out_of_the_log_and_still_measured_for_drift()
+    {
+        using var folder = new TempFolder("monitoring-exclude-");
+        var version = folder.Combine("version");
+        await Models.Store.DownloadAsync(Models.HousePricesMain, version);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(version, "manifest.json")))!;
+        manifest["monitoring"] = new System.Text.Json.Nodes.JsonObject { ["exclude"] = new System.Text.Json.Nodes.JsonArray("CRIM", "LSTAT") };
+        await File.WriteAllTextAsync(Path.Combine(version, "manifest.json"), manifest.ToJsonString());
+        var logs = folder.Combine("logs");
+
+        var app = new ServingApp(Models, new Dictionary<string, string?>
+        {
+            ["Serving:Sources:0:Name"] = "private",
+            ["Serving:Sources:0:Path"] = Path.Combine(version, "model.zip"),
+            ["Serving:Monitoring:Models:private:LogPercent"] = "100",
+            ["Serving:Monitoring:Store"] = logs,
+        });
+        await using (app)
+        {
+            var client = await app.ReadyClientAsync();
+            using var response = await client.PostAsync("/models/private/predict", ServingApp.Instances(TrainedModels.Instance(Models.HousePricesMain)));
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            await Eventually.TrueAsync(() => app.Registry().Versions("private").SingleOrDefault()?.Logged == 1, TimeSpan.FromSeconds(30), "the row to be monitored");
+            var report = await client.GetFromJsonAsync<JsonElement>("/models/private/monitoring");
+            report.GetProperty("versions")[0].GetProperty("drift").GetProperty("columns").TryGetProperty("CRIM", out _).Should().BeTrue();
+        }
+
+        var store = new FileModelStore(logs);
+        var file = (await store.ListRecordsAsync("private", RecordPaths.Logs)).Single();
+        var inputs = JsonDocument.Parse(await store.ReadRecordsAsync("private", file)).RootElement.GetProperty("inputs");
+        inputs.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(Models.HousePricesMain.Inputs.Select(i => i.Name).Except(["CRIM", "LSTAT"]));
+    }
 }
