@@ -60,14 +60,14 @@ internal static partial class ThroughputComparison
             Dictionary<string, string> withKey = new() { ["X-Api-Key"] = ApiKey };
             var endpoints = new List<Endpoint>
             {
-                new("bare", "bare minimal API: constant JSON", bare.Url("/predict"), oneRow, none, 1),
-                new("typed", "hand-written minimal API: typed classes, pooled PredictionEngine", typed.Url("/predict"), oneRow, none, 1),
-                new("baseline", "service POST /baseline: its middleware, constant JSON", open.Url("/baseline"), oneRow, none, 1),
-                new("service", $"service POST {predict}: no key", open.Url(predict), oneRow, none, 1),
-                new("shipped", "service, shipped defaults + 1 API key", keyed.Url(predict), oneRow, withKey, 1),
-                new("limited", "service, 1 API key + per-caller rate limiter", limited.Url(predict), oneRow, withKey, 1),
-                new("typed-batch", $"hand-written minimal API, {BatchRows} rows", typed.Url("/predict"), batch, none, BatchRows),
-                new("service-batch", $"service, {BatchRows} rows, no key", open.Url(predict), batch, none, BatchRows),
+                new("bare", "bare minimal API: constant JSON", bare, "/predict", oneRow, none, 1),
+                new("typed", "hand-written minimal API: typed classes, pooled PredictionEngine", typed, "/predict", oneRow, none, 1),
+                new("baseline", "service POST /baseline: its middleware, constant JSON", open, "/baseline", oneRow, none, 1),
+                new("service", $"service POST {predict}: no key", open, predict, oneRow, none, 1),
+                new("shipped", "service, shipped defaults + 1 API key", keyed, predict, oneRow, withKey, 1),
+                new("limited", "service, 1 API key + per-caller rate limiter", limited, predict, oneRow, withKey, 1),
+                new("typed-batch", $"hand-written minimal API, {BatchRows} rows", typed, "/predict", batch, none, BatchRows),
+                new("service-batch", $"service, {BatchRows} rows, no key", open, predict, batch, none, BatchRows),
             };
             if (otherServingDll is not null)
             {
@@ -76,9 +76,9 @@ internal static partial class ThroughputComparison
                 others.AddRange([otherOpen, otherKeyed]);
                 endpoints.AddRange(
                 [
-                    new("other", $"other build ({otherServingDll}): no key", otherOpen.Url(predict), oneRow, none, 1),
-                    new("other-shipped", "other build: shipped defaults + 1 API key", otherKeyed.Url(predict), oneRow, withKey, 1),
-                    new("other-batch", $"other build: {BatchRows} rows, no key", otherOpen.Url(predict), batch, none, BatchRows),
+                    new("other", $"other build ({otherServingDll}): no key", otherOpen, predict, oneRow, none, 1),
+                    new("other-shipped", "other build: shipped defaults + 1 API key", otherKeyed, predict, oneRow, withKey, 1),
+                    new("other-batch", $"other build: {BatchRows} rows, no key", otherOpen, predict, batch, none, BatchRows),
                 ]);
             }
 
@@ -96,18 +96,18 @@ internal static partial class ThroughputComparison
                 await endpoint.RunAsync(script, connections, warmup);
             }
 
-            var results = endpoints.ToDictionary(e => e.Id, _ => new List<WrkResult>());
+            var results = endpoints.ToDictionary(e => e.Id, _ => new List<Measurement>());
             var random = new Random(14);
             Console.WriteLine();
-            Console.WriteLine("| round | endpoint | requests/s | p50 (ms) | p99 (ms) | errors |");
-            Console.WriteLine("|---:|---|---:|---:|---:|---:|");
+            Console.WriteLine("| round | endpoint | requests/s | p50 (ms) | p99 (ms) | errors | server CPU us/request |");
+            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|");
             for (var round = 1; round <= rounds; round++)
             {
                 foreach (var endpoint in endpoints.OrderBy(_ => random.Next()).ToList())
                 {
                     var result = await endpoint.RunAsync(script, connections, duration);
                     results[endpoint.Id].Add(result);
-                    Console.WriteLine(Invariant($"| {round} | {endpoint.Id} | {result.Throughput:F0} | {result.P50:F2} | {result.P99:F2} | {result.Errors} |"));
+                    Console.WriteLine(Invariant($"| {round} | {endpoint.Id} | {result.Throughput:F0} | {result.P50:F2} | {result.P99:F2} | {result.Errors} | {result.CpuMicrosecondsPerRequest:F1} |"));
                 }
             }
 
@@ -128,14 +128,18 @@ internal static partial class ThroughputComparison
         }
     }
 
-    private static void PrintSummary(List<Endpoint> endpoints, Dictionary<string, List<WrkResult>> results)
+    private static void PrintSummary(List<Endpoint> endpoints, Dictionary<string, List<Measurement>> results)
     {
         // A ratio is taken within each round (both endpoints under the same machine load), then the median of rounds.
         double Ratio(string id, string reference) =>
             Median(results[id].Zip(results[reference], (a, b) => a.Throughput / b.Throughput));
 
-        Console.WriteLine("| endpoint | rows per request | requests/s | rows/s | p50 (ms) | p99 (ms) | worst p99 (ms) | errors | x bare | x hand-written |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        // The same comparison in server CPU per request (reference / this, so that higher is better here too).
+        double CpuRatio(string id, string reference) =>
+            Median(results[id].Zip(results[reference], (a, b) => b.CpuMicrosecondsPerRequest / a.CpuMicrosecondsPerRequest));
+
+        Console.WriteLine("| endpoint | rows per request | requests/s | rows/s | p50 (ms) | p99 (ms) | worst p99 (ms) | errors | x bare | x hand-written | server CPU us/request |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var endpoint in endpoints)
         {
             var runs = results[endpoint.Id];
@@ -144,7 +148,7 @@ internal static partial class ThroughputComparison
             var toTyped = Invariant($"{Ratio(endpoint.Id, batch ? "typed-batch" : "typed"):F2}");
             var throughput = Median(runs.Select(r => r.Throughput));
             Console.WriteLine(Invariant(
-                $"| {endpoint.Label} | {endpoint.Rows} | {throughput:F0} | {throughput * endpoint.Rows:F0} | {Median(runs.Select(r => r.P50)):F2} | {Median(runs.Select(r => r.P99)):F2} | {runs.Max(r => r.P99):F2} | {runs.Sum(r => r.Errors)} | {toBare} | {toTyped} |"));
+                $"| {endpoint.Label} | {endpoint.Rows} | {throughput:F0} | {throughput * endpoint.Rows:F0} | {Median(runs.Select(r => r.P50)):F2} | {Median(runs.Select(r => r.P99)):F2} | {runs.Max(r => r.P99):F2} | {runs.Sum(r => r.Errors)} | {toBare} | {toTyped} | {Median(runs.Select(r => r.CpuMicrosecondsPerRequest)):F1} |"));
         }
 
         Console.WriteLine();
@@ -153,6 +157,7 @@ internal static partial class ThroughputComparison
         Console.WriteLine(Invariant($"- single-row predict p99, median of rounds: {Median(results["service"].Select(r => r.P99)):F2} ms (target <= 2 ms)"));
         Console.WriteLine(Invariant($"- shipped defaults + 1 key / no key: {Ratio("shipped", "service"):F2}; with the per-caller rate limiter: {Ratio("limited", "service"):F2} (target >= 0.95)"));
         Console.WriteLine(Invariant($"- {BatchRows}-row requests, rows/s service / hand-written: {Ratio("service-batch", "typed-batch"):F2}"));
+        Console.WriteLine(Invariant($"- the same in server CPU per request (reference's / this one's): predict / hand-written {CpuRatio("service", "typed"):F2}, shipped defaults + 1 key / no key {CpuRatio("shipped", "service"):F2}, with the rate limiter {CpuRatio("limited", "service"):F2}"));
         if (results.ContainsKey("other"))
         {
             Console.WriteLine(Invariant($"- this build / the other build: no key {Ratio("service", "other"):F2}, shipped defaults + 1 key {Ratio("shipped", "other-shipped"):F2}, {BatchRows} rows {Ratio("service-batch", "other-batch"):F2}"));
@@ -202,7 +207,7 @@ internal static partial class ThroughputComparison
         var port = ServingProcess.FreePort();
         var process = ServingProcess.Start(Path.IsPathRooted(dll) ? dll : Path.Combine(AppContext.BaseDirectory, dll), port, settings);
         apps.Add(process);
-        return new App(dll, port);
+        return new App(dll, port, process);
     }
 
     private static string WriteBody(string folder, string name, byte[] body)
@@ -231,8 +236,15 @@ internal static partial class ThroughputComparison
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record App(string Dll, int Port)
+    private sealed record App(string Dll, int Port, Process Process)
     {
+        /// <summary>CPU time the app's process has used so far (user and kernel, every thread).</summary>
+        public TimeSpan CpuTime()
+        {
+            Process.Refresh();
+            return Process.TotalProcessorTime;
+        }
+
         public Uri Url(string path) => new($"http://127.0.0.1:{Port}{path}");
 
         public Task WaitReadyAsync(HttpClient client) =>
@@ -241,9 +253,32 @@ internal static partial class ThroughputComparison
         private bool IsServing => Path.GetFileName(Dll) == "MLPipeline.Serving.dll";
     }
 
-    private sealed record Endpoint(string Id, string Label, Uri Url, string BodyFile, Dictionary<string, string> Headers, int Rows)
+    private sealed record Endpoint(string Id, string Label, App App, string Path, string BodyFile, Dictionary<string, string> Headers, int Rows)
     {
-        public Task<WrkResult> RunAsync(string script, int connections, TimeSpan duration) =>
-            WrkLoad.RunAsync(script, Url, BodyFile, Headers, connections, duration);
+        public Uri Url => App.Url(Path);
+
+        /// <summary>
+        /// One wrk run, and the CPU time the app's process spent per request meanwhile: unlike requests per second, that
+        /// figure barely moves with what else the machine runs, so it is the steadier comparison on a shared machine.
+        /// </summary>
+        public async Task<Measurement> RunAsync(string script, int connections, TimeSpan duration)
+        {
+            var before = App.CpuTime();
+            var result = await WrkLoad.RunAsync(script, Url, BodyFile, Headers, connections, duration);
+            var cpu = App.CpuTime() - before;
+            return new Measurement(result, result.Requests == 0 ? double.NaN : cpu.TotalMicroseconds / result.Requests);
+        }
+    }
+
+    /// <summary>A wrk result with the server's CPU microseconds per request over the same run.</summary>
+    private sealed record Measurement(WrkResult Wrk, double CpuMicrosecondsPerRequest)
+    {
+        public double Throughput => Wrk.Throughput;
+
+        public double P50 => Wrk.P50;
+
+        public double P99 => Wrk.P99;
+
+        public long Errors => Wrk.Errors;
     }
 }

@@ -48,7 +48,7 @@ public sealed class ApiKeysToCreateScriptTests : IDisposable
         var result = Run(groupExists, vault, secrets);
 
         result.ExitCode.Should().Be(0, result.Output);
-        result.StandardOutput.Trim().Should().Be(expected);
+        result.StdOut.Trim().Should().Be(expected);
         File.ReadAllText(Path.Combine(bin.FullName, "log")).Should().StartWith("group exists --name rg-mlpipeline-dev --output tsv");
     }
 
@@ -58,8 +58,8 @@ public sealed class ApiKeysToCreateScriptTests : IDisposable
         var result = Run("true", "kv-mlp-abc", string.Empty, listError: "(Forbidden) Caller is not authorized");
 
         result.ExitCode.Should().Be(0, result.Output);
-        result.StandardOutput.Trim().Should().Be("[]", "an unreadable vault must never lead to an overwritten key");
-        result.StandardError.Should().Contain("cannot list the secrets of Key Vault kv-mlp-abc").And.Contain("(Forbidden)");
+        result.StdOut.Trim().Should().Be("[]", "an unreadable vault must never lead to an overwritten key");
+        result.StdErr.Should().Contain("cannot list the secrets of Key Vault kv-mlp-abc").And.Contain("(Forbidden)");
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class ApiKeysToCreateScriptTests : IDisposable
         var result = Run("true", "kv-mlp-abc", @"serving-admin-api-key\n", deleted: @"serving-predict-api-key\n");
 
         result.ExitCode.Should().Be(1);
-        result.StandardOutput.Should().BeEmpty();
-        result.StandardError.Should().Contain("az keyvault secret recover --vault-name kv-mlp-abc --name serving-predict-api-key");
+        result.StdOut.Should().BeEmpty();
+        result.StdErr.Should().Contain("az keyvault secret recover --vault-name kv-mlp-abc --name serving-predict-api-key");
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class ApiKeysToCreateScriptTests : IDisposable
 
     public void Dispose() => bin.Delete(recursive: true);
 
-    private ProcessResult Run(string groupExists, string vault, string secrets, string listError = "", string deleted = "", string subscription = "") =>
+    private ExternalTool.Result Run(string groupExists, string vault, string secrets, string listError = "", string deleted = "", string subscription = "") =>
         ProcessRunner.Run("bash", [Script, "dev"], RepoRoot.Path, new Dictionary<string, string>
         {
             ["PATH"] = $"{bin.FullName}:{Environment.GetEnvironmentVariable("PATH")}",

@@ -13,14 +13,14 @@ public sealed class BicepBuildFixture
         Lint = BicepCli.Run(RepoRoot.DeployAzure, "lint", "--pattern", "**/*.bicep");
         Build = BicepCli.Run(RepoRoot.DeployAzure, "build", "main.bicep", "--stdout");
         BuildParams = BicepCli.Run(RepoRoot.DeployAzure, "build-params", "main.bicepparam", "--stdout");
-        Template = Build.ExitCode == 0 ? JsonNode.Parse(Build.StandardOutput)!.AsObject() : null;
+        Template = Build.ExitCode == 0 ? JsonNode.Parse(Build.StdOut)!.AsObject() : null;
     }
 
-    public ProcessResult Lint { get; }
+    public ExternalTool.Result Lint { get; }
 
-    public ProcessResult Build { get; }
+    public ExternalTool.Result Build { get; }
 
-    public ProcessResult BuildParams { get; }
+    public ExternalTool.Result BuildParams { get; }
 
     /// <summary>The compiled main.bicep, or null when it did not build.</summary>
     public JsonObject? Template { get; }

@@ -13,7 +13,7 @@ public static partial class BicepCli
 
     public static string Path => Executable.Value;
 
-    public static ProcessResult Run(string workingDirectory, params string[] arguments) =>
+    public static ExternalTool.Result Run(string workingDirectory, params string[] arguments) =>
         ProcessRunner.Run(Path, arguments, workingDirectory, new Dictionary<string, string>
         {
             // Offline and quiet: no telemetry, no update checks.
@@ -22,7 +22,7 @@ public static partial class BicepCli
         });
 
     /// <summary>Diagnostics lines such as <c>file(3,7) : Error BCP104: ...</c> at the given levels.</summary>
-    public static IReadOnlyList<string> Diagnostics(ProcessResult result, params string[] levels) =>
+    public static IReadOnlyList<string> Diagnostics(ExternalTool.Result result, params string[] levels) =>
         result.Output.Split('\n')
             .Select(line => line.TrimEnd())
             .Where(line => DiagnosticLine().Match(line) is { Success: true } match && levels.Contains(match.Groups["level"].Value))

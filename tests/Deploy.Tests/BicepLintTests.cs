@@ -26,9 +26,9 @@ public sealed partial class BicepLintTests(BicepBuildFixture bicep)
     public void Parameters_file_builds_against_main_with_sensible_defaults()
     {
         bicep.BuildParams.ExitCode.Should().Be(0, bicep.BuildParams.Output);
-        var parameters = JsonNode.Parse(bicep.BuildParams.StandardOutput)!["parametersJson"] is JsonValue wrapped
+        var parameters = JsonNode.Parse(bicep.BuildParams.StdOut)!["parametersJson"] is JsonValue wrapped
             ? JsonNode.Parse(wrapped.GetValue<string>())!["parameters"]!
-            : JsonNode.Parse(bicep.BuildParams.StandardOutput)!["parameters"]!;
+            : JsonNode.Parse(bicep.BuildParams.StdOut)!["parameters"]!;
 
         ((string?)parameters["environmentName"]!["value"]).Should().NotBeNullOrEmpty();
         ((string?)parameters["location"]!["value"]).Should().NotBeNullOrEmpty();

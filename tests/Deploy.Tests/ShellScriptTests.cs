@@ -27,6 +27,6 @@ public sealed class ShellScriptTests
         var result = ProcessRunner.Run("bash", [Path.Combine(RepoRoot.AzurePipelines, "scripts", name)], RepoRoot.Path);
 
         result.ExitCode.Should().Be(64);
-        result.StandardError.Should().StartWith("usage: " + name);
+        result.StdErr.Should().StartWith("usage: " + name);
     }
 }

@@ -18,7 +18,7 @@ public sealed class SmokeTestScriptTests
         var result = RunScript(server.BaseUrl, attempts: 5);
 
         result.ExitCode.Should().Be(0, result.Output);
-        result.StandardOutput.Should().Contain("smoke test passed").And.Contain("attempt 3");
+        result.StdOut.Should().Contain("smoke test passed").And.Contain("attempt 3");
         result.Output.Should().NotContain(PredictKey);
         server.Requests.Should().Contain([("/healthz/live", null), ("/healthz/ready", null)]);
         server.Requests.Should().Contain([
@@ -39,7 +39,7 @@ public sealed class SmokeTestScriptTests
         var result = RunScript(server.BaseUrl, attempts: 1);
 
         result.ExitCode.Should().Be(1, result.Output);
-        result.StandardError.Should().Contain(error);
+        result.StdErr.Should().Contain(error);
     }
 
     [Fact]
@@ -50,13 +50,15 @@ public sealed class SmokeTestScriptTests
         var result = RunScript(server.BaseUrl, attempts: 2);
 
         result.ExitCode.Should().Be(1);
-        result.StandardError.Should().Contain($"{server.BaseUrl} was not live and ready after 2 attempts");
+        result.StdErr.Should().Contain($"{server.BaseUrl} was not live and ready after 2 attempts");
     }
 
     [Fact]
     public void Fails_when_nothing_listens()
     {
-        var result = RunScript($"http://127.0.0.1:{FreePort()}", attempts: 1);
+        using var nothing = new RefusingListener();
+
+        var result = RunScript($"http://127.0.0.1:{nothing.Port}", attempts: 1);
 
         result.ExitCode.Should().Be(1);
     }
@@ -67,7 +69,7 @@ public sealed class SmokeTestScriptTests
         var result = ProcessRunner.Run("bash", [Script, "http://127.0.0.1:1"], RepoRoot.Path, new Dictionary<string, string> { ["SMOKE_API_KEY"] = string.Empty });
 
         result.ExitCode.Should().Be(64);
-        result.StandardError.Should().Contain("SMOKE_API_KEY");
+        result.StdErr.Should().Contain("SMOKE_API_KEY");
     }
 
     public enum Guard
@@ -85,16 +87,10 @@ public sealed class SmokeTestScriptTests
         PredictKeyIsAdmin,
     }
 
-    private static ProcessResult RunScript(string url, int attempts) =>
+    private static ExternalTool.Result RunScript(string url, int attempts) =>
         ProcessRunner.Run("bash", [Script, url, attempts.ToString(System.Globalization.CultureInfo.InvariantCulture)], RepoRoot.Path,
             new Dictionary<string, string> { ["SMOKE_INTERVAL_SECONDS"] = "0", ["SMOKE_API_KEY"] = PredictKey });
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     /// <summary>
     /// /healthz/live always 200; /healthz/ready 503 for the first N asks, then 200; POST /models/{name}/predict and
@@ -124,11 +120,23 @@ public sealed class SmokeTestScriptTests
 
         public static ServiceDouble Start(int readyAfter, Guard guard)
         {
-            var baseUrl = $"http://127.0.0.1:{FreePort()}";
-            var listener = new HttpListener();
-            listener.Prefixes.Add(baseUrl + "/");
-            listener.Start();
-            return new ServiceDouble(listener, baseUrl, readyAfter, guard);
+            return LoopbackPorts.StartOnFreePort(port =>
+            {
+                var baseUrl = $"http://127.0.0.1:{port}";
+                var listener = new HttpListener();
+                listener.Prefixes.Add(baseUrl + "/");
+                try
+                {
+                    listener.Start();
+                }
+                catch (HttpListenerException ex)
+                {
+                    listener.Close();
+                    throw new PortInUseException(port, ex);
+                }
+
+                return new ServiceDouble(listener, baseUrl, readyAfter, guard);
+            });
         }
 
         public async ValueTask DisposeAsync()

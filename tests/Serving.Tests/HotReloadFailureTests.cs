@@ -121,22 +121,14 @@ public sealed class HotReloadFailureTests(TrainedModelsFixture fixture, AzuriteF
     /// <summary>Waits (bounded) for a failed load or check after the first <paramref name="failuresBefore"/>; the old version still serves.</summary>
     private static async Task<string> WaitForErrorAsync(HttpClient client, int failuresBefore)
     {
-        var deadline = DateTime.UtcNow + HotReloadSettings.SwapDeadline;
-        while (DateTime.UtcNow < deadline)
-        {
-            var details = await ServingApp.JsonAsync(await client.GetAsync($"/models/{Name}"));
-            var model = details.GetProperty("model");
-            if (details.GetProperty("loadFailures").GetInt32() > failuresBefore && model.GetProperty("lastError").GetString() is { } error)
-            {
-                model.GetProperty("status").GetString().Should().Be("degraded");
-                model.GetProperty("version").GetString().Should().Be("good-1");
-                return error;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No load failure after the first {failuresBefore} within {HotReloadSettings.SwapDeadline}.");
+        var details = await Eventually.ValueAsync(
+            async () => await ServingApp.JsonAsync(await client.GetAsync($"/models/{Name}")),
+            d => d.GetProperty("loadFailures").GetInt32() > failuresBefore && d.GetProperty("model").GetProperty("lastError").GetString() is not null,
+            HotReloadSettings.SwapDeadline);
+        var model = details.GetProperty("model");
+        model.GetProperty("status").GetString().Should().Be("degraded");
+        model.GetProperty("version").GetString().Should().Be("good-1");
+        return model.GetProperty("lastError").GetString()!;
     }
 
     /// <summary>Manifest first, then the model (the watcher follows model.zip, so it sees the pair complete).</summary>

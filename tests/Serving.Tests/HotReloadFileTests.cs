@@ -4,6 +4,7 @@ using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Sources;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -93,13 +94,7 @@ public sealed class HotReloadFileTests(TrainedModelsFixture fixture) : IDisposab
         await reloads.StartAsync(CancellationToken.None);
         try
         {
-            var deadline = DateTime.UtcNow + HotReloadSettings.SwapDeadline;
-            while (slot.Current?.Version != "f2" && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-
-            slot.Current!.Version.Should().Be("f2");
+            await Eventually.TrueAsync(() => slot.Current?.Version == "f2", HotReloadSettings.SwapDeadline, "version f2 swapped in");
         }
         finally
         {

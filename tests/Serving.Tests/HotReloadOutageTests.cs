@@ -36,7 +36,9 @@ public sealed class HotReloadOutageTests(TrainedModelsFixture fixture) : IDispos
         var degraded = await WaitForStatusAsync(client, name, "degraded");
         degraded.GetProperty("version").GetString().Should().Be("o1");
         degraded.GetProperty("lastError").GetString().Should().NotBeNullOrEmpty();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The outage lasts over at least one more failed check, whatever the machine's speed, before storage returns.
+        var failures = await LoadFailuresAsync(client, name);
+        await Eventually.ValueAsync(() => LoadFailuresAsync(client, name), seen => seen > failures, HotReloadSettings.SwapDeadline);
         await azurite.StartAsync();
 
         // Nothing to do for the service: the next check finds storage back, then a new version is followed as usual.
@@ -50,23 +52,14 @@ public sealed class HotReloadOutageTests(TrainedModelsFixture fixture) : IDispos
         answers.Select(a => a.Version).Distinct().Should().BeEquivalentTo(["o1", "o2"]);
     }
 
+    private static async Task<int> LoadFailuresAsync(HttpClient client, string name) =>
+        (await ServingApp.JsonAsync(await client.GetAsync($"/models/{name}"))).GetProperty("loadFailures").GetInt32();
+
     private static async Task<System.Text.Json.JsonElement> WaitForStatusAsync(HttpClient client, string name, string status)
     {
-        var deadline = DateTime.UtcNow + HotReloadSettings.SwapDeadline;
-        while (true)
-        {
-            var model = (await ServingApp.JsonAsync(await client.GetAsync($"/models/{name}"))).GetProperty("model");
-            if (model.GetProperty("status").GetString() == status)
-            {
-                return model;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Status {status} never came; now {model}");
-            }
-
-            await Task.Delay(100);
-        }
+        return await Eventually.ValueAsync(
+            async () => (await ServingApp.JsonAsync(await client.GetAsync($"/models/{name}"))).GetProperty("model"),
+            model => model.GetProperty("status").GetString() == status,
+            HotReloadSettings.SwapDeadline);
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -24,31 +25,28 @@ public sealed class JwtAuthTests(TrainedModelsFixture fixture) : IAsyncLifetime
     private const string AdminRole = "Models.Admin";
     private static readonly SymmetricSecurityKey SigningKey = new(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray());
 
-    private readonly JwtApp _app = new(fixture.Models);
+    private readonly ServingApp _app = new(
+        fixture.Models,
+        new Dictionary<string, string?>
+        {
+            ["Serving:Models:0"] = TrainedModels.HousePrices,
+            ["Serving:Jwt:PredictRole"] = PredictRole,
+            ["Serving:Jwt:AdminRole"] = AdminRole,
+            ["Serving:Jwt:Authority"] = Authority,
+            ["Serving:Jwt:Audience"] = Audience,
+        },
+        builder => builder.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            // The authority's signing key given directly: no metadata download from a real identity provider.
+            var configuration = new OpenIdConnectConfiguration { Issuer = Authority };
+            configuration.SigningKeys.Add(SigningKey);
+            options.Configuration = configuration;
+            options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+        })));
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    private sealed class JwtApp(TrainedModels models) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            builder.UseSetting("Serving:Store", models.StoreDirectory);
-            builder.UseSetting("Serving:Models:0", TrainedModels.HousePrices);
-            builder.UseSetting("Serving:Jwt:PredictRole", PredictRole);
-            builder.UseSetting("Serving:Jwt:AdminRole", AdminRole);
-            builder.UseSetting("Serving:Jwt:Authority", Authority);
-            builder.UseSetting("Serving:Jwt:Audience", Audience);
-            builder.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-            {
-                var configuration = new OpenIdConnectConfiguration { Issuer = Authority };
-                configuration.SigningKeys.Add(SigningKey);
-                options.Configuration = configuration;
-                options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
-            }));
-        }
-    }
 
     /// <param name="claims">The token's claims; a subject and the predict app role unless given.</param>
     private static string Token(string audience, DateTime expires, Dictionary<string, object>? claims = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -78,11 +76,7 @@ public sealed class JwtAuthTests(TrainedModelsFixture fixture) : IAsyncLifetime
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await client.GetAsync("/healthz/ready")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        (await Eventually.StatusAsync(client, "/healthz/ready", HttpStatusCode.OK, TimeSpan.FromSeconds(60))).Should().BeTrue("the service becomes ready");
 
         return (await client.PostAsync("/models/house-prices/predict", ServingApp.Instances(TrainedModels.Instance(fixture.Models.HousePricesMain)))).StatusCode;
     }

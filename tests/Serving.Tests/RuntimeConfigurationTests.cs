@@ -24,7 +24,12 @@ public sealed class RuntimeConfigurationTests(TrainedModelsFixture fixture) : ID
     public async Task Adding_a_model_to_the_configuration_serves_it_and_removing_one_stops_it()
     {
         WriteSettings(("first", Models.ModelPath(Models.HousePricesMain)));
-        await using var app = new JsonSettingsApp(SettingsFile, Models.StoreDirectory);
+        var log = new LogLines();
+        await using var app = new ServingApp(Models, configure: builder =>
+        {
+            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddJsonFile(SettingsFile, optional: false, reloadOnChange: true));
+            builder.ConfigureLogging(logging => logging.AddProvider(log));
+        });
         var client = app.CreateClient();
         var row = ServingApp.Instances(TrainedModels.Instance(Models.HousePricesMain));
         await WaitForStatusAsync(client, "first", HttpStatusCode.OK);
@@ -41,7 +46,7 @@ public sealed class RuntimeConfigurationTests(TrainedModelsFixture fixture) : ID
         // would be gone. The valid change after it is applied, which proves the invalid one had its turn and was ignored.
         var third = JsonSerializer.Serialize(Models.ModelPath(Models.HousePricesMain));
         File.WriteAllText(SettingsFile, $$"""{ "Serving": { "Sources": [ { "Name": "third", "Path": {{third}} }, { "Name": "bad name!", "Path": "x" } ] } }""");
-        await Eventually.TrueAsync(() => app.Log.Any(m => m.Contains("not applied", StringComparison.Ordinal) && m.Contains("bad name!", StringComparison.Ordinal)), HotReloadSettings.SwapDeadline, "the invalid configuration is read and refused");
+        await Eventually.TrueAsync(() => log.Lines.Any(m => m.Contains("not applied", StringComparison.Ordinal) && m.Contains("bad name!", StringComparison.Ordinal)), HotReloadSettings.SwapDeadline, "the invalid configuration is read and refused");
         WriteSettings(("second", Models.ModelPath(Models.HousePricesOther)), ("fourth", Models.ModelPath(Models.HousePricesMain)));
         await WaitForStatusAsync(client, "fourth", HttpStatusCode.OK);
         (await client.GetAsync("/models/third")).StatusCode.Should().Be(HttpStatusCode.NotFound, "the invalid configuration was not applied");
@@ -64,39 +69,18 @@ public sealed class RuntimeConfigurationTests(TrainedModelsFixture fixture) : ID
 
     private static async Task WaitForStatusAsync(HttpClient client, string model, HttpStatusCode expected)
     {
-        var deadline = DateTime.UtcNow + HotReloadSettings.SwapDeadline;
-        HttpStatusCode last;
-        do
-        {
-            // GET /models/{name}: 200 once the model is configured and loaded, 404 once it is gone.
-            var response = await client.GetAsync($"/models/{model}");
-            last = response.StatusCode;
-            if (last == expected && (expected != HttpStatusCode.OK || (await ServingApp.JsonAsync(response)).GetProperty("model").GetProperty("status").GetString() == "ready"))
+        // GET /models/{name}: 200 once the model is configured and loaded, 404 once it is gone.
+        await Eventually.ValueAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"GET /models/{model} never answered {expected}; last {last}.");
-    }
-
-    /// <summary>The real app with one more settings file, reloaded on change like appsettings.json; its log lines are kept.</summary>
-    private sealed class JsonSettingsApp(string settingsFile, string storeDirectory) : WebApplicationFactory<Program>
-    {
-        private readonly LogLines _log = new();
-
-        public IReadOnlyCollection<string> Log => _log.Lines;
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("Serving:Store", storeDirectory);
-            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddJsonFile(settingsFile, optional: false, reloadOnChange: true));
-            builder.ConfigureLogging(logging => logging.AddProvider(_log));
-        }
+                using var response = await client.GetAsync($"/models/{model}");
+                var status = response.StatusCode == HttpStatusCode.OK
+                    ? (await ServingApp.JsonAsync(response)).GetProperty("model").GetProperty("status").GetString()
+                    : null;
+                return (response.StatusCode, status);
+            },
+            seen => seen.StatusCode == expected && (expected != HttpStatusCode.OK || seen.status == "ready"),
+            HotReloadSettings.SwapDeadline);
     }
 
     private sealed class LogLines : ILoggerProvider, ILogger

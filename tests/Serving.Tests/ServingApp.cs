@@ -4,11 +4,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MLPipeline.Serving.Pool;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
-/// <summary>The real service (Program) over the test store, with extra settings per test class.</summary>
-public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real service (Program) over the test store, with extra settings per test class, and anything else a test
+/// needs of the host (<paramref name="configure"/>: test services, another settings file, a log sink).
+/// </summary>
+public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
+    : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-key-0123456789abcdef";
 
@@ -24,6 +29,8 @@ public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string,
         {
             builder.UseSetting(key, value);
         }
+
+        configure?.Invoke(builder);
     }
 
     /// <summary>A client once every configured model is loaded.</summary>
@@ -35,15 +42,9 @@ public sealed class ServingApp(TrainedModels models, IReadOnlyDictionary<string,
             client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await client.GetAsync("/healthz/ready")).StatusCode != System.Net.HttpStatusCode.OK)
+        if (!await Eventually.StatusAsync(client, "/healthz/ready", System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60)))
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The service did not become ready: " + string.Join("; ", Pool.Models.Select(m => $"{m.Name}: {m.LastError}")));
-            }
-
-            await Task.Delay(50);
+            throw new TimeoutException("The service did not become ready: " + string.Join("; ", Pool.Models.Select(m => $"{m.Name}: {m.LastError}")));
         }
 
         return client;

@@ -26,6 +26,9 @@ public sealed class TrainedModels : IDisposable
         Directory.CreateDirectory(StoreDirectory);
         Store = new FileModelStore(StoreDirectory);
 
+        // Shared by every test class of the run, so it lives as long as the test process and is deleted when it exits.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(StoreDirectory);
+
         // The second house-prices version is published first, so the bundled spec's version is the newest.
         HousePricesOther = Train(SpecLoader.Parse(LocalSpec(HousePrices, "house-prices.csv", "MEDV", "regression", "\"Sdca\"", """{ "CHAS": "categorical" }"""), LocalSpecPath()), "v-sdca");
         HousePricesMain = Train(SpecLoader.Load(RepoPaths.Spec(HousePrices)), null);
@@ -62,10 +65,29 @@ public sealed class TrainedModels : IDisposable
     {
     }
 
+    private static void Delete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A served file still open by an app that is shutting down: the folder is under the temp folder anyway.
+        }
+    }
+
     private ModelManifest Train(TrainingSpec spec, string? version)
     {
         var result = new TrainingRun(spec, SilentProgress.Instance).Execute(version);
-        return Store.PublishAsync(result.PackageDirectory).GetAwaiter().GetResult();
+        try
+        {
+            return Store.PublishAsync(result.PackageDirectory).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Delete(result.PackageDirectory);
+        }
     }
 
     private string LocalSpecPath() => Path.Combine(StoreDirectory, "spec.json");

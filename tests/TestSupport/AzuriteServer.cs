@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -73,9 +71,12 @@ public sealed class AzuriteServer : IAsyncDisposable
     public static async Task<AzuriteServer> StartAsync(bool persistent = false)
     {
         var dataFolder = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
-        var server = new AzuriteServer(FreeLoopbackPort(), dataFolder);
-        await server.StartAsync();
-        return server;
+        return await LoopbackPorts.StartOnFreePortAsync(async port =>
+        {
+            var server = new AzuriteServer(port, dataFolder);
+            await server.StartAsync();
+            return server;
+        });
     }
 
     /// <summary>Starts the server again on the same port after <see cref="StopAsync"/>.</summary>
@@ -172,13 +173,22 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting on port {Port}:{Environment.NewLine}{LogText}");
+                _process = null;
+                var log = LogText;
+                throw log.Contains("EADDRINUSE", StringComparison.Ordinal)
+                    ? new PortInUseException(Port, new InvalidOperationException(log))
+                    : new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting on port {Port}:{Environment.NewLine}{log}");
             }
 
             try
             {
                 // Any HTTP answer (an anonymous listing is refused with 403) means the server is up.
                 using var response = await http.GetAsync(new Uri($"{BlobEndpoint}?comp=list"));
+                if (process.HasExited)
+                {
+                    continue; // another server answered on the port Azurite could not take: reported above
+                }
+
                 return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -228,12 +238,5 @@ public sealed class AzuriteServer : IAsyncDisposable
         catch (InvalidOperationException)
         {
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -30,10 +30,10 @@ public static class NodePackages
             await using var machineLock = await AcquireFileLockAsync(LockPath);
             if (!IsInstalled())
             {
-                var (code, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], RepositoryRoot.Tests, TimeSpan.FromMinutes(5));
-                if (code != 0 || !File.Exists(System.IO.Path.Combine(packageFolder, "package.json")))
+                var npm = await ExternalTool.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], RepositoryRoot.Tests, TimeSpan.FromMinutes(5), start: Start);
+                if (npm.ExitCode != 0 || !File.Exists(System.IO.Path.Combine(packageFolder, "package.json")))
                 {
-                    throw new InvalidOperationException($"'npm ci' in {RepositoryRoot.Tests} failed (exit {code}), so '{package}' is not installed:{Environment.NewLine}{output}");
+                    throw new InvalidOperationException($"'npm ci' in {RepositoryRoot.Tests} failed (exit {npm.ExitCode}), so '{package}' is not installed:{Environment.NewLine}{npm.Output}");
                 }
 
                 await File.WriteAllTextAsync(InstalledMarker, LockFileHash());
@@ -81,48 +81,7 @@ public static class NodePackages
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments, string workingDirectory, TimeSpan timeout)
-    {
-        var startInfo = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Start(startInfo);
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within {timeout}.");
-        }
 
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is not null)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
-    }
 
     private static async Task<FileStream> AcquireFileLockAsync(string path)
     {

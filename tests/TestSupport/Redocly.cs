@@ -9,7 +9,7 @@ namespace MLPipeline.TestSupport;
 public static class Redocly
 {
     // No telemetry and no update check: the tests reach no address but the package registry.
-    private static readonly Dictionary<string, string> Quiet = new()
+    private static readonly Dictionary<string, string?> Quiet = new()
     {
         ["REDOCLY_TELEMETRY"] = "off",
         ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true",

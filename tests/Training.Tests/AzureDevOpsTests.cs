@@ -1,3 +1,4 @@
+using MLPipeline.TestSupport;
 namespace MLPipeline.Training.Tests;
 
 public class AzureDevOpsTests
@@ -5,7 +6,7 @@ public class AzureDevOpsTests
     [Fact]
     public async Task Under_TF_BUILD_the_report_is_attached_and_metrics_become_output_variables()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var staging = Path.Combine(dir.Path, "staging");
         var result = await CliRunner.RunAsync(
             new Dictionary<string, string?> { ["TF_BUILD"] = "True", ["BUILD_ARTIFACTSTAGINGDIRECTORY"] = staging },
@@ -26,7 +27,7 @@ public class AzureDevOpsTests
     [Fact]
     public async Task Outside_Azure_DevOps_no_logging_commands_are_written()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var result = await CliRunner.RunAsync("train", "pipelines/linear-2x-minus-1.json", "--store", Path.Combine(dir.Path, "store"));
 
         result.ExitCode.Should().Be(0, result.Output);

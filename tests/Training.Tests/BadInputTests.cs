@@ -1,26 +1,28 @@
+using MLPipeline.TestSupport;
+
 namespace MLPipeline.Training.Tests;
 
 /// <summary>Every bad input through the real console: a clear message naming the place, the documented exit code, and nothing in the store.</summary>
 public class BadInputTests
 {
-    private static async Task<CliRunner.Result> Train(TempDirectory dir, string spec, string? store = null)
+    private static async Task<ExternalTool.Result> Train(TempFolder dir, string spec, string? store = null)
     {
         store ??= Path.Combine(dir.Path, "store");
         return await CliRunner.RunAsync("train", spec, "--store", store);
     }
 
-    private static string Spec(TempDirectory dir, string dataPath, string label = "y", string task = "regression", string trainers = "\"FastTree\"", string extra = "") =>
+    private static string Spec(TempFolder dir, string dataPath, string label = "y", string task = "regression", string trainers = "\"FastTree\"", string extra = "") =>
         dir.File("m.json", $$"""
             { "name": "m", "data": { "path": "{{dataPath}}" }, "label": "{{label}}", "task": "{{task}}", "trainers": {{trainers}}, "folds": 0{{extra}} }
             """);
 
-    private static void StoreIsEmpty(TempDirectory dir) =>
+    private static void StoreIsEmpty(TempFolder dir) =>
         Directory.Exists(Path.Combine(dir.Path, "store", "m")).Should().BeFalse("nothing may be written to the store");
 
     [Fact]
     public async Task Missing_data_file_exits_2_naming_the_file()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var result = await Train(dir, Spec(dir, "nope.csv"));
 
         result.ExitCode.Should().Be(2);
@@ -31,7 +33,7 @@ public class BadInputTests
     [Fact]
     public async Task Empty_data_file_exits_2()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "");
         var result = await Train(dir, Spec(dir, "d.csv"));
 
@@ -43,7 +45,7 @@ public class BadInputTests
     [Fact]
     public async Task Header_without_the_label_exits_2_naming_the_label()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "a,b\n1,2\n");
         var result = await Train(dir, Spec(dir, "d.csv", label: "price"));
 
@@ -55,7 +57,7 @@ public class BadInputTests
     [Fact]
     public async Task Header_without_a_declared_column_exits_2_naming_it()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n");
         var result = await Train(dir, Spec(dir, "d.csv", extra: """, "columns": { "rooms": "numeric" }"""));
 
@@ -67,7 +69,7 @@ public class BadInputTests
     [Fact]
     public async Task Non_numeric_value_in_a_numeric_column_exits_2_naming_line_and_column()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n2,3\nthree,4\n");
         var result = await Train(dir, Spec(dir, "d.csv", extra: """, "columns": { "a": "numeric" }"""));
 
@@ -79,7 +81,7 @@ public class BadInputTests
     [Fact]
     public async Task Non_numeric_regression_label_exits_2_naming_line_and_column()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n2,n/a\n");
         var result = await Train(dir, Spec(dir, "d.csv"));
 
@@ -90,7 +92,7 @@ public class BadInputTests
     [Fact]
     public async Task Duplicate_column_names_exit_2_naming_the_column_and_both_fields()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "a,b,a,y\n1,2,3,4\n");
         var result = await Train(dir, Spec(dir, "d.csv"));
 
@@ -104,7 +106,7 @@ public class BadInputTests
     [InlineData("Infinity")]
     public async Task Regression_label_without_a_usable_value_exits_2_naming_line_and_column(string label)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", $"a,y\n1,2\n2,3\n3,{label}\n4,5\n");
         var result = await Train(dir, Spec(dir, "d.csv"));
 
@@ -119,7 +121,7 @@ public class BadInputTests
     [InlineData("a,b,y\n1,2,3\n4,5,6,7\n", "line 3: 4 fields, but the header has 3 (field 4 is beyond the last column 'y')")]
     public async Task Ragged_row_exits_2_naming_line_and_column(string csv, string message)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", csv);
         var result = await Train(dir, Spec(dir, "d.csv"));
 
@@ -131,7 +133,7 @@ public class BadInputTests
     [Fact]
     public async Task Single_class_label_exits_2()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,yes\n2,yes\n3,yes\n");
         var result = await Train(dir, Spec(dir, "d.csv", task: "binary", trainers: "\"LbfgsLogisticRegression\""));
 
@@ -143,7 +145,7 @@ public class BadInputTests
     [Fact]
     public async Task Unknown_trainer_exits_1()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n");
         var result = await Train(dir, Spec(dir, "d.csv", trainers: "\"NeuralNet\""));
 
@@ -155,7 +157,7 @@ public class BadInputTests
     [Fact]
     public async Task Unknown_trainer_option_exits_1_naming_it()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n");
         var result = await Train(dir, Spec(dir, "d.csv", trainers: """{ "name": "FastTree", "options": { "Leaves": 3 } }"""));
 
@@ -167,7 +169,7 @@ public class BadInputTests
     [Fact]
     public async Task Spec_failing_the_schema_exits_1_naming_the_field()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = dir.File("m.json", """{ "name": "m", "data": { "path": "d.csv" }, "task": "regression", "trainers": "FastTree" }""");
         var result = await Train(dir, spec);
 
@@ -178,7 +180,7 @@ public class BadInputTests
     [Fact]
     public async Task Unwritable_store_exits_4_naming_the_store()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var blocker = dir.File("not-a-folder", "a file where the store folder should be");
         var result = await Train(dir, RepoPaths.Spec("linear-2x-minus-1"), store: blocker);
 
@@ -189,7 +191,7 @@ public class BadInputTests
     [Fact]
     public async Task Failed_gate_exits_3_and_publishes_nothing()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = Spec(dir, Path.Combine(RepoPaths.Data, "iris.csv"), label: "species", task: "multiclass", trainers: "\"LbfgsMaximumEntropy\"", extra: """, "gates": { "MacroAccuracy": ">= 1.5" }""");
         var result = await Train(dir, spec);
 

@@ -21,7 +21,7 @@ public class BundledSpecTests
     [MemberData(nameof(Specs))]
     public async Task Bundled_spec_trains_passes_its_gates_and_publishes(string name)
     {
-        using var store = new TempDirectory();
+        using var store = new TempFolder();
 
         var result = await CliRunner.RunAsync("train", Path.Combine("pipelines", name + ".json"), "--store", store.Path, "--alias", "staging");
 

@@ -1,11 +1,12 @@
 using MLPipeline.Shared.Store;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Training.Tests;
 
 /// <summary>train --compare-to: the new model against the version an alias points at, on the same test rows.</summary>
 public class ChampionTests
 {
-    private static string Spec(TempDirectory dir, string name, string trainer, double tolerance = 0) =>
+    private static string Spec(TempFolder dir, string name, string trainer, double tolerance = 0) =>
         dir.File(name + ".json", $$"""
             { "name": "hp", "data": { "path": "{{Path.Combine(RepoPaths.Data, "house-prices.csv")}}" }, "label": "MEDV", "task": "regression",
               "trainers": {{trainer}}, "folds": 0, "championTolerance": {{tolerance}} }
@@ -17,7 +18,7 @@ public class ChampionTests
     [Fact]
     public async Task A_worse_challenger_fails_with_exit_3_and_a_better_one_passes()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var store = Path.Combine(dir.Path, "store");
         var champion = await CliRunner.RunAsync("train", Spec(dir, "strong", Strong), "--store", store, "--alias", "production", "--version", "v1");
         champion.ExitCode.Should().Be(0, champion.Output);
@@ -42,7 +43,7 @@ public class ChampionTests
     [Fact]
     public async Task Tolerance_lets_a_slightly_worse_challenger_pass()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var store = Path.Combine(dir.Path, "store");
         (await CliRunner.RunAsync("train", Spec(dir, "strong", Strong), "--store", store, "--alias", "production")).ExitCode.Should().Be(0);
 
@@ -54,7 +55,7 @@ public class ChampionTests
     [Fact]
     public async Task Without_a_champion_the_run_says_so_and_publishes()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var store = Path.Combine(dir.Path, "store");
 
         var result = await CliRunner.RunAsync("train", Spec(dir, "strong", Strong), "--store", store, "--compare-to", "production");

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Specs;
 
@@ -11,11 +12,11 @@ namespace MLPipeline.Training.Tests;
 /// </summary>
 public class CsvFormatTests
 {
-    private static TrainingSpec Spec(TempDirectory dir, string csvPath, string columns = "") => SpecLoader.Load(dir.File("m.json", $$"""
+    private static TrainingSpec Spec(TempFolder dir, string csvPath, string columns = "") => SpecLoader.Load(dir.File("m.json", $$"""
         { "name": "m", "data": { "path": "{{csvPath.Replace("\\", "/", StringComparison.Ordinal)}}" }, "label": "y", "task": "regression", "trainers": "Sdca"{{(columns.Length > 0 ? ", \"columns\": " + columns : "")}} }
         """));
 
-    private static string Csv(TempDirectory dir, string text, bool byteOrderMark = false)
+    private static string Csv(TempFolder dir, string text, bool byteOrderMark = false)
     {
         var path = Path.Combine(dir.Path, "data.csv");
         File.WriteAllText(path, text, new System.Text.UTF8Encoding(byteOrderMark));
@@ -34,7 +35,7 @@ public class CsvFormatTests
     [Fact]
     public void Quoted_separators_doubled_quotes_line_breaks_CRLF_and_a_byte_order_mark_are_read_as_RFC_4180_says()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var csv = Csv(dir, string.Join("\r\n",
             "note,x,y",
             "\"Smith, J\",1.5,10",
@@ -58,7 +59,7 @@ public class CsvFormatTests
     [Fact]
     public void A_bad_value_after_a_quoted_line_break_names_its_own_line()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var csv = Csv(dir, "note,x,y\n\"two\nlines\",1,10\nok,2,20\nok,three,30\n");
 
         var act = () => CsvProfiler.Profile(Spec(dir, csv, """{ "x": "numeric" }"""));
@@ -69,7 +70,7 @@ public class CsvFormatTests
     [Fact]
     public void An_unclosed_quote_is_a_ragged_row_that_names_the_lines_it_spans()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var csv = Csv(dir, "note,x,y\nok,1,10\n\"open,2,20\nok,3,30\n");
 
         var act = () => CsvProfiler.Profile(Spec(dir, csv));
@@ -81,7 +82,7 @@ public class CsvFormatTests
     [Fact]
     public void A_column_that_turns_to_text_after_the_rows_read_ahead_is_stored_as_text()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var rows = Enumerable.Range(0, 30).Select(i => $"{(i < 20 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : "code" + (i % 3))},{i},{i * 2}");
         var csv = Csv(dir, "note,x,y\n" + string.Join("\n", rows) + "\n");
         var binary = Path.Combine(dir.Path, "rows.idv");
@@ -99,7 +100,7 @@ public class CsvFormatTests
     [Fact]
     public void The_stored_rows_file_is_deleted_with_the_run_data()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var data = StoredRows.Read(Spec(dir, Csv(dir, "note,x,y\na,1,2\nb,2,3\n")));
         File.Exists(data.Path).Should().BeTrue();
         data.Load(new MLContext(1)).GetColumn<float>("x").Should().Equal(1f, 2f);
@@ -114,7 +115,7 @@ public class CsvFormatTests
     [InlineData("a, b ,b,y", "column 'b' twice (fields 2 and 3)")]
     public void Duplicate_column_names_are_refused_naming_both_fields(string header, string message)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var act = () => CsvProfiler.Profile(Spec(dir, Csv(dir, header + "\n1,2,3,4\n")));
 
         act.Should().Throw<DataException>().Which.Message.Should().Contain("data.csv, line 1").And.Contain(message);
@@ -126,7 +127,7 @@ public class CsvFormatTests
     [InlineData("-inf", "label '-inf' has no usable value")]
     public void A_regression_label_that_is_not_a_finite_number_is_refused_naming_line_and_column(string label, string message)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var act = () => CsvProfiler.Profile(Spec(dir, Csv(dir, $"note,x,y\na,1,2\nb,2,{label}\n")));
 
         act.Should().Throw<DataException>().Which.Message.Should().Contain("line 3").And.Contain("column 'y'").And.Contain(message);
@@ -135,7 +136,7 @@ public class CsvFormatTests
     [Fact]
     public void NaN_in_a_numeric_feature_is_a_missing_value()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var profile = CsvProfiler.Profile(Spec(dir, Csv(dir, "note,x,y\na,NaN,2\nb,2,3\n")));
 
         profile.Features.Single(f => f.Name == "x").Kind.Should().Be(ColumnKind.Numeric);
@@ -145,7 +146,7 @@ public class CsvFormatTests
     [Fact]
     public void An_infinite_feature_value_is_refused_naming_line_and_column()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var act = () => CsvProfiler.Profile(Spec(dir, Csv(dir, "note,x,y\na,1,2\nb,-Infinity,3\n")));
 
         act.Should().Throw<DataException>().Which.Message.Should().Contain("line 3").And.Contain("column 'x'").And.Contain("infinite");
@@ -154,7 +155,7 @@ public class CsvFormatTests
     [Fact]
     public void A_number_with_trailing_text_is_not_a_number()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var act = () => CsvProfiler.Profile(Spec(dir, Csv(dir, "note,x,y\na,1,2\nb,1.5kg,3\n"), """{ "x": "numeric" }"""));
 
         act.Should().Throw<DataException>().Which.Message.Should().Contain("line 3").And.Contain("'1.5kg' is not a number");

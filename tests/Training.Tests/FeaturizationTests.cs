@@ -110,7 +110,7 @@ public class FeaturizationTests
     [InlineData("FastTree", false)]
     public void Numeric_features_are_normalized_for_linear_trainers_only(string trainer, bool normalized)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "n", "diabetes.csv", "progression", "regression", $"\"{trainer}\"");
         var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
         var model = new MLContext().Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);
@@ -122,7 +122,7 @@ public class FeaturizationTests
     [Fact]
     public void Text_columns_are_featurized()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var rows = Enumerable.Range(0, 120).Select(i => i % 2 == 0
             ? $"\"great product, works well, item {i}\",{i % 7},true"
             : $"\"broken on arrival, poor quality, item {i}\",{i % 7},false");
@@ -142,7 +142,7 @@ public class FeaturizationTests
     [Fact]
     public async Task Redirected_output_is_plain_text_without_terminal_escapes()
     {
-        using var store = new TempDirectory();
+        using var store = new TempFolder();
         var result = await CliRunner.RunAsync("train", "pipelines/linear-2x-minus-1.json", "--store", store.Path);
 
         result.ExitCode.Should().Be(0, result.Output);

@@ -1,4 +1,5 @@
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Gates;
 using MLPipeline.Training.Runs;
@@ -64,7 +65,7 @@ public class GateTests
     [Fact]
     public void Failed_gates_stop_the_run_with_one_line_per_gate()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "g", "iris.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"",
             "\"gates\": { \"MacroAccuracy\": \">= 1.01\", \"LogLoss\": \"<= 0.0001\", \"MicroAccuracy\": \">= 0.5\" }");
 
@@ -78,7 +79,7 @@ public class GateTests
     [Fact]
     public void Prediction_expectations_are_gates_too()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = SpecLoader.Load(RepoPaths.Spec("five-points")) with { Expectations = [new(new Dictionary<string, System.Text.Json.JsonElement> { ["x"] = System.Text.Json.JsonDocument.Parse("0").RootElement }, 5.0, 0.01)] };
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Training.Tests;
 
@@ -8,7 +9,7 @@ public class HistoryTests
     [Fact]
     public async Task List_gives_every_version_with_its_metrics_over_time()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var store = Path.Combine(dir.Path, "store");
         (await CliRunner.RunAsync("train", "pipelines/iris.json", "--store", store, "--version", "v1")).ExitCode.Should().Be(0);
         (await CliRunner.RunAsync("train", "pipelines/iris.json", "--store", store, "--version", "v2", "--alias", "production")).ExitCode.Should().Be(0);

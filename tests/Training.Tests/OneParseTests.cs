@@ -1,3 +1,4 @@
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Specs;
@@ -10,7 +11,7 @@ public class OneParseTests
     [Fact]
     public void A_run_with_cross_validation_ONNX_and_a_report_reads_the_text_once()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var csv = Path.Combine(dir.Path, "penguins.csv");
         File.Copy(Path.Combine(RepoPaths.Data, "penguins.csv"), csv);
         var spec = SpecLoader.Load(dir.File("m.json", """

@@ -25,7 +25,7 @@ public class PackageTests
     [Fact]
     public async Task Published_package_has_the_documented_layout_and_a_complete_manifest()
     {
-        using var store = new TempDirectory();
+        using var store = new TempFolder();
         var spec = SpecLoader.Load(RepoPaths.Spec("penguins"));
         var result = new TrainingRun(spec, SilentProgress.Instance).Execute(version: "v1");
         var manifest = await new FileModelStore(store.Path).PublishAsync(result.PackageDirectory);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Reports;
 using MLPipeline.Training.Runs;
@@ -15,7 +16,7 @@ public partial class ReportTests
     [InlineData("iris.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"", new[] { "plot-confusion-matrix.png", "plot-per-class-recall.png", "plot-feature-importance.png" })]
     public void Every_run_writes_a_report_with_valid_plots_of_the_expected_size(string data, string label, string task, string trainer, string[] plots)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "r", data, label, task, $"[{trainer}, {trainer.Replace("\"", "", StringComparison.Ordinal) switch
         {
             "FastTree" => "\"LightGbm\"",
@@ -49,7 +50,7 @@ public partial class ReportTests
     [Fact]
     public void Classification_report_shows_the_class_balance()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "r", "iris.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"");
 
         var result = new TrainingRun(spec, SilentProgress.Instance).Execute();

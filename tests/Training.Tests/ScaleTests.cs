@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Runs;
@@ -11,7 +12,7 @@ namespace MLPipeline.Training.Tests;
 
 public class ScaleTests
 {
-    private static string Generate(TempDirectory dir, ModelTask task, long rows, int seed = 7, double missing = 0.01, string name = "data.csv")
+    private static string Generate(TempFolder dir, ModelTask task, long rows, int seed = 7, double missing = 0.01, string name = "data.csv")
     {
         var path = Path.Combine(dir.Path, name);
         using var writer = new StreamWriter(path);
@@ -22,7 +23,7 @@ public class ScaleTests
     [Fact]
     public void Generator_is_deterministic_per_seed()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var a = File.ReadAllBytes(Generate(dir, ModelTask.Binary, 500, seed: 1, name: "a.csv"));
         var b = File.ReadAllBytes(Generate(dir, ModelTask.Binary, 500, seed: 1, name: "b.csv"));
         var c = File.ReadAllBytes(Generate(dir, ModelTask.Binary, 500, seed: 2, name: "c.csv"));
@@ -37,7 +38,7 @@ public class ScaleTests
     [InlineData(ModelTask.Multiclass)]
     public void Generator_writes_the_asked_shape_with_missing_values_and_labels_of_the_task(ModelTask task)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var lines = File.ReadAllLines(Generate(dir, task, 2000, missing: 0.1));
 
         lines[0].Should().Be("x0,x1,x2,x3,x4,cat0,cat1,cat2,label");
@@ -64,7 +65,7 @@ public class ScaleTests
     [Fact]
     public void The_known_signal_is_learnable_up_to_the_best_achievable_fit()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = Path.Combine(dir.Path, "r.csv");
         double best;
         using (var writer = new StreamWriter(path))
@@ -84,13 +85,13 @@ public class ScaleTests
     [InlineData("OnlineGradientDescent")]
     public void Training_streamed_from_the_disk_cache_equals_training_from_the_memory_cache(string trainer)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = Generate(dir, ModelTask.Regression, 3000);
-        var cachesBefore = CacheFiles();
+        var scratch = Directory.CreateDirectory(Path.Combine(dir.Path, "scratch")).FullName;
 
         var models = new[] { "none", "memory", "disk" }.Select(cache =>
         {
-            var result = new TrainingRun(Spec(dir, path, trainer, cache), SilentProgress.Instance).Execute();
+            var result = new TrainingRun(Spec(dir, path, trainer, cache), SilentProgress.Instance) { ScratchFolder = scratch }.Execute();
             var predictions = Score(result.PackageDirectory, path);
             Directory.Delete(result.PackageDirectory, recursive: true);
             return (result.Manifest.Metrics.Test, predictions);
@@ -101,7 +102,7 @@ public class ScaleTests
 
         // Without a cache every pass re-reads the CSV, which cannot be shuffled: same data, rows in file order.
         models[0].Test["RSquared"].Should().BeApproximately(models[1].Test["RSquared"], 0.02);
-        CacheFiles().Should().BeEquivalentTo(cachesBefore, "the disk cache is deleted after training");
+        Directory.GetFiles(scratch).Should().BeEmpty("the disk cache and the stored rows are deleted after training");
     }
 
     [Fact]
@@ -153,7 +154,7 @@ public class ScaleTests
     [Fact]
     public void Counting_view_counts_every_row_a_cursor_reads()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = Generate(dir, ModelTask.Binary, 1234);
         var ml = new MLContext();
         var counted = new CountingDataView(ml.Data.LoadFromTextFile(path, [new("x0", Microsoft.ML.Data.DataKind.Single, 0)], ',', hasHeader: true));
@@ -168,7 +169,7 @@ public class ScaleTests
     [Fact]
     public async Task Generate_command_writes_the_file_and_refuses_bad_arguments()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var output = Path.Combine(dir.Path, "g.csv");
 
         var ok = await CliRunner.RunAsync("generate", "--task", "multiclass", "--rows", "100", "--features", "6", "--categorical", "2", "--seed", "5", "--out", output);
@@ -184,7 +185,7 @@ public class ScaleTests
     /// <summary>Trains the given trainers on 6,000 generated regression rows with a quarter held out for the test split.</summary>
     private static TrainingResult TrainOnGeneratedRows(string trainers, int folds)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = Generate(dir, ModelTask.Regression, 6000);
         var spec = SpecLoader.Load(dir.File("spec.json", $$"""
             { "name": "s", "data": { "path": "{{path}}" }, "label": "label", "task": "regression",
@@ -193,7 +194,7 @@ public class ScaleTests
         return new TrainingRun(spec, SilentProgress.Instance).Execute();
     }
 
-    private static TrainingSpec Spec(TempDirectory dir, string data, string trainer, string cache) =>
+    private static TrainingSpec Spec(TempFolder dir, string data, string trainer, string cache) =>
         SpecLoader.Load(dir.File($"{trainer}-{cache}.json", $$"""
             { "name": "s", "data": { "path": "{{data}}" }, "label": "label", "task": "regression",
               "trainers": { "name": "{{trainer}}", "options": { {{(trainer == "Sdca" ? "\"MaximumNumberOfIterations\": 5" : "\"NumberOfIterations\": 3")}} } },
@@ -214,6 +215,4 @@ public class ScaleTests
     {
         public int Index { get; set; }
     }
-
-    private static string[] CacheFiles() => Directory.GetFiles(Path.GetTempPath(), "mlpipeline-cache-*.idv");
 }

@@ -1,3 +1,4 @@
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Specs;
 
 namespace MLPipeline.Training.Tests;
@@ -6,7 +7,7 @@ namespace MLPipeline.Training.Tests;
 public static class TestSpecs
 {
     /// <summary>A spec over a bundled data set; <paramref name="extra"/> is spliced into the JSON object.</summary>
-    public static string Write(TempDirectory dir, string name, string dataFile, string label, string task, string trainers, string extra = "")
+    public static string Write(TempFolder dir, string name, string dataFile, string label, string task, string trainers, string extra = "")
     {
         var data = Path.Combine(RepoPaths.Data, dataFile).Replace("\\", "/", StringComparison.Ordinal);
         var json = $$"""
@@ -23,6 +24,6 @@ public static class TestSpecs
         return dir.File(name + ".json", json);
     }
 
-    public static TrainingSpec Load(TempDirectory dir, string name, string dataFile, string label, string task, string trainers, string extra = "") =>
+    public static TrainingSpec Load(TempFolder dir, string name, string dataFile, string label, string task, string trainers, string extra = "") =>
         SpecLoader.Load(Write(dir, name, dataFile, label, task, trainers, extra));
 }

@@ -1,4 +1,5 @@
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Specs;
@@ -23,7 +24,7 @@ public class TrainerTests
     [MemberData(nameof(AllTrainers))]
     public void Every_trainer_learns_its_bundled_data_set(string task, string trainer)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var (file, label, metric, floor) = Enum.Parse<ModelTask>(task) switch
         {
             ModelTask.Regression => ("house-prices.csv", "MEDV", "RSquared", 0.55),
@@ -44,7 +45,7 @@ public class TrainerTests
     [Fact]
     public void Several_trainers_are_compared_by_cross_validation_and_the_best_wins()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "cmp", "house-prices.csv", "MEDV", "regression",
             """[ { "name": "OnlineGradientDescent", "options": { "NumberOfIterations": 1 } }, { "name": "FastTree", "grid": { "NumberOfLeaves": [4, 8] } } ]""",
             "\"folds\": 3");
@@ -63,7 +64,7 @@ public class TrainerTests
     [Fact]
     public void Unknown_trainer_option_is_refused_with_the_known_options()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "t", "iris.csv", "species", "multiclass", """{ "name": "LightGbm", "options": { "NumberOfLeavs": 8 } }""");
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
@@ -74,7 +75,7 @@ public class TrainerTests
     [Fact]
     public void Option_of_the_wrong_type_is_refused_naming_the_expected_type()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "t", "iris.csv", "species", "multiclass", """{ "name": "LightGbm", "options": { "NumberOfLeaves": 2.5 } }""");
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
@@ -85,7 +86,7 @@ public class TrainerTests
     [Fact]
     public void Trainer_of_another_task_is_refused_with_the_trainers_of_this_task()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "t", "iris.csv", "species", "multiclass", "\"Sdca\"");
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
@@ -96,7 +97,7 @@ public class TrainerTests
     [Fact]
     public void Same_spec_and_seed_train_the_same_model()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var spec = TestSpecs.Load(dir, "t", "house-prices.csv", "MEDV", "regression", "\"Sdca\"");
 
         var first = new TrainingRun(spec, SilentProgress.Instance).Execute();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,19 +10,35 @@ using MLPipeline.Serving.Options;
 namespace MLPipeline.Serving.Security;
 
 /// <summary>
-/// The configured API keys as SHA-256 digests with their id and role, built once. A presented key is compared with
-/// every digest in fixed time (no early exit), so neither a key's content nor its length leaks through timing.
+/// The configured API keys with their id and role, built once. A presented key is compared with every configured key
+/// in fixed time (no early exit): each key is laid out as its UTF-8 length then its bytes, zero-padded to the longest
+/// configured key, and the presented key is laid out the same way, so neither a key's content nor its length leaks
+/// through timing (a presented key longer than every configured one keeps only its length, and matches none).
 /// </summary>
 /// <remarks>
-/// Each key's successful authentication result (its caller identity and role) is built here once: a request with a
-/// valid key costs one SHA-256 of the key on the stack and no claims of its own. The principal is shared by every
-/// request with that key, so nothing may change it (the service only reads claims).
+/// The keys used to be compared as SHA-256 digests: the same guarantee, but the digest cost more CPU per request than
+/// the rest of the key check together (tests/Benchmarks/RESULTS.md). Each key's successful authentication result (its
+/// caller identity and role) is built here once, so a request with a valid key allocates nothing for it. The principal
+/// is shared by every request with that key, so nothing may change it (the service only reads claims).
 /// </remarks>
-public sealed class ApiKeyRegistry(IOptions<ServingOptions> options)
+public sealed class ApiKeyRegistry
 {
-    private const int StackLimit = 256;
+    private const int StackLimit = 512;
 
-    private readonly Entry[] _entries = [.. options.Value.ApiKeys.Select(k => new Entry(SHA256.HashData(Encoding.UTF8.GetBytes(k.Key ?? "")), k.Id ?? "", k.Role ?? ""))];
+    private readonly Entry[] _entries;
+    private readonly int _width;
+
+    public ApiKeyRegistry(IOptions<ServingOptions> options)
+    {
+        var keys = options.Value.ApiKeys;
+        _width = sizeof(int) + keys.Select(k => Encoding.UTF8.GetByteCount(k.Key ?? "")).DefaultIfEmpty(0).Max();
+        _entries = [.. keys.Select(k =>
+        {
+            var laid = new byte[_width];
+            LayOut(k.Key ?? "", laid);
+            return new Entry(laid, k.Id ?? "", k.Role ?? "");
+        })];
+    }
 
     public bool IsEmpty => _entries.Length == 0;
 
@@ -33,17 +50,15 @@ public sealed class ApiKeyRegistry(IOptions<ServingOptions> options)
 
     private Entry? Match(string presented)
     {
-        var length = Encoding.UTF8.GetMaxByteCount(presented.Length);
         byte[]? rented = null;
-        var utf8 = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var candidate = _width <= StackLimit ? stackalloc byte[_width] : (rented = ArrayPool<byte>.Shared.Rent(_width)).AsSpan(0, _width);
         try
         {
-            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presented, utf8)], digest);
+            LayOut(presented, candidate);
             Entry? match = null;
             foreach (var entry in _entries)
             {
-                if (CryptographicOperations.FixedTimeEquals(digest, entry.Digest))
+                if (CryptographicOperations.FixedTimeEquals(candidate, entry.LaidOut))
                 {
                     match = entry;
                 }
@@ -53,6 +68,7 @@ public sealed class ApiKeyRegistry(IOptions<ServingOptions> options)
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(candidate);
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
@@ -60,7 +76,19 @@ public sealed class ApiKeyRegistry(IOptions<ServingOptions> options)
         }
     }
 
-    private sealed record Entry(byte[] Digest, string Id, string Role)
+    /// <summary>The key's UTF-8 length (4 bytes), then its bytes when they fit, then zeros.</summary>
+    private static void LayOut(string key, Span<byte> destination)
+    {
+        destination.Clear();
+        var length = Encoding.UTF8.GetByteCount(key);
+        BinaryPrimitives.WriteInt32LittleEndian(destination, length);
+        if (length <= destination.Length - sizeof(int))
+        {
+            Encoding.UTF8.GetBytes(key, destination[sizeof(int)..]);
+        }
+    }
+
+    private sealed record Entry(byte[] LaidOut, string Id, string Role)
     {
         public Task<AuthenticateResult> Result { get; } = Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(
             new ClaimsPrincipal(new ClaimsIdentity(

@@ -24,9 +24,10 @@ public sealed class StoredRows : IDisposable
 
     public static StoredRows Read(TrainingSpec spec) => Read(spec, open: null);
 
-    internal static StoredRows Read(TrainingSpec spec, Func<string, Stream>? open)
+    /// <param name="folder">Where the binary file goes (default: the system's temp folder).</param>
+    internal static StoredRows Read(TrainingSpec spec, Func<string, Stream>? open, string? folder = null)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mlpipeline-rows-{Guid.NewGuid():N}.idv");
+        var path = System.IO.Path.Combine(folder ?? System.IO.Path.GetTempPath(), $"mlpipeline-rows-{Guid.NewGuid():N}.idv");
         try
         {
             return new StoredRows(CsvProfiler.Read(spec, path, open: open), path);

@@ -9,12 +9,12 @@ namespace MLPipeline.Training.Featurization;
 /// memory stays flat however many rows there are, and the CSV is parsed once instead of once per pass.
 /// The file is deleted when the trainer is done. The fitted result is the same chain an in-memory cache gives.
 /// </summary>
-public sealed class DiskCachedEstimator(MLContext ml, IEstimator<ITransformer> featurizer, IEstimator<ITransformer> trainer) : IEstimator<ITransformer>
+public sealed class DiskCachedEstimator(MLContext ml, IEstimator<ITransformer> featurizer, IEstimator<ITransformer> trainer, string folder) : IEstimator<ITransformer>
 {
     public ITransformer Fit(IDataView input)
     {
         var features = featurizer.Fit(input);
-        var path = Path.Combine(Path.GetTempPath(), $"mlpipeline-cache-{Guid.NewGuid():N}.idv");
+        var path = Path.Combine(folder, $"mlpipeline-cache-{Guid.NewGuid():N}.idv");
         try
         {
             using (var file = File.Create(path))

@@ -49,7 +49,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         using (progress.Start($"Reading {Path.GetFileName(spec.DataPath)}"))
         using (_timings.Measure("profile"))
         {
-            data = StoredRows.Read(spec, OpenData);
+            data = StoredRows.Read(spec, OpenData, ScratchFolder);
         }
 
         using (data)
@@ -60,6 +60,9 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 
     /// <summary>Opens the data file; tests pass one that counts the bytes read.</summary>
     internal Func<string, Stream>? OpenData { get; init; }
+
+    /// <summary>Where the run's temporary files go (the stored rows, disk caches): the system's temp folder unless a test gives its own.</summary>
+    internal string ScratchFolder { get; init; } = Path.GetTempPath();
 
     private TrainingResult Train(StoredRows data, IReadOnlyList<TrainerCandidate> candidates, IReadOnlyList<QualityGate> gates, string mainMetric, string? version, ChampionModel? champion, Stopwatch clock)
     {
@@ -293,7 +296,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         return (candidate.Definition.MultiPass ? spec.Cache : CacheMode.None) switch
         {
             CacheMode.Memory => features.AppendCacheCheckpoint(ml).Append(trainer),
-            CacheMode.Disk => new DiskCachedEstimator(ml, features, trainer),
+            CacheMode.Disk => new DiskCachedEstimator(ml, features, trainer, ScratchFolder),
             _ => features.Append(trainer),
         };
     }

@@ -51,6 +51,20 @@ public sealed class ExportOnnxCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_onnx_whose_file_fails_parity_exits_5_and_writes_nothing()
+    {
+        // Categorical tree splits: the official converter writes a file that scores differently (docs/onnx.md).
+        var withCategoricalSplits = new JsonObject { ["name"] = "FastTree", ["options"] = new JsonObject { ["CategoricalSplit"] = true } };
+        await Publish(OnnxTestSpecs.Write("credit-categorical-splits", "credit.csv", "Status", "binary", withCategoricalSplits, positiveClass: "bad", onnx: false));
+        var output = Path.Combine(_store, "categorical-splits.onnx");
+
+        (await Run("export-onnx", "credit-categorical-splits", "--store", _store, "--exporter", "official", "--output", output)).Should().Be(ExitCodes.OnnxExportFailed);
+
+        File.Exists(output).Should().BeFalse();
+        Directory.EnumerateFiles(_store, "*.onnx", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task The_exporter_option_picks_ours_the_official_one_or_ours_with_the_fallback()
     {
         await Publish(OnnxTestSpecs.Write("iris", "iris.csv", "species", "multiclass", JsonValue.Create("LbfgsMaximumEntropy")));

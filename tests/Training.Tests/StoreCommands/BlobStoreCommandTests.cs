@@ -116,11 +116,9 @@ public sealed class BlobStoreCommandTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task A_store_that_does_not_answer_exits_4_after_the_retries()
     {
-        // Azurite's address with a port nothing listens on: what a stopped emulator or a wrong port looks like.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // Azurite's address with a port that resets every connection: what a stopped emulator or a wrong port looks like.
+        using var nothing = new RefusingListener();
+        var port = nothing.Port;
         var store = Azurite.StoreUriWithSas("models").Replace($":{Azurite.Port}/", $":{port}/", StringComparison.Ordinal);
 
         var result = await StoreCli.RunAsync("list", "--store", store);

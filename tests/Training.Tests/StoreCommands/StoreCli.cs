@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using MLPipeline.Training.Cli;
 
 namespace MLPipeline.Training.Tests.StoreCommands;
@@ -26,31 +25,10 @@ public static class StoreCli
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
-    /// <summary>Runs the built mlpipeline program as a child process, with extra environment variables.</summary>
+    /// <summary>Runs the built mlpipeline program as a child process (<see cref="CliRunner"/>), with extra environment variables.</summary>
     public static async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlpipeline.dll"));
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        var result = await CliRunner.RunAsync(environment, args);
+        return new CliResult(result.ExitCode, result.StdOut, result.StdErr);
     }
 }
