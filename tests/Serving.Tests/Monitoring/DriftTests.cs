@@ -19,7 +19,8 @@ public sealed class DriftTests(TrainedModelsFixture fixture)
         var manifest = Models.HousePricesMain;
         manifest.Profile.Should().NotBeNull();
         var rows = CsvInstances.Read("house-prices.csv", manifest);
-        await using var app = MonitoringApp.Create(Models, Path.Combine(Path.GetTempPath(), "mlpipeline-drift-" + Guid.NewGuid().ToString("N")),
+        using var logs = new TempFolder("monitoring-drift-");
+        await using var app = MonitoringApp.Create(Models, logs.Path,
             ("Serving:Monitoring:Models:house-prices:LogPercent", "100"),
             ("Serving:Monitoring:DriftWindowRows", rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var client = await app.ReadyClientAsync();

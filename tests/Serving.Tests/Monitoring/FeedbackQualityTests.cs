@@ -27,7 +27,8 @@ public sealed class FeedbackQualityTests(TrainedModelsFixture fixture)
             TrainedModels.Cancer => Models.CancerModel,
             _ => Models.IrisModel,
         };
-        await using var app = MonitoringApp.Create(Models, Path.Combine(Path.GetTempPath(), "mlpipeline-feedback-" + Guid.NewGuid().ToString("N")),
+        using var logs = new TempFolder("monitoring-feedback-");
+        await using var app = MonitoringApp.Create(Models, logs.Path,
             ($"Serving:Monitoring:Models:{model}:LogPercent", "100"));
         var client = await app.ReadyClientAsync();
         var rows = CsvInstances.Read(data, manifest);

@@ -85,5 +85,5 @@ public sealed class LogsRoundTripTests(TrainedModelsFixture fixture)
 
     private static Task<ExternalTool.Result> ConsoleAsync(string directory, params string[] arguments) =>
         ExternalTool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "mlpipeline.dll"), .. arguments], directory, TimeSpan.FromMinutes(5),
-            new Dictionary<string, string> { ["NO_COLOR"] = "1", ["COLUMNS"] = "250", ["TF_BUILD"] = "" });
+            new Dictionary<string, string?> { ["NO_COLOR"] = "1", ["COLUMNS"] = "250" });
 }
