@@ -34,16 +34,16 @@ internal static partial class ThroughputComparison
             {
                 var app = Start(apps, "MLPipeline.Serving.dll", Settings(percent));
                 running.Add(app);
-                endpoints.Add(new($"log{percent}", $"service, {percent}% logged", app.Url(predict), oneRow, [], 1));
-                endpoints.Add(new($"log{percent}-batch", $"service, {percent}% logged, {BatchRows} rows", app.Url(predict), batch, [], BatchRows));
+                endpoints.Add(new($"log{percent}", $"service, {percent}% logged", app, predict, oneRow, [], 1));
+                endpoints.Add(new($"log{percent}-batch", $"service, {percent}% logged, {BatchRows} rows", app, predict, batch, [], BatchRows));
             }
 
             if (otherServingDll is not null)
             {
                 var other = Start(apps, otherServingDll, Settings("0"));
                 running.Add(other);
-                endpoints.Add(new("other", $"other build ({otherServingDll})", other.Url(predict), oneRow, [], 1));
-                endpoints.Add(new("other-batch", $"other build, {BatchRows} rows", other.Url(predict), batch, [], BatchRows));
+                endpoints.Add(new("other", $"other build ({otherServingDll})", other, predict, oneRow, [], 1));
+                endpoints.Add(new("other-batch", $"other build, {BatchRows} rows", other, predict, batch, [], BatchRows));
             }
 
             using var client = new HttpClient();
@@ -59,7 +59,7 @@ internal static partial class ThroughputComparison
                 await endpoint.RunAsync(script, connections, warmup);
             }
 
-            var results = endpoints.ToDictionary(e => e.Id, _ => new List<WrkResult>());
+            var results = endpoints.ToDictionary(e => e.Id, _ => new List<Measurement>());
             var random = new Random(16);
             for (var round = 1; round <= rounds; round++)
             {
@@ -71,17 +71,20 @@ internal static partial class ThroughputComparison
 
             double Ratio(string id, string reference) => Median(results[id].Zip(results[reference], (a, b) => a.Throughput / b.Throughput));
 
+            // The server's CPU per request barely moves with the rest of the machine's load: the steadier comparison.
+            double CpuRatio(string id, string reference) => Median(results[id].Zip(results[reference], (a, b) => a.CpuMicrosecondsPerRequest / b.CpuMicrosecondsPerRequest));
+
             Console.WriteLine($"Load average at end {LoadAverage()}.");
             Console.WriteLine();
-            Console.WriteLine("| endpoint | rows per request | requests/s | rows/s | p50 (ms) | p99 (ms) | errors | x 0% logged |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| endpoint | rows per request | requests/s | rows/s | p50 (ms) | p99 (ms) | errors | throughput x 0% logged | server CPU per request (us) | CPU x 0% logged |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var endpoint in endpoints)
             {
                 var runs = results[endpoint.Id];
                 var throughput = Median(runs.Select(r => r.Throughput));
                 var reference = endpoint.Rows > 1 ? "log0-batch" : "log0";
                 Console.WriteLine(Invariant(
-                    $"| {endpoint.Label} | {endpoint.Rows} | {throughput:F0} | {throughput * endpoint.Rows:F0} | {Median(runs.Select(r => r.P50)):F2} | {Median(runs.Select(r => r.P99)):F2} | {runs.Sum(r => r.Errors)} | {Ratio(endpoint.Id, reference):F2} |"));
+                    $"| {endpoint.Label} | {endpoint.Rows} | {throughput:F0} | {throughput * endpoint.Rows:F0} | {Median(runs.Select(r => r.P50)):F2} | {Median(runs.Select(r => r.P99)):F2} | {runs.Sum(r => r.Errors)} | {Ratio(endpoint.Id, reference):F2} | {Median(runs.Select(r => r.CpuMicrosecondsPerRequest)):F1} | {CpuRatio(endpoint.Id, reference):F2} |"));
             }
 
             // What each replica kept: every logged row either reached the log folder or was counted as dropped.
