@@ -6,6 +6,7 @@ using MLPipeline.Serving.Monitoring;
 using MLPipeline.Serving.OpenApi;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Rollout;
 using MLPipeline.Serving.Security;
 using Scalar.AspNetCore;
 
@@ -26,6 +27,7 @@ builder.Services.AddModelDiscovery();
 builder.Services.AddSingleton<ModelResolver>();
 builder.Services.AddSingleton<PredictPipeline>();
 builder.Services.AddMonitoring();
+builder.Services.AddRollouts(serving);
 builder.Services.AddModelHealthChecks();
 builder.Services.AddProblemDetails();
 builder.Services.AddServingOpenApi();

@@ -13,6 +13,7 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
     TrainCommand.Create(),
     GenerateCommand.Create(),
     ExportOnnxCommand.Create(),
+    ImportOnnxCommand.Create(),
     PublishCommand.Create(),
     ListCommand.Create(),
     ShowCommand.Create(),
@@ -21,6 +22,8 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
     DownloadCommand.Create(),
     MonitorCommand.Create(),
     LogsExportCommand.Create(),
+    RolloutCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+// No response files: '@staging' is an alias reference (rollout start --candidate @staging), not a file to expand.
+return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

@@ -9,6 +9,17 @@ using MLPipeline.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- logging [connections=16] [seconds=8] [rounds=3] [warmup=3]   [otherServingDll]   (wrk, 0%, 10%, 100% of requests logged)
 // dotnet run -c Release --project tests/Benchmarks -- soak [minutes=3] [connections=16] [swapEverySeconds=5]   (hot reload)
 // dotnet run -c Release --project tests/Benchmarks -- onnx-coverage [data folder=data]   (ONNX exporters side by side, docs/onnx.md)
+// dotnet run -c Release --project tests/Benchmarks -- onnx-throughput [connections=16] [seconds=8] [rounds=3] [warmup=3] [onnx models=data/onnx-models]   (imported CNN: HTTP vs in process)
+if (args.Length > 0 && args[0] == "onnx-throughput")
+{
+    var connections = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
+    var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 8;
+    var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+    var warmup = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 3;
+    var models = Path.GetFullPath(args.Length > 5 ? args[5] : Path.Combine("data", "onnx-models"));
+    return await OnnxThroughput.RunAsync(models, connections, TimeSpan.FromSeconds(seconds), rounds, TimeSpan.FromSeconds(warmup));
+}
+
 if (args.Length > 0 && args[0] == "onnx-coverage")
 {
     return OnnxCoverage.Run(Path.GetFullPath(args.Length > 1 ? args[1] : "data"));
@@ -65,5 +76,5 @@ if (args.Length > 0 && args[0] == "inprocess")
     return 0;
 }
 
-Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] [otherServingDll] | logging [connections] [seconds] [rounds] [warmup] [otherServingDll] | soak [minutes] [connections] [swapEverySeconds] | onnx-coverage [data folder]");
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] [otherServingDll] | logging [connections] [seconds] [rounds] [warmup] [otherServingDll] | soak [minutes] [connections] [swapEverySeconds] | onnx-coverage [data folder] | onnx-throughput [connections] [seconds] [rounds] [warmup] [onnx models folder]");
 return 1;

@@ -89,7 +89,9 @@ public sealed partial class PipelineTaskTests
 
         var commands = ConsoleArguments().ToList();
         commands.Should().Contain(arguments => TrainCommand().IsMatch(arguments), "train.yml trains a spec into the store and moves staging");
-        commands.Should().Contain(arguments => PromoteCommand().IsMatch(arguments));
+        commands.Should().Contain(arguments => RolloutStartCommand().IsMatch(arguments), "train.yml promotes through a rollout of the new version against production");
+        commands.Should().Contain(arguments => RolloutWaitCommand().IsMatch(arguments), "the stage ends when the rollout is promoted or rolled back");
+        commands.Should().Contain(arguments => RolloutStatusCommand().IsMatch(arguments), "the rollout's status is attached to the run");
         commands.Should().Contain(arguments => ListCommand().IsMatch(arguments));
         commands.Should().Contain(arguments => RollbackCommand().IsMatch(arguments));
     }
@@ -146,8 +148,14 @@ public sealed partial class PipelineTaskTests
     [GeneratedRegex(@"^train \S+ --store \S+ --alias staging\b")]
     private static partial Regex TrainCommand();
 
-    [GeneratedRegex(@"^promote \S+ \S+ --alias production --store \S+")]
-    private static partial Regex PromoteCommand();
+    [GeneratedRegex(@"^rollout start \S+ --candidate \S+ --alias production --mode (canary|shadow) --steps [0-9,]+ --step-time \S+ --store \S+")]
+    private static partial Regex RolloutStartCommand();
+
+    [GeneratedRegex(@"^rollout wait \S+ --timeout \S+ .*--store \S+")]
+    private static partial Regex RolloutWaitCommand();
+
+    [GeneratedRegex(@"^rollout status \S+ --store \S+")]
+    private static partial Regex RolloutStatusCommand();
 
     [GeneratedRegex(@"^list \S+ --json\b")]
     private static partial Regex ListCommand();

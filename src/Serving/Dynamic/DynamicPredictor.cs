@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLPipeline.Serving.Pool;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Serving.Dynamic;
@@ -152,24 +153,11 @@ public sealed class DynamicPredictor : IDisposable
     }
 
     /// <summary>Where an endpoint writes its answer; reset per request, owned by this engine while it is rented.</summary>
-    internal ArrayBufferWriter<byte> OutputBuffer { get; } = new(512);
+    internal ResponseBuffer Response { get; } = new();
 
-    private Utf8JsonWriter? _writer;
+    internal ArrayBufferWriter<byte> OutputBuffer => Response.Buffer;
 
-    internal Utf8JsonWriter StartOutput()
-    {
-        OutputBuffer.ResetWrittenCount();
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(OutputBuffer, new JsonWriterOptions { SkipValidation = true });
-        }
-        else
-        {
-            _writer.Reset(OutputBuffer);
-        }
-
-        return _writer;
-    }
+    internal Utf8JsonWriter StartOutput() => Response.Start();
 
     /// <summary>Starts a new instance: every bound column must be set before <see cref="Predict"/>.</summary>
     public void BeginInstance()
@@ -258,7 +246,7 @@ public sealed class DynamicPredictor : IDisposable
     public void Dispose()
     {
         _output.Dispose();
-        _writer?.Dispose();
+        Response.Dispose();
     }
 
     private static float Read(ValueGetter<float> getter)

@@ -69,6 +69,14 @@ public static class InferenceProtocolEndpoints
         return builder;
     }
 
+    /// <summary>A graph tensor in v2 metadata; a ZipMap output is BYTES of shape [-1] (one JSON object per row).</summary>
+    private static object Tensor(OnnxTensor tensor) => new
+    {
+        name = tensor.Name,
+        datatype = tensor.IsMapSequence ? "BYTES" : OnnxInferenceProtocol.Datatype(tensor.ElementType),
+        shape = tensor.IsMapSequence ? [-1] : tensor.Shape,
+    };
+
     private static IResult Ready(PredictionEnginePool pool, string name) =>
         pool.Find(name) is not { } slot
             ? InferenceProtocol.Error(StatusCodes.Status404NotFound, $"Model '{name}' is not served.")
@@ -94,6 +102,18 @@ public static class InferenceProtocolEndpoints
         }
 
         var manifest = current.Manifest;
+        if (manifest.Graph is { } graph)
+        {
+            return Results.Ok(new
+            {
+                name,
+                versions = new[] { current.Version },
+                platform = ModelDetails.PlatformOf(manifest),
+                inputs = graph.Inputs.Select(Tensor),
+                outputs = graph.Outputs.Select(Tensor),
+            });
+        }
+
         var outputs = new List<object>();
         if (manifest.Task != ModelTask.Regression)
         {

@@ -50,8 +50,14 @@ public sealed record ModelDetails(
     ModelMetrics? Metrics,
     IReadOnlyDictionary<string, string?>? SampleInput,
     IReadOnlyList<ModelSummary> OnDemandVersions,
-    EngineChoice? Engines)
+    EngineChoice? Engines,
+    string? Format = null,
+    string? Platform = null,
+    OnnxGraphDescription? Graph = null)
 {
+    /// <summary>The v2 platform name of a version: ONNX Runtime for an imported ONNX model, ML.NET otherwise.</summary>
+    public static string PlatformOf(ModelManifest manifest) => manifest.IsOnnx ? "onnxruntime_onnx" : "mlnet";
+
     public static ModelDetails Of(ModelSlot slot, IEnumerable<ModelSlot> onDemand, bool admin)
     {
         var manifest = slot.Current?.Manifest;
@@ -68,6 +74,22 @@ public sealed record ModelDetails(
             manifest?.Metrics,
             admin ? manifest?.SampleInput : null,
             [.. onDemand.Where(s => s.Name.StartsWith(slot.Name + ":", StringComparison.Ordinal)).Select(ModelSummary.Of)],
-            slot.Current?.Engines);
+            slot.Current?.Engines,
+            manifest is null ? null : manifest.IsOnnx ? "onnx" : "mlnet",
+            manifest is null ? null : PlatformOf(manifest),
+            manifest?.Graph is { } graph ? OnnxGraphDescription.Of(graph, admin) : null);
     }
+}
+
+/// <summary>An imported ONNX model's graph in GET /models/{name}: inputs and outputs with their shapes (-1 = any size); the sample input for the admin role only.</summary>
+public sealed record OnnxGraphDescription(
+    OnnxProducer Producer,
+    long IrVersion,
+    IReadOnlyDictionary<string, long> Opsets,
+    IReadOnlyList<OnnxTensor> Inputs,
+    IReadOnlyList<OnnxTensor> Outputs,
+    System.Text.Json.JsonElement? SampleInput)
+{
+    public static OnnxGraphDescription Of(OnnxGraph graph, bool admin) =>
+        new(graph.Producer, graph.IrVersion, graph.Opsets, graph.Inputs, graph.Outputs, admin ? graph.SampleInput : null);
 }

@@ -21,6 +21,12 @@ public static class ModelDocumentEndpoint
                     return Problems.From(new ModelNotReadyException($"Model '{name}' has no version loaded yet; its document describes the version it serves."));
                 }
 
+                if (generation.Manifest.IsOnnx)
+                {
+                    // The typed document is built from ML.NET input columns; an ONNX model's tensors are in its v2 metadata.
+                    return Problems.Create(StatusCodes.Status404NotFound, "No typed document", $"Model '{name}' is an imported ONNX model: it has no typed OpenAPI document; GET /v2/models/{name} lists its input and output tensors with their shapes.", "name");
+                }
+
                 // The sample row is a training row: like GET /models/{name}, only the admin role sees it.
                 var admin = (await authorization.AuthorizeAsync(context.User, ServingSecurity.AdminPolicy)).Succeeded;
                 var json = await documents.WriteAsync(name, generation.Manifest, ServiceInfo.ServerUrl(context.Request), admin, context.RequestAborted);

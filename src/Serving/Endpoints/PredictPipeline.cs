@@ -6,6 +6,7 @@ using MLPipeline.Serving.Observability;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Protocols;
+using MLPipeline.Serving.Rollout;
 
 namespace MLPipeline.Serving.Endpoints;
 
@@ -20,7 +21,7 @@ namespace MLPipeline.Serving.Endpoints;
 /// string). Monitoring costs one field read for a model that is not monitored (tests/Benchmarks/RESULTS.md says what
 /// each step cost, and what logging 10% and 100% of requests costs).
 /// </remarks>
-public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, MonitoringRegistry monitoring)
+public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, RolloutPredictor rollouts, MonitoringRegistry monitoring)
 {
     public const string VersionHeader = "X-Model-Version";
 
@@ -43,23 +44,31 @@ public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolv
             slot = version is not null ? await resolver.VersionAsync(name, version, cancellationToken)
                 : alias is not null ? await resolver.AliasAsync(name, alias, cancellationToken)
                 : resolver.Served(name);
+            if (slot.Rollout is { } rollout)
+            {
+                // The one branch a rollout adds: a model in none pays this null check only.
+                await rollouts.HandleAsync(context, protocol, name, slot, rollout, limits, started);
+                return;
+            }
+
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
             using var lease = PredictionEnginePool.Rent(slot);
-            var output = lease.Engine.StartOutput();
+            var output = lease.Response.Start();
             var rows = protocol.Run(body.Memory, lease, name, requestId, limits.MaxBatchSize, output);
             output.Flush();
-            if (monitoring.IsActive && monitoring.For(slot.Name) is { } monitor)
+            if (monitoring.IsActive && lease.Generation.Onnx is null && monitoring.For(slot.Name) is { } monitor)
             {
-                // Copies the monitored rows off the engine and queues them; never waits.
+                // Copies the monitored rows off the engine and queues them; never waits. (An imported ONNX model has no
+                // ML.NET engine whose rows could be copied: it is not monitored yet.)
                 monitor.Observe(requestId, lease.Generation, lease.Engine.Rows, lease.Engine.Outputs, Stopwatch.GetElapsedTime(started));
             }
 
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = lease.Engine.OutputBuffer.WrittenCount;
+            response.ContentLength = lease.Response.Buffer.WrittenCount;
             response.Headers[VersionHeader] = lease.Generation.Version;
-            await response.BodyWriter.WriteAsync(lease.Engine.OutputBuffer.WrittenMemory, cancellationToken);
+            await response.BodyWriter.WriteAsync(lease.Response.Buffer.WrittenMemory, cancellationToken);
             metrics.Predicted(slot.Name, lease.Generation.Version, protocol.Name, rows, Stopwatch.GetElapsedTime(started));
             return;
         }

@@ -10,4 +10,7 @@ public sealed record EngineChoice(string SingleRow, string Batch, int? OnnxRunti
     public const string OnnxRuntime = "ONNX Runtime";
 
     public static EngineChoice MLNetOnly(string reason) => new(MLNet, MLNet, null, reason);
+
+    /// <summary>An imported ONNX model: ONNX Runtime answers every request, one row or many.</summary>
+    public static EngineChoice OnnxOnly() => new(OnnxRuntime, OnnxRuntime, 1, "The version is an imported ONNX model (format onnx).");
 }

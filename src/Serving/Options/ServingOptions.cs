@@ -1,3 +1,4 @@
+using MLPipeline.Serving.Rollout;
 using MLPipeline.Shared.Store;
 
 namespace MLPipeline.Serving.Options;
@@ -34,6 +35,9 @@ public sealed class ServingOptions
     /// <summary>Hot reload: how sources are watched for new versions.</summary>
     public ReloadOptions Reload { get; set; } = new();
 
+    /// <summary>Rollouts: following rollout.json, figures, shadow copies (docs/rollout.md).</summary>
+    public RolloutOptions Rollout { get; set; } = new();
+
     /// <summary>Base of relative store and source paths; default the current directory (`dotnet run` passes the directory it was started from).</summary>
     public string? WorkingDirectory { get; set; }
 
@@ -42,6 +46,9 @@ public sealed class ServingOptions
 
     /// <summary>Prediction log, feedback, live quality and drift (docs/monitoring.md); off unless a share is set.</summary>
     public Monitoring.MonitoringOptions Monitoring { get; set; } = new();
+
+    /// <summary>ONNX Runtime session options for imported ONNX models (Serving:Onnx).</summary>
+    public OnnxRuntimeOptions Onnx { get; set; } = new();
 
     /// <summary>Maps <c>POST /baseline</c>, a constant JSON answer used only to measure the HTTP stack's own cost.</summary>
     public bool BaselineEndpoint { get; set; }

@@ -62,6 +62,11 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
             errors.Add("Serving:Limits:MaxBatchSize must be between 1 and 100000.");
         }
 
+        if (options.Onnx.IntraOpThreads is < 0 or > 1024 || options.Onnx.InterOpThreads is < 0 or > 1024)
+        {
+            errors.Add("Serving:Onnx: IntraOpThreads and InterOpThreads must be between 0 (ONNX Runtime's default) and 1024.");
+        }
+
         var reload = options.Reload;
         if (reload.PollInterval < TimeSpan.FromMilliseconds(50) || reload.FilePollInterval < TimeSpan.FromMilliseconds(50)
             || reload.FileDebounce < TimeSpan.Zero || reload.MaxBackoff < reload.PollInterval)

@@ -20,21 +20,29 @@ internal static class ModelActivator
     /// <exception cref="ModelSourceException">The bytes, the manifest or the warm-up prediction are wrong.</exception>
     /// <param name="batchEngine">Serving:BatchEngine: how the engine for batches is chosen.</param>
     /// <param name="maxBatch">Serving:Limits:MaxBatchSize, the largest batch the engine choice has to consider.</param>
-    public static ModelGeneration Activate(string name, ModelPackage package, ModelSizeLimits limits, BatchEngineChoice batchEngine = BatchEngineChoice.Auto, int maxBatch = 1000)
+    /// <param name="onnxRuntime">Serving:Onnx: session options of imported ONNX models.</param>
+    public static ModelGeneration Activate(string name, ModelPackage package, ModelSizeLimits limits, BatchEngineChoice batchEngine = BatchEngineChoice.Auto, int maxBatch = 1000, OnnxRuntimeOptions? onnxRuntime = null)
     {
         if (package.Manifest is { } described)
         {
             // A manifest beside the model always binds it: its hash must be there, and match.
-            if (!described.Artifacts.TryGetValue(ModelManifest.ModelFileName, out var expected))
+            var file = described.ModelFile;
+            if (!described.Artifacts.TryGetValue(file, out var expected))
             {
-                throw new ModelSourceException($"{package.Source}: the manifest lists no {ModelManifest.ModelFileName}, so the model cannot be verified.");
+                throw new ModelSourceException($"{package.Source}: the manifest lists no {file}, so the model cannot be verified.");
             }
 
             var actual = Convert.ToHexStringLower(SHA256.HashData(package.ModelBytes));
             if (package.ModelBytes.LongLength != expected.Size || !actual.Equals(expected.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                throw new ModelSourceException($"{package.Source}: model.zip has SHA-256 {actual} ({package.ModelBytes.LongLength} bytes) but the manifest says {expected.Sha256} ({expected.Size} bytes).");
+                throw new ModelSourceException($"{package.Source}: {file} has SHA-256 {actual} ({package.ModelBytes.LongLength} bytes) but the manifest says {expected.Sha256} ({expected.Size} bytes).");
             }
+        }
+
+        // The manifest says what the file is; a bare direct source says it by its extension.
+        if ((package.Manifest?.Format ?? package.Format) == ModelFormat.Onnx)
+        {
+            return OnnxActivator.Activate(name, package, onnxRuntime ?? new OnnxRuntimeOptions());
         }
 
         limits.CheckArchive(package.Source, package.ModelBytes);

@@ -15,16 +15,16 @@ namespace MLPipeline.Serving.Pool;
 public sealed class ModelGeneration
 {
     private static readonly DefaultObjectPoolProvider PoolProvider = new() { MaximumRetained = Environment.ProcessorCount * 4 };
-    private readonly ObjectPool<DynamicPredictor> _dynamic;
+    private readonly ObjectPool<DynamicPredictor>? _dynamic;
     private readonly Dictionary<Type, object> _typed = [];
     private int _references = 1;
 
     internal ModelGeneration(MLContext ml, ITransformer model, DataViewSchema inputSchema, InputBinding binding, ModelManifest manifest, ModelOrigin origin)
     {
-        Ml = ml;
-        Model = model;
-        InputSchema = inputSchema;
-        Binding = binding;
+        _ml = ml;
+        _model = model;
+        _inputSchema = inputSchema;
+        _binding = binding;
         Manifest = manifest;
         Origin = origin;
         LoadedUtc = DateTimeOffset.UtcNow;
@@ -32,10 +32,33 @@ public sealed class ModelGeneration
         _dynamic = PoolProvider.Create(new FactoryPolicy<DynamicPredictor>(() => new DynamicPredictor(model, inputSchema, binding, manifest.Task)));
     }
 
-    public MLContext Ml { get; }
-    public ITransformer Model { get; }
-    public DataViewSchema InputSchema { get; }
-    public InputBinding Binding { get; }
+    /// <summary>An imported ONNX model's version: ONNX Runtime answers every request; there is no ML.NET engine.</summary>
+    internal ModelGeneration(OnnxModel onnx, ModelManifest manifest, ModelOrigin origin)
+    {
+        Onnx = onnx;
+        Manifest = manifest;
+        Origin = origin;
+        LoadedUtc = DateTimeOffset.UtcNow;
+        ClassNames = onnx.Classes;
+        Engines = EngineChoice.OnnxOnly();
+    }
+
+    private readonly MLContext? _ml;
+    private readonly ITransformer? _model;
+    private readonly DataViewSchema? _inputSchema;
+    private readonly InputBinding? _binding;
+
+    /// <summary>The ONNX Runtime engine of an imported ONNX model (format onnx); null for an ML.NET model.</summary>
+    public OnnxModel? Onnx { get; }
+
+    public MLContext Ml => _ml ?? throw NotMLNet();
+
+    public ITransformer Model => _model ?? throw NotMLNet();
+
+    public DataViewSchema InputSchema => _inputSchema ?? throw NotMLNet();
+
+    public InputBinding Binding => _binding ?? throw NotMLNet();
+
     public ModelManifest Manifest { get; }
     public ModelOrigin Origin { get; }
     public DateTimeOffset LoadedUtc { get; }
@@ -82,9 +105,12 @@ public sealed class ModelGeneration
         }
     }
 
-    internal DynamicPredictor RentDynamic() => _dynamic.Get();
+    internal DynamicPredictor RentDynamic() => (_dynamic ?? throw NotMLNet()).Get();
 
-    internal void ReturnDynamic(DynamicPredictor engine) => _dynamic.Return(engine);
+    internal void ReturnDynamic(DynamicPredictor engine) => _dynamic!.Return(engine);
+
+    private InvalidOperationException NotMLNet() =>
+        new($"Model '{Manifest.Name}' version {Version} is an ONNX model served by ONNX Runtime; it has no ML.NET engine or transformer.");
 
     internal ObjectPool<TEngine> TypedPool<TEngine>(Func<ModelGeneration, TEngine> create)
         where TEngine : class
@@ -136,7 +162,8 @@ public sealed class ModelGeneration
             }
 
             BatchScorer?.Dispose();
-            (Model as IDisposable)?.Dispose();
+            Onnx?.Dispose();
+            (_model as IDisposable)?.Dispose();
         }
     }
 

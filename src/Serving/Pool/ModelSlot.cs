@@ -1,3 +1,4 @@
+using MLPipeline.Serving.Rollout;
 using MLPipeline.Serving.Sources;
 
 namespace MLPipeline.Serving.Pool;
@@ -9,6 +10,7 @@ namespace MLPipeline.Serving.Pool;
 public sealed class ModelSlot(string name, IModelSource source, bool required)
 {
     private ModelGeneration? _current;
+    private RolloutRoute? _rollout;
 
     public string Name { get; } = name;
 
@@ -18,6 +20,13 @@ public sealed class ModelSlot(string name, IModelSource source, bool required)
     public bool Required { get; } = required;
 
     public ModelGeneration? Current => Volatile.Read(ref _current);
+
+    /// <summary>How requests are split while the model is in a rollout; null (the usual case) when it is not.</summary>
+    public RolloutRoute? Rollout
+    {
+        get => Volatile.Read(ref _rollout);
+        internal set => Volatile.Write(ref _rollout, value);
+    }
 
     /// <summary>When a request last used this slot (on-demand versions are evicted least recently used first).</summary>
     internal long LastUsedTicks { get; set; }

@@ -11,6 +11,7 @@ namespace MLPipeline.Serving.Pool;
 public sealed class OnDemandVersions(int maxCount, long maxBytes)
 {
     private readonly Dictionary<string, ModelSlot> _slots = new(StringComparer.Ordinal);
+    private readonly HashSet<ModelSlot> _pinned = [];
     private readonly Lock _gate = new();
 
     /// <summary>The versions loaded on demand now, keyed <c>name:version</c>.</summary>
@@ -77,6 +78,23 @@ public sealed class OnDemandVersions(int maxCount, long maxBytes)
         }
     }
 
+    /// <summary>Keeps a version loaded whatever the limits say (a rollout's candidate) until <see cref="Unpin"/>.</summary>
+    public void Pin(ModelSlot slot)
+    {
+        lock (_gate)
+        {
+            _pinned.Add(slot);
+        }
+    }
+
+    public void Unpin(ModelSlot slot)
+    {
+        lock (_gate)
+        {
+            _pinned.Remove(slot);
+        }
+    }
+
     /// <summary>A version that failed to load gives its place back.</summary>
     public void Remove(ModelSlot slot)
     {
@@ -85,6 +103,7 @@ public sealed class OnDemandVersions(int maxCount, long maxBytes)
             if (_slots.TryGetValue(slot.Name, out var held) && ReferenceEquals(held, slot))
             {
                 _slots.Remove(slot.Name);
+                _pinned.Remove(slot);
                 slot.Unload();
                 slot.Source.Dispose();
             }
@@ -102,6 +121,7 @@ public sealed class OnDemandVersions(int maxCount, long maxBytes)
             }
 
             _slots.Clear();
+            _pinned.Clear();
         }
     }
 
@@ -111,7 +131,7 @@ public sealed class OnDemandVersions(int maxCount, long maxBytes)
     private bool EvictOne(ModelSlot? except)
     {
         var victim = _slots.Values
-            .Where(s => !ReferenceEquals(s, except) && s.Current is { IsIdle: true })
+            .Where(s => !ReferenceEquals(s, except) && !_pinned.Contains(s) && s.Current is { IsIdle: true })
             .OrderBy(s => s.LastUsedTicks)
             .FirstOrDefault();
         if (victim is null)

@@ -20,11 +20,12 @@ public sealed class PredictionEnginePool : IDisposable
     private readonly ModelSizeLimits _sizeLimits;
     private readonly BatchEngineChoice _batchEngine;
     private readonly int _maxBatch;
+    private readonly OnnxRuntimeOptions _onnxRuntime;
     private volatile bool _discoveryRequired;
     private volatile bool _discoveryComplete;
 
-    public PredictionEnginePool(IEnumerable<ModelRegistration> registrations, IServiceProvider services, ServingMetrics metrics, ILogger<PredictionEnginePool> logger, LimitOptions? limits = null, BatchEngineChoice batchEngine = BatchEngineChoice.Auto)
-        : this(metrics, logger, limits, batchEngine)
+    public PredictionEnginePool(IEnumerable<ModelRegistration> registrations, IServiceProvider services, ServingMetrics metrics, ILogger<PredictionEnginePool> logger, LimitOptions? limits = null, BatchEngineChoice batchEngine = BatchEngineChoice.Auto, OnnxRuntimeOptions? onnxRuntime = null)
+        : this(metrics, logger, limits, batchEngine, onnxRuntime)
     {
         foreach (var registration in registrations)
         {
@@ -32,8 +33,9 @@ public sealed class PredictionEnginePool : IDisposable
         }
     }
 
-    public PredictionEnginePool(ServingMetrics? metrics = null, ILogger<PredictionEnginePool>? logger = null, LimitOptions? limits = null, BatchEngineChoice batchEngine = BatchEngineChoice.Auto)
+    public PredictionEnginePool(ServingMetrics? metrics = null, ILogger<PredictionEnginePool>? logger = null, LimitOptions? limits = null, BatchEngineChoice batchEngine = BatchEngineChoice.Auto, OnnxRuntimeOptions? onnxRuntime = null)
     {
+        _onnxRuntime = onnxRuntime ?? new OnnxRuntimeOptions();
         limits ??= new LimitOptions();
         _batchEngine = batchEngine;
         _maxBatch = limits.MaxBatchSize;
@@ -121,7 +123,7 @@ public sealed class PredictionEnginePool : IDisposable
 
             slot.LastAttemptUtc = DateTimeOffset.UtcNow;
             var package = await slot.Source.FetchAsync(cancellationToken);
-            var generation = await Task.Run(() => ModelActivator.Activate(slot.Name, package, _sizeLimits, _batchEngine, _maxBatch), cancellationToken);
+            var generation = await Task.Run(() => ModelActivator.Activate(slot.Name, package, _sizeLimits, _batchEngine, _maxBatch, _onnxRuntime), cancellationToken);
             if (!acceptSchemaChange && slot.Current is { } served && SchemaCompatibility.Check(served.Manifest, generation.Manifest) is { } breach)
             {
                 generation.Release();

@@ -24,7 +24,8 @@ public static class PredictionEnginePoolServiceCollectionExtensions
         services.TryAddSingleton<ServingMetrics>();
         services.TryAddSingleton<PredictionEnginePool>(sp => new PredictionEnginePool(
             sp.GetServices<ModelRegistration>(), sp, sp.GetRequiredService<ServingMetrics>(), sp.GetRequiredService<ILogger<PredictionEnginePool>>(),
-            sp.GetService<IOptions<ServingOptions>>()?.Value.Limits, sp.GetService<IOptions<ServingOptions>>()?.Value.BatchEngine ?? BatchEngineChoice.Auto));
+            sp.GetService<IOptions<ServingOptions>>()?.Value.Limits, sp.GetService<IOptions<ServingOptions>>()?.Value.BatchEngine ?? BatchEngineChoice.Auto,
+            sp.GetService<IOptions<ServingOptions>>()?.Value.Onnx));
         services.TryAddSingleton<ModelLifecycleService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ModelLifecycleService>(sp => sp.GetRequiredService<ModelLifecycleService>()));
         return services;

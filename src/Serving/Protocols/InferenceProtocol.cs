@@ -13,6 +13,9 @@ public sealed class InferenceProtocol : IPredictProtocol
 {
     private static readonly HashSet<string> NumericTypes = ["FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64"];
 
+    private static readonly JsonDocumentOptions ColumnDepth = new() { MaxDepth = 16 };
+    private static readonly JsonDocumentOptions TensorDepth = new() { MaxDepth = 64 };
+
     public static InferenceProtocol Instance { get; } = new();
 
     public string Name => "v2";
@@ -23,10 +26,13 @@ public sealed class InferenceProtocol : IPredictProtocol
 
     public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
-        using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+        // Nested data of a multi-dimensional tensor (ONNX models) may be deeper than a column's.
+        using var document = JsonDocument.Parse(body, lease.Generation.Onnx is null ? ColumnDepth : TensorDepth);
         try
         {
-            return Predict(document.RootElement, lease, modelName, requestId, maxBatch, output);
+            return lease.Generation.Onnx is null
+                ? Predict(document.RootElement, lease, modelName, requestId, maxBatch, output)
+                : OnnxInferenceProtocol.Run(document.RootElement, lease, modelName, requestId, maxBatch, output);
         }
         catch (InvalidOperationException ex) when (JsonText.IsNotText(ex))
         {

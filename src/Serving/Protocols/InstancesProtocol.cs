@@ -25,7 +25,9 @@ public sealed class InstancesProtocol : IPredictProtocol
     {
         try
         {
-            return Read(body.Span, lease, modelName, requestId, maxBatch, output);
+            return lease.Generation.Onnx is null
+                ? Read(body.Span, lease, modelName, requestId, maxBatch, output)
+                : OnnxInstancesProtocol.Run(body, lease, modelName, requestId, maxBatch, output);
         }
         catch (InvalidOperationException ex) when (JsonText.IsNotText(ex))
         {

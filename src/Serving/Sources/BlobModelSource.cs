@@ -74,7 +74,7 @@ public sealed class BlobModelSource : IModelSource
                 var properties = (await _model.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
                 _limits.CheckDownload(Location, properties.ContentLength);
                 var download = await _model.DownloadContentAsync(new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
-                return new ModelPackage(download.Value.Content.ToArray(), await ManifestAsync(cancellationToken), Location, properties.ETag.ToString());
+                return new ModelPackage(download.Value.Content.ToArray(), await ManifestAsync(cancellationToken), Location, properties.ETag.ToString()) { Format = ModelPackage.FormatOf(Location) };
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {

@@ -70,7 +70,7 @@ public sealed class FileModelSource : IModelSource
                 && File.Exists(onnxPath) && onnxArtifact.Size <= _limits.MaxModelBytes
                 ? await File.ReadAllBytesAsync(onnxPath, cancellationToken)
                 : null;
-            return new ModelPackage(bytes, manifest, Location, ChangeTag(info)) { OnnxBytes = onnx };
+            return new ModelPackage(bytes, manifest, Location, ChangeTag(info)) { OnnxBytes = onnx, Format = ModelPackage.FormatOf(Path) };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ModelStoreException)
         {

@@ -34,9 +34,16 @@ public interface IModelSource : IDisposable
     void IDisposable.Dispose() => GC.SuppressFinalize(this);
 }
 
-/// <summary>What a source fetched: model.zip bytes, the manifest if the source has one, and the source's change token.</summary>
+/// <summary>What a source fetched: the model file's bytes (model.zip, or model.onnx of an imported ONNX model), the manifest if the source has one, and the source's change token.</summary>
 public sealed record ModelPackage(byte[] ModelBytes, ModelManifest? Manifest, string Source, string? ETag)
 {
+    /// <summary>What the bytes are when no manifest says it: a direct source's <c>.onnx</c> file is ONNX.</summary>
+    public ModelFormat Format { get; init; } = ModelFormat.MLNet;
+
+    /// <summary>The format a direct source's file name implies.</summary>
+    public static ModelFormat FormatOf(string fileName) =>
+        fileName.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? ModelFormat.Onnx : ModelFormat.MLNet;
+
     /// <summary>The store alias that resolved to this version, when one did.</summary>
     public string? Alias { get; init; }
 

@@ -31,16 +31,17 @@ public sealed class StoreVersionSource(IModelStore store, string name, string ve
         }
     }
 
-    /// <summary>Reads a version's model.zip, refusing one larger than the limit before a byte is downloaded.</summary>
+    /// <summary>Reads a version's model file (model.zip, or model.onnx of an imported ONNX model), refusing one larger than the limit before a byte is downloaded.</summary>
     internal static async Task<ModelPackage> ReadAsync(IModelStore store, ModelManifest manifest, string location, string? alias, string? etag, ModelSizeLimits limits, CancellationToken cancellationToken)
     {
-        if (!manifest.Artifacts.TryGetValue(ModelManifest.ModelFileName, out var artifact))
+        var file = manifest.ModelFile;
+        if (!manifest.Artifacts.TryGetValue(file, out var artifact))
         {
-            throw new ModelSourceException($"{location}: the manifest of version {manifest.Version} lists no {ModelManifest.ModelFileName}.");
+            throw new ModelSourceException($"{location}: the manifest of version {manifest.Version} lists no {file}.");
         }
 
         limits.CheckDownload(location, artifact.Size);
-        var bytes = await store.ReadArtifactAsync(manifest, ModelManifest.ModelFileName, cancellationToken);
+        var bytes = await store.ReadArtifactAsync(manifest, file, cancellationToken);
         var (onnx, problem) = await ReadOnnxAsync(store, manifest, limits, cancellationToken);
         return new ModelPackage(bytes, manifest, location, etag) { Alias = alias, OnnxBytes = onnx, OnnxProblem = problem };
     }

@@ -22,7 +22,8 @@ public static partial class ManifestValidator
         manifest is null
             ? new ManifestProblem("$", "the manifest is null")
             : Identity(manifest, expectedName, expectedVersion)
-                ?? Artifacts(manifest.Artifacts)
+                ?? Artifacts(manifest.Artifacts, manifest.Format)
+                ?? OnnxGraphValidator.FindProblem(manifest)
                 ?? Inputs(manifest.Inputs)
                 ?? Outputs(manifest.Outputs)
                 ?? Label(manifest.Label)
@@ -131,7 +132,8 @@ public static partial class ManifestValidator
 
         return StoreName("name", manifest.Name, "model name", expectedName)
             ?? StoreName("version", manifest.Version, "version", expectedVersion)
-            ?? (Enum.IsDefined(manifest.Task) ? null : new("task", $"{(int)manifest.Task} is not a task ({string.Join(", ", Enum.GetNames<ModelTask>())})"));
+            ?? (Enum.IsDefined(manifest.Task) ? null : new ManifestProblem("task", $"{(int)manifest.Task} is not a task ({string.Join(", ", Enum.GetNames<ModelTask>())})"))
+            ?? (manifest.Format is not { } format || Enum.IsDefined(format) ? null : new ManifestProblem("format", $"{(int)format} is not a model format (mlnet, onnx)"));
     }
 
     private static ManifestProblem? StoreName(string field, string? value, string what, string? expected)
@@ -151,7 +153,7 @@ public static partial class ManifestValidator
             : null;
     }
 
-    private static ManifestProblem? Artifacts(IReadOnlyDictionary<string, ArtifactInfo>? artifacts)
+    private static ManifestProblem? Artifacts(IReadOnlyDictionary<string, ArtifactInfo>? artifacts, ModelFormat? format)
     {
         if (artifacts is null)
         {
@@ -189,9 +191,11 @@ public static partial class ManifestValidator
             }
         }
 
-        return artifacts.ContainsKey(ModelManifest.ModelFileName)
+        // The file the runtime loads: model.zip for ML.NET, model.onnx for an imported ONNX model.
+        var modelFile = format == ModelFormat.Onnx ? ModelManifest.OnnxFileName : ModelManifest.ModelFileName;
+        return artifacts.ContainsKey(modelFile)
             ? null
-            : new("artifacts", $"does not list {ModelManifest.ModelFileName}, which every version has");
+            : new("artifacts", $"does not list {modelFile}, which every {(format == ModelFormat.Onnx ? "onnx" : "mlnet")} version has");
     }
 
     private static ManifestProblem? Inputs(IReadOnlyList<InputColumn>? inputs)
@@ -318,7 +322,7 @@ public static partial class ManifestValidator
     private static ManifestProblem? Required(string field, object? value) =>
         value is null ? new(field, Missing) : null;
 
-    private static ManifestProblem? Text(string field, string? value) =>
+    internal static ManifestProblem? Text(string field, string? value) =>
         string.IsNullOrWhiteSpace(value) ? new(field, value is null ? Missing : "is empty") : null;
 
     private static ManifestProblem? Count(string field, long value) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace MLPipeline.Shared.Manifest;
 
@@ -14,6 +15,9 @@ public sealed record ModelManifest
     public const int CurrentSchemaVersion = 1;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>The model file's format; null (every manifest written before ONNX imports) means ML.NET.</summary>
+    public ModelFormat? Format { get; init; }
     public required string Name { get; init; }
     public required string Version { get; init; }
     public required ModelTask Task { get; init; }
@@ -51,8 +55,19 @@ public sealed record ModelManifest
     /// <summary>The spec's <c>monitoring</c> settings the service needs (optional).</summary>
     public MonitoringSettings? Monitoring { get; init; }
 
+    /// <summary>An imported ONNX model's graph (format onnx only): its tensors, producer, opsets and sample input.</summary>
+    public OnnxGraph? Graph { get; init; }
+
     /// <summary>The name of the metric used to compare versions of this model (e.g. RSquared).</summary>
     public string MainMetric => Metrics.MainMetric;
+
+    /// <summary>True for an imported ONNX model, served by ONNX Runtime.</summary>
+    [JsonIgnore]
+    public bool IsOnnx => Format == ModelFormat.Onnx;
+
+    /// <summary>The file the runtime loads: model.onnx for an imported ONNX model, model.zip otherwise.</summary>
+    [JsonIgnore]
+    public string ModelFile => IsOnnx ? OnnxFileName : ModelFileName;
 }
 
 /// <summary>A raw input column: its name, its ML.NET type (<c>Single</c> or <c>String</c>) and how it is featurized.</summary>

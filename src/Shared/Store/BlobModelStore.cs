@@ -191,6 +191,54 @@ public sealed class BlobModelStore : IModelStore
         }
     }
 
+    public async Task<StoredDocument?> FindDocumentAsync(string name, string path, CancellationToken cancellationToken = default)
+    {
+        var blob = _container.GetBlobClient(DocumentBlob(name, path));
+        var content = await TryDownloadAsync(blob, $"reading {name}/{path}", cancellationToken);
+        return content is null ? null : new StoredDocument(content.Content.ToArray(), content.Details.ETag.ToString());
+    }
+
+    public async Task<string> WriteDocumentAsync(string name, string path, ReadOnlyMemory<byte> content, DocumentCondition condition, CancellationToken cancellationToken = default)
+    {
+        var blob = _container.GetBlobClient(DocumentBlob(name, path));
+        var conditions = condition.IfAbsent ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+            : condition.IfMatch is { } etag ? new BlobRequestConditions { IfMatch = new ETag(etag) }
+            : null;
+        try
+        {
+            var response = await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions { Conditions = conditions, HttpHeaders = JsonHeaders }, cancellationToken);
+            return response.Value.ETag.ToString();
+        }
+        catch (RequestFailedException ex) when (conditions is not null && (IsConditionFailure(ex) || (condition.IfMatch is not null && ex.Status == 404)))
+        {
+            throw new DocumentConflictException(name, path, Location);
+        }
+        catch (Exception ex) when (BlobFailures.IsStoreFailure(ex))
+        {
+            throw BlobFailures.Translate(ex, _location, _credential, $"writing {name}/{path}");
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListDocumentsAsync(string name, string folder, CancellationToken cancellationToken = default)
+    {
+        var prefix = $"{_root}{StoreNames.Check(name, "model name")}/{StoreNames.CheckDocumentFolder(folder)}/";
+        var paths = new List<string>();
+        await CallAsync(async () =>
+        {
+            await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+            {
+                var file = item.Name[prefix.Length..];
+                if (file.EndsWith(".json", StringComparison.Ordinal) && StoreNames.IsValid(file))
+                {
+                    paths.Add($"{folder}/{file}");
+                }
+            }
+
+            return true;
+        }, $"listing {name}/{folder}");
+        return [.. paths.Order(StringComparer.Ordinal)];
+    }
+
     public async Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default)
     {
         ArtifactHash.CheckListed(manifest, fileName, Location);
@@ -261,6 +309,9 @@ public sealed class BlobModelStore : IModelStore
 
     private string AliasBlob(string name, string alias) =>
         _root + StoreNames.AliasPath(StoreNames.Check(name, "model name"), StoreNames.Check(alias, "alias"));
+
+    private string DocumentBlob(string name, string path) =>
+        $"{_root}{StoreNames.Check(name, "model name")}/{StoreNames.CheckDocument(path)}";
 
     /// <summary>Uploads only if the blob does not exist; false when it already does.</summary>
     private static async Task<bool> CreateOnlyAsync(BlobClient blob, Stream content, string? sha256, CancellationToken cancellationToken)

@@ -185,6 +185,68 @@ public sealed class FileModelStore : IModelStore
         return record with { ETag = ArtifactHash.Of(bytes) };
     }
 
+    public async Task<StoredDocument?> FindDocumentAsync(string name, string path, CancellationToken cancellationToken = default)
+    {
+        var file = DocumentFile(name, path);
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
+            return new StoredDocument(bytes, ArtifactHash.Of(bytes));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelStoreException($"Model store {Location}: cannot read {name}/{path}: {ex.Message}", ex);
+        }
+    }
+
+    public async Task<string> WriteDocumentAsync(string name, string path, ReadOnlyMemory<byte> content, DocumentCondition condition, CancellationToken cancellationToken = default)
+    {
+        var file = DocumentFile(name, path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            if (condition == DocumentCondition.None)
+            {
+                await ReplaceAsync(file, content, cancellationToken);
+                return ArtifactHash.Of(content.Span);
+            }
+
+            // The same lock and content-hash ETag as alias moves: check and replace are one step for every writer.
+            await using var documentLock = await AcquireLockAsync(file + ".lock", cancellationToken);
+            var current = File.Exists(file) ? ArtifactHash.Of(await File.ReadAllBytesAsync(file, cancellationToken)) : null;
+            if (condition.IfAbsent ? current is not null : current != condition.IfMatch)
+            {
+                throw new DocumentConflictException(name, path, Location);
+            }
+
+            await ReplaceAsync(file, content, cancellationToken);
+            return ArtifactHash.Of(content.Span);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new ModelStoreException($"Cannot write {name}/{path} in the model store folder {Location}: {ex.Message}", ex);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListDocumentsAsync(string name, string folder, CancellationToken cancellationToken = default)
+    {
+        var dir = Path.Combine(_root, StoreNames.Check(name, "model name"), StoreNames.CheckDocumentFolder(folder));
+        IReadOnlyList<string> paths = !Directory.Exists(dir)
+            ? []
+            : Directory.EnumerateFiles(dir, "*.json")
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(StoreNames.IsValid)
+                .Order(StringComparer.Ordinal)
+                .Select(file => $"{folder}/{file}")
+                .ToList();
+        return Task.FromResult(paths);
+    }
+
     public async Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default)
     {
         ArtifactHash.CheckListed(manifest, fileName, Location);
@@ -263,6 +325,17 @@ public sealed class FileModelStore : IModelStore
                 .Select(Path.GetFileName)
                 .OfType<string>()
                 .Where(StoreNames.IsValid);
+    }
+
+    private string DocumentFile(string name, string path) =>
+        Path.Combine(_root, StoreNames.Check(name, "model name"), StoreNames.CheckDocument(path));
+
+    /// <summary>Written beside and renamed into place, so a reader sees the old or the new document, never half of one.</summary>
+    private static async Task ReplaceAsync(string file, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var temp = $"{file}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temp, content, cancellationToken);
+        File.Move(temp, file, overwrite: true);
     }
 
     private string AliasFile(string name, string alias) =>

@@ -49,6 +49,19 @@ public interface IModelStore
     /// <exception cref="AliasConflictException">Someone moved the alias since it was read.</exception>
     Task<AliasRecord> MoveAliasAsync(string name, string alias, string version, AliasRecord? expected, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A small document beside the versions and aliases (<c>&lt;name&gt;/&lt;path&gt;</c>, e.g. <c>rollout.json</c>), with
+    /// the ETag it was read at; null when it does not exist. The store does not interpret its content.
+    /// </summary>
+    Task<StoredDocument?> FindDocumentAsync(string name, string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a document when <paramref name="condition"/> holds, and returns its new ETag.</summary>
+    /// <exception cref="DocumentConflictException">The document changed, or exists, since it was read.</exception>
+    Task<string> WriteDocumentAsync(string name, string path, ReadOnlyMemory<byte> content, DocumentCondition condition, CancellationToken cancellationToken = default);
+
+    /// <summary>The documents directly in a folder of the model (e.g. <c>rollout-stats</c>), as paths relative to the model, ordered.</summary>
+    Task<IReadOnlyList<string>> ListDocumentsAsync(string name, string folder, CancellationToken cancellationToken = default);
+
     /// <summary>Reads one artifact in full and checks its size and SHA-256 against the manifest.</summary>
     /// <exception cref="ModelIntegrityException">The bytes do not match the manifest.</exception>
     Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default);

@@ -18,4 +18,26 @@ public static partial class StoreNames
     public static string VersionPath(string name, string version) => $"{name}/versions/{version}";
 
     public static string AliasPath(string name, string alias) => $"{name}/aliases/{alias}.json";
+
+    /// <summary>
+    /// A document path inside a model's folder: one or two safe segments, a <c>.json</c> file, never inside
+    /// <c>versions/</c> (immutable) or <c>aliases/</c> (moved only through the alias contract).
+    /// </summary>
+    public static string CheckDocument(string path)
+    {
+        var parts = path.Split('/');
+        var valid = parts.Length is 1 or 2
+            && parts.All(IsValid)
+            && parts[^1].EndsWith(".json", StringComparison.Ordinal)
+            && parts[0] is not ("versions" or "aliases");
+        return valid
+            ? path
+            : throw new ArgumentException($"Invalid document path '{path}': use 'file.json' or 'folder/file.json' with safe names, outside versions/ and aliases/.", nameof(path));
+    }
+
+    /// <summary>A folder of documents inside a model's folder (see <see cref="CheckDocument"/>).</summary>
+    public static string CheckDocumentFolder(string folder) =>
+        IsValid(folder) && folder is not ("versions" or "aliases")
+            ? folder
+            : throw new ArgumentException($"Invalid document folder '{folder}'.", nameof(folder));
 }

@@ -1,7 +1,9 @@
+using MLPipeline.Shared.Rollout;
 using MLPipeline.Shared.Store;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Gates;
 using MLPipeline.Training.Onnx;
+using MLPipeline.Training.OnnxImport;
 using MLPipeline.Training.Specs;
 using Spectre.Console;
 
@@ -36,6 +38,14 @@ public static class CliErrors
         catch (OnnxExportException ex)
         {
             return Fail(ExitCodes.OnnxExportFailed, "onnx export failed", ex.Message + Environment.NewLine + "No ONNX file was written and nothing was published.", error);
+        }
+        catch (RolloutStateException ex)
+        {
+            return Fail(ExitCodes.BadUsageOrSpec, "rollout error", ex.Message, error);
+        }
+        catch (OnnxImportException ex)
+        {
+            return Fail(ExitCodes.OnnxExportFailed, "onnx import refused", ex.Message + Environment.NewLine + "Nothing was published.", error);
         }
         catch (ArgumentException ex)
         {

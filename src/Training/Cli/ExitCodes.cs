@@ -9,9 +9,15 @@ public static class ExitCodes
     public const int GateFailed = 3;
     public const int StoreError = 4;
 
-    /// <summary>ONNX export refused (spec asked for ONNX explicitly) or ONNX parity with ML.NET failed.</summary>
+    /// <summary>ONNX export refused (spec asked for ONNX explicitly), ONNX parity with ML.NET failed, or an imported ONNX file failed its checks.</summary>
     public const int OnnxExportFailed = 5;
 
+    /// <summary><c>rollout wait</c>: the rollout ended rolled back (the candidate failed a criterion, or was aborted).</summary>
+    public const int RolledBack = 6;
+
+    /// <summary><c>rollout wait</c>: the rollout was still running (or paused) when the timeout passed.</summary>
+    public const int StillRunning = 7;
+
     /// <summary><c>monitor</c>: a column or the score drifted, or live quality fell, beyond the thresholds.</summary>
-    public const int MonitoringAlert = 6;
+    public const int MonitoringAlert = 8;
 }

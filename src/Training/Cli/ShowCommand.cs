@@ -47,8 +47,28 @@ public static class ShowCommand
             .AddRow("Trainer", Markup.Escape(manifest.Trainer.Name + (manifest.Trainer.MaxRows is { } maxRows ? $" (fit on a sample of about {maxRows:N0} rows)" : "")))
             .AddRow("Label", Markup.Escape(manifest.Label.Column + (manifest.Label.Classes is { } classes ? $" ({string.Join(", ", classes)})" : "")))
             .AddRow("Aliases", Markup.Escape(aliases.Count == 0 ? "-" : string.Join(", ", aliases.Select(a => $"{a.Alias} (moved by {a.MovedBy} at {a.MovedUtc.UtcDateTime:yyyy-MM-dd HH:mm:ss})"))))
-            .AddRow("ONNX", Markup.Escape(OnnxSummary.Describe(manifest.Onnx)));
+            .AddRow("ONNX", Markup.Escape(manifest.Graph is { } g
+                ? $"imported (format onnx): {$"{g.Producer.Name} {g.Producer.Version}".Trim()}, IR {g.IrVersion}, opsets {string.Join(", ", g.Opsets.Select(o => $"{o.Key} {o.Value}"))}"
+                : OnnxSummary.Describe(manifest.Onnx)));
         console.Write(facts);
+        if (manifest.Graph is { } graph)
+        {
+            // An imported model has no metrics or ML.NET columns: its graph's tensors are what a client sends and gets.
+            var tensors = new Table().Title("Graph").AddColumns("", "Name", "Type");
+            foreach (var input in graph.Inputs)
+            {
+                tensors.AddRow("input", Markup.Escape(input.Name), Markup.Escape(OnnxImport.OnnxModelImport.Describe(input)));
+            }
+
+            foreach (var tensor in graph.Outputs)
+            {
+                tensors.AddRow("output", Markup.Escape(tensor.Name), Markup.Escape(OnnxImport.OnnxModelImport.Describe(tensor)));
+            }
+
+            console.Write(tensors);
+            WriteArtifacts(console, manifest);
+            return ExitCodes.Ok;
+        }
 
         var metrics = new Table().Title("Test metrics").AddColumns("Metric", "Value");
         foreach (var (name, value) in manifest.Metrics.Test)
@@ -64,6 +84,12 @@ public static class ShowCommand
         }
 
         console.Write(inputs);
+        WriteArtifacts(console, manifest);
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteArtifacts(IAnsiConsole console, ModelManifest manifest)
+    {
         var artifacts = new Table().Title("Artifacts").AddColumns("File", "Bytes", "SHA-256");
         foreach (var (file, info) in manifest.Artifacts)
         {
@@ -71,6 +97,5 @@ public static class ShowCommand
         }
 
         console.Write(artifacts);
-        return ExitCodes.Ok;
     }
 }

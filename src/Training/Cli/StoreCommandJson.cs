@@ -23,9 +23,10 @@ public sealed record VersionSummary(
 public sealed record VersionTransfer(string Name, string Version, string Store, string? Directory, IReadOnlyList<string> Files);
 
 /// <summary>The JSON shapes of the store commands' <c>--json</c> output (camelCase, like the manifest).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(IReadOnlyList<ModelSummary>))]
 [JsonSerializable(typeof(IReadOnlyList<VersionSummary>))]
 [JsonSerializable(typeof(VersionTransfer))]
 [JsonSerializable(typeof(AliasRecord))]
+[JsonSerializable(typeof(RolloutStatus))]
 public sealed partial class StoreCommandJson : JsonSerializerContext;

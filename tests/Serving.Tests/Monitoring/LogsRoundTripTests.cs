@@ -8,7 +8,7 @@ namespace MLPipeline.Serving.Tests.Monitoring;
 
 /// <summary>
 /// The console reads what the service logged: <c>logs export --with-feedback</c> writes a CSV that <c>train</c> accepts,
-/// and <c>monitor</c> writes its report and exits 6 once logged inputs drifted.
+/// and <c>monitor</c> writes its report and exits 8 once logged inputs drifted.
 /// </summary>
 [Collection(ServingTestGroup.Name)]
 public sealed class LogsRoundTripTests(TrainedModelsFixture fixture)
@@ -53,7 +53,7 @@ public sealed class LogsRoundTripTests(TrainedModelsFixture fixture)
         // The same rows with LSTAT tripled: the log now holds a shifted half.
         await ServeAsync(storePath, rows.Select(r => r.Instance.ToDictionary(c => c.Key, c => c.Key == "LSTAT" ? (object?)((float)c.Value! * 3) : c.Value)), null);
         var drifted = await ConsoleAsync(folder.Path, "monitor", TrainedModels.HousePrices, "--store", storePath, "--out", report);
-        drifted.ExitCode.Should().Be(6, drifted.ToString());
+        drifted.ExitCode.Should().Be(8, drifted.ToString());
         drifted.StdOut.Should().Contain($"alert: house-prices:{Models.HousePricesMain.Version}: LSTAT drifted");
     }
 

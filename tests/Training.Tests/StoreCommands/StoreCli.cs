@@ -18,10 +18,11 @@ public static class StoreCli
             PromoteCommand.Create(),
             RollbackCommand.Create(),
             DownloadCommand.Create(),
+            RolloutCommand.Create(),
         };
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var code = await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

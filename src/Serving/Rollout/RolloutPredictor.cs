@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using MLPipeline.Serving.Endpoints;
+using MLPipeline.Serving.Observability;
+using MLPipeline.Serving.Options;
+using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Protocols;
+
+namespace MLPipeline.Serving.Rollout;
+
+/// <summary>
+/// The predict path of a model in a rollout (the predict pipeline's one branch for it): pick the version, answer,
+/// count the figures; a candidate that fails a request the stable version can answer is counted as the candidate's
+/// error and the caller gets stable's answer. In shadow mode stable answers and a copy goes to the shadow queue.
+/// Refusals (bad input, too large) propagate to the pipeline like on every other path.
+/// </summary>
+public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScorer shadow, ILogger<RolloutPredictor> logger)
+{
+    internal async Task HandleAsync(HttpContext context, IPredictProtocol protocol, string name, ModelSlot stable, RolloutRoute route, LimitOptions limits, long started)
+    {
+        var cancellationToken = context.RequestAborted;
+        using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
+        var picked = route.Picks(context.Request);
+        DynamicLease? answered = null;
+        var candidateFailed = false;
+        if (picked && !route.IsShadow && route.Candidate.Current is not null)
+        {
+            try
+            {
+                answered = Run(route.Candidate, body.Memory, protocol, name, RequestId(context), limits.MaxBatchSize, route);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+            {
+                candidateFailed = true;
+                LogCandidateFailed(logger, name, route.Record.Candidate, ex.Message);
+            }
+        }
+
+        // Stable answers everything the candidate does not; its refusals are the caller's (the request was bad for both).
+        var lease = answered ?? Run(stable, body.Memory, protocol, name, RequestId(context), limits.MaxBatchSize, route);
+        using (lease)
+        {
+            if (candidateFailed)
+            {
+                route.Collector.Failed(route.Record.Candidate);
+            }
+
+            if (picked && route.IsShadow)
+            {
+                shadow.Offer(route, protocol, name, body.Span, ShadowAnswer.Of(lease.Engine.Outputs));
+            }
+
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = lease.Engine.OutputBuffer.WrittenCount;
+            response.Headers[PredictPipeline.VersionHeader] = lease.Generation.Version;
+            await response.BodyWriter.WriteAsync(lease.Engine.OutputBuffer.WrittenMemory, cancellationToken);
+            metrics.Predicted(stable.Name, lease.Generation.Version, protocol.Name, lease.Engine.Outputs.Rows, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>The request's id, which the predict pipeline set on the response before handing the request over.</summary>
+    private static string RequestId(HttpContext context) => context.Response.Headers[Monitoring.PredictionIds.Header].ToString();
+
+    /// <summary>Rents from the slot, parses, scores and writes the answer into the engine's buffer; the lease is the caller's to dispose.</summary>
+    private static DynamicLease Run(ModelSlot slot, ReadOnlyMemory<byte> body, IPredictProtocol protocol, string name, string requestId, int maxBatch, RolloutRoute route)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var lease = PredictionEnginePool.Rent(slot);
+        try
+        {
+            var output = lease.Engine.StartOutput();
+            protocol.Run(body, lease, name, requestId, maxBatch, output);
+            output.Flush();
+            route.Collector.Answered(lease.Generation.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, lease.Engine.Outputs);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Model {Model}: candidate {Version} failed a request; stable answers it: {Error}")]
+    private static partial void LogCandidateFailed(ILogger logger, string model, string version, string error);
+}
