@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using MLPipeline.Serving.Discovery;
 using MLPipeline.Serving.Endpoints;
+using MLPipeline.Serving.Monitoring;
 using MLPipeline.Serving.OpenApi;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
@@ -26,6 +27,7 @@ builder.Services.AddPredictionEnginePool();
 builder.Services.AddModelDiscovery();
 builder.Services.AddSingleton<ModelResolver>();
 builder.Services.AddSingleton<PredictPipeline>();
+builder.Services.AddMonitoring();
 builder.Services.AddRollouts(serving);
 builder.Services.AddModelHealthChecks();
 builder.Services.AddProblemDetails();
@@ -53,6 +55,7 @@ app.MapMetricsEndpoint();
 app.MapPredictEndpoints();
 app.MapModelAdminEndpoints();
 app.MapModelDocumentEndpoint();
+app.MapMonitoringEndpoints();
 app.MapInferenceProtocolEndpoints();
 if (serving.Ui.Enabled)
 {

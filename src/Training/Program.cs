@@ -21,6 +21,8 @@ var root = new RootCommand("MLPipeline training console: train, evaluate, gate a
     PromoteCommand.Create(),
     RollbackCommand.Create(),
     DownloadCommand.Create(),
+    MonitorCommand.Create(),
+    LogsExportCommand.Create(),
     RolloutCommand.Create(),
 };
 

@@ -142,7 +142,7 @@ public class DynamicVsTypedBenchmarks
     {
         using var lease = pool.Rent(BenchmarkModel.Name);
         var output = lease.Engine.StartOutput();
-        InstancesProtocol.Instance.Run(body, lease, BenchmarkModel.Name, 1000, output);
+        InstancesProtocol.Instance.Run(body, lease, BenchmarkModel.Name, "bench", 1000, output);
         output.Flush();
         return lease.Engine.OutputBuffer.WrittenCount;
     }

@@ -6,6 +6,7 @@ using MLPipeline.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- paired [rounds=200] [batch=2000]   (interleaved, for noisy machines)
 // dotnet run -c Release --project tests/Benchmarks -- http [connections=16] [seconds=10] [warmup=3]
 // dotnet run -c Release --project tests/Benchmarks -- throughput [connections=16] [seconds=8] [rounds=3] [warmup=3]   [otherServingDll]   (wrk, every endpoint side by side)
+// dotnet run -c Release --project tests/Benchmarks -- logging [connections=16] [seconds=8] [rounds=3] [warmup=3]   [otherServingDll]   (wrk, 0%, 10%, 100% of requests logged)
 // dotnet run -c Release --project tests/Benchmarks -- soak [minutes=3] [connections=16] [swapEverySeconds=5]   (hot reload)
 // dotnet run -c Release --project tests/Benchmarks -- ui [models=50] [versions=100] [rounds=50]   (web pages on a big store, docs/ui.md)
 // dotnet run -c Release --project tests/Benchmarks -- onnx-coverage [data folder=data]   (ONNX exporters side by side, docs/onnx.md)
@@ -60,6 +61,16 @@ if (args.Length > 0 && args[0] == "throughput")
     return await ThroughputComparison.RunAsync(connections, TimeSpan.FromSeconds(seconds), rounds, TimeSpan.FromSeconds(warmup), other);
 }
 
+if (args.Length > 0 && args[0] == "logging")
+{
+    var connections = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
+    var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 8;
+    var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+    var warmup = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 3;
+    var other = args.Length > 5 ? Path.GetFullPath(args[5]) : null;
+    return await ThroughputComparison.RunLoggingAsync(connections, TimeSpan.FromSeconds(seconds), rounds, TimeSpan.FromSeconds(warmup), other);
+}
+
 if (args.Length > 0 && args[0] == "soak")
 {
     var minutes = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 3;
@@ -82,5 +93,5 @@ if (args.Length > 0 && args[0] == "inprocess")
     return 0;
 }
 
-Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] [otherServingDll] | soak [minutes] [connections] [swapEverySeconds] | ui [models] [versions] [rounds] | onnx-coverage [data folder] | onnx-throughput [connections] [seconds] [rounds] [warmup] [onnx models folder] | search-quality [trials] [spec ...]");
+Console.Error.WriteLine("usage: MLPipeline.Benchmarks inprocess [BenchmarkDotNet args] | paired [rounds] [batch] | http [connections] [seconds] [warmup] | throughput [connections] [seconds] [rounds] [warmup] [otherServingDll] | logging [connections] [seconds] [rounds] [warmup] [otherServingDll] | soak [minutes] [connections] [swapEverySeconds] | ui [models] [versions] [rounds] | onnx-coverage [data folder] | onnx-throughput [connections] [seconds] [rounds] [warmup] [onnx models folder] | search-quality [trials] [spec ...]");
 return 1;

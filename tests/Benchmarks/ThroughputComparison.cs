@@ -14,7 +14,7 @@ namespace MLPipeline.Benchmarks;
 /// shuffled order, and ratios are taken within a round, so the load of other processes on a shared machine hits all
 /// endpoints alike.
 /// </summary>
-internal static class ThroughputComparison
+internal static partial class ThroughputComparison
 {
     public const int BatchRows = 100;
 

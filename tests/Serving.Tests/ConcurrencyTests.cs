@@ -119,6 +119,9 @@ public sealed class ConcurrencyTests(TrainedModelsFixture fixture)
     {
         await using var app = new ServingApp(Models, new Dictionary<string, string?> { ["Serving:RateLimit:PermitsPerSecond"] = "0" });
         var client = await app.ReadyClientAsync();
+
+        // One request id for every request, so equal answers are equal bodies.
+        client.DefaultRequestHeaders.Add(MLPipeline.Serving.Monitoring.PredictionIds.Header, "same-request");
         var requests = new (string Path, HttpContent Body)[]
         {
             ("/models/house-prices/predict", ServingApp.Instances(TrainedModels.Instance(Models.HousePricesMain))),

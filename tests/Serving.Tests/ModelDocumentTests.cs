@@ -42,7 +42,7 @@ public sealed class ModelDocumentTests(TrainedModelsFixture fixture) : IAsyncLif
             .Should().Equal("0", "1", null);
         schemas.GetProperty("Input_CHAS").GetProperty("allOf")[1].GetProperty("properties").GetProperty("data").GetProperty("items").GetProperty("$ref").GetString()
             .Should().Be("#/components/schemas/Category_CHAS", "the v2 tensor of a column takes the same values");
-        Names(schemas.GetProperty("Prediction").GetProperty("required")).Should().Equal("score");
+        Names(schemas.GetProperty("Prediction").GetProperty("required")).Should().Equal("id", "score");
 
         var predict = document.GetProperty("paths").GetProperty("/models/house-prices/predict").GetProperty("post");
         predict.GetProperty("security")[0].GetProperty("ApiKey")[0].GetString().Should().Be("predict");
@@ -64,9 +64,9 @@ public sealed class ModelDocumentTests(TrainedModelsFixture fixture) : IAsyncLif
         var binary = (await DocumentAsync(client, TrainedModels.Cancer)).GetProperty("components").GetProperty("schemas");
         var multiclass = (await DocumentAsync(client, TrainedModels.Iris)).GetProperty("components").GetProperty("schemas");
 
-        Names(binary.GetProperty("Prediction").GetProperty("required")).Should().Equal("label", "probability", "score");
+        Names(binary.GetProperty("Prediction").GetProperty("required")).Should().Equal("id", "label", "probability", "score");
         Names(binary.GetProperty("Prediction").GetProperty("properties").GetProperty("label").GetProperty("enum")).Should().Equal(Models.CancerModel.Label.Classes);
-        Names(multiclass.GetProperty("Prediction").GetProperty("required")).Should().Equal("label", "scores");
+        Names(multiclass.GetProperty("Prediction").GetProperty("required")).Should().Equal("id", "label", "scores");
         Names(multiclass.GetProperty("ClassScores").GetProperty("required")).Should().Equal(Models.IrisModel.Label.Classes);
         multiclass.GetProperty("OutputTensor").GetProperty("discriminator").GetProperty("mapping").EnumerateObject().Select(p => p.Name).Should().Equal("label", "scores");
     }

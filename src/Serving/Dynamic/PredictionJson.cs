@@ -4,12 +4,13 @@ using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Serving.Dynamic;
 
-/// <summary>One prediction as JSON: regression <c>{"score"}</c>, binary <c>{"label","probability","score"}</c>, multiclass <c>{"label","scores"}</c>.</summary>
+/// <summary>One prediction as JSON, with its id: regression <c>{"score"}</c>, binary <c>{"label","probability","score"}</c>, multiclass <c>{"label","scores"}</c>.</summary>
 internal static class PredictionJson
 {
-    public static void Write(Utf8JsonWriter output, BatchOutputs outputs, int row, ModelGeneration generation)
+    public static void Write(Utf8JsonWriter output, BatchOutputs outputs, int row, ModelGeneration generation, ReadOnlySpan<char> id)
     {
         output.WriteStartObject();
+        output.WriteString("id"u8, id);
         switch (outputs.Task)
         {
             case ModelTask.Regression:

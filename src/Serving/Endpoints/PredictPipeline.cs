@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using MLPipeline.Serving.Monitoring;
 using MLPipeline.Serving.Observability;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
@@ -16,9 +17,11 @@ namespace MLPipeline.Serving.Endpoints;
 /// </summary>
 /// <remarks>
 /// The hot path of the service: a served model is found without an async step, a body that has fully arrived is read
-/// without one, and nothing here allocates per request (tests/Benchmarks/RESULTS.md says what each step cost).
+/// without one, and nothing here allocates per request but the request id a client did not send (one 32-character
+/// string). Monitoring costs one field read for a model that is not monitored (tests/Benchmarks/RESULTS.md says what
+/// each step cost, and what logging 10% and 100% of requests costs).
 /// </remarks>
-public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, RolloutPredictor rollouts)
+public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, RolloutPredictor rollouts, MonitoringRegistry monitoring)
 {
     public const string VersionHeader = "X-Model-Version";
 
@@ -36,6 +39,8 @@ public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolv
         IResult refusal;
         try
         {
+            var requestId = PredictionIds.For(context.Request);
+            context.Response.Headers[PredictionIds.Header] = requestId;
             slot = version is not null ? await resolver.VersionAsync(name, version, cancellationToken)
                 : alias is not null ? await resolver.AliasAsync(name, alias, cancellationToken)
                 : resolver.Served(name);
@@ -49,8 +54,15 @@ public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolv
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
             using var lease = PredictionEnginePool.Rent(slot);
             var output = lease.Response.Start();
-            var rows = protocol.Run(body.Memory, lease, name, limits.MaxBatchSize, output);
+            var rows = protocol.Run(body.Memory, lease, name, requestId, limits.MaxBatchSize, output);
             output.Flush();
+            if (monitoring.IsActive && lease.Generation.Onnx is null && monitoring.For(slot.Name) is { } monitor)
+            {
+                // Copies the monitored rows off the engine and queues them; never waits. (An imported ONNX model has no
+                // ML.NET engine whose rows could be copied: it is not monitored yet.)
+                monitor.Observe(requestId, lease.Generation, lease.Engine.Rows, lease.Engine.Outputs, Stopwatch.GetElapsedTime(started));
+            }
+
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";

@@ -27,6 +27,9 @@ public sealed class ServingMetrics
     private readonly Counter _loadFailures;
     private readonly Gauge _served;
     private readonly Counter _predictions;
+    private readonly Counter _logDropped;
+    private readonly Gauge _liveQuality;
+    private readonly Gauge _featurePsi;
 
     public ServingMetrics()
     {
@@ -45,6 +48,9 @@ public sealed class ServingMetrics
         _loads = factory.CreateCounter("mlpipeline_model_loads_total", "Model versions loaded and swapped in.", "model");
         _loadFailures = factory.CreateCounter("mlpipeline_model_load_failures_total", "Model loads that failed (the previous version keeps serving).", "model");
         _served = factory.CreateGauge("mlpipeline_model_served", "1 for the version each model serves now.", "model", "version");
+        _logDropped = factory.CreateCounter("mlpipeline_prediction_log_dropped_total", "Monitored prediction rows not written to the prediction log (queue full, store behind or failing), by model.", "model");
+        _liveQuality = factory.CreateGauge("mlpipeline_live_quality", "Live quality over the joined feedback window, by model, version and metric (Serving:Monitoring).", "model", "version", "metric");
+        _featurePsi = factory.CreateGauge("mlpipeline_feature_psi", "Population stability index of an input column (or the score, feature=\"(score)\") over the drift window against the training profile.", "model", "version", "feature");
         _createSeries = key => new PredictionSeries(
             _requests.WithLabels(key.Model, key.Version, key.Protocol),
             _predictions.WithLabels(key.Model, key.Version),
@@ -75,6 +81,22 @@ public sealed class ServingMetrics
     }
 
     public void LoadFailed(string model) => _loadFailures.WithLabels(model).Inc();
+
+    public void LogRowsDropped(string model, int rows) => _logDropped.WithLabels(model).Inc(rows);
+
+    /// <summary>Sets the live quality and drift gauges of a version (called just before each scrape).</summary>
+    public void Monitored(string model, string version, IReadOnlyDictionary<string, double> quality, IReadOnlyDictionary<string, double> psi)
+    {
+        foreach (var (metric, value) in quality)
+        {
+            _liveQuality.WithLabels(model, version, metric).Set(value);
+        }
+
+        foreach (var (feature, value) in psi)
+        {
+            _featurePsi.WithLabels(model, version, feature).Set(value);
+        }
+    }
 
     private sealed record PredictionSeries(Counter.Child Requests, Counter.Child Predictions, Histogram.Child Latency);
 }

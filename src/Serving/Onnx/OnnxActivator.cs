@@ -40,6 +40,6 @@ internal static class OnnxActivator
         using var results = model.Run(tensors, model.AllOutputs);
         using var buffer = new ResponseBuffer();
         var rows = tensors[0].Shape.Length > 0 ? (int)tensors[0].Shape[0] : 1;
-        OnnxInstancesProtocol.Write(buffer.Start(), name, generation.Version, model, results, rows);
+        OnnxInstancesProtocol.Write(buffer.Start(), name, generation.Version, model, results, rows, "warm-up");
     }
 }

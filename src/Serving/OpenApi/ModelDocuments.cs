@@ -92,6 +92,7 @@ public sealed class ModelDocuments(OpenApiSecurity security, IOptions<ServingOpt
             "One prediction per instance, in order.",
             ("model", ModelSchemas.Text("The model's name.")),
             ("version", ModelSchemas.Text("The version that answered (also in the X-Model-Version header).")),
+            ("id", ModelSchemas.Text("The request's id (also in the X-Request-Id header): the client's X-Request-Id when it sent one, else a new one.")),
             ("predictions", new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(PredictionSchema, document), Description = "One per instance." })));
     }
 

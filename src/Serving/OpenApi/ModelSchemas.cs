@@ -113,17 +113,23 @@ internal static class ModelSchemas
         {
             ModelTask.Regression => Object(
                 $"The predicted {manifest.Label.Column}.",
+                ("id", PredictionId),
                 ("score", Score($"The predicted {manifest.Label.Column} (null when the model's output is not finite)."))),
             ModelTask.Binary => Object(
                 $"The predicted {manifest.Label.Column}: `{classes[1]}` when the model says positive, else `{classes[0]}`.",
+                ("id", PredictionId),
                 ("label", Label(classes, "The predicted class.")),
                 ("probability", Score($"The calibrated probability of `{classes[1]}`.")),
                 ("score", Score("The raw score (positive means the positive class)."))),
             _ => Object(
                 $"The predicted {manifest.Label.Column} and the probability of every class.",
+                ("id", PredictionId),
                 ("label", Label(classes, "The class with the highest score.")),
                 ("scores", new OpenApiSchemaReference(scoresSchema, document))),
         };
+
+    /// <summary>The id feedback names a prediction by.</summary>
+    public static OpenApiSchema PredictionId => Text("The prediction's id, for feedback (POST /models/{name}/feedback): the request id for a one-instance request, `<request id>-<index>` in a batch.");
 
     /// <summary>A multiclass model's scores: one property per class name, in the model's class order.</summary>
     public static OpenApiSchema ClassScores(IReadOnlyList<string> classes) =>

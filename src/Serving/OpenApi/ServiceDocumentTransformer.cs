@@ -12,12 +12,14 @@ internal sealed class ServiceDocumentTransformer(OpenApiSecurity security) : IOp
     public const string PredictTag = "Predict";
     public const string ModelsTag = "Models";
     public const string InferenceTag = "Open Inference Protocol v2";
+    public const string MonitoringTag = "Monitoring";
 
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
         [PredictTag] = "Predictions with `{\"instances\": [{column: value}]}` bodies, answered with one prediction per instance.",
         [ModelsTag] = "The served models: status, schema, metrics, reloads, and a typed OpenAPI document per model.",
         [InferenceTag] = "KServe's Open Inference Protocol v2: one input tensor per column, errors as `{\"error\"}`.",
+        [MonitoringTag] = "Ground truth for monitored predictions, live quality and drift per version (docs/monitoring.md).",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -47,6 +47,9 @@ public sealed class ServingOptions
     /// <summary>Which engine scores batches: measured per version at load (default), or always ML.NET, or ONNX Runtime.</summary>
     public BatchEngineChoice BatchEngine { get; set; }
 
+    /// <summary>Prediction log, feedback, live quality and drift (docs/monitoring.md); off unless a share is set.</summary>
+    public Monitoring.MonitoringOptions Monitoring { get; set; } = new();
+
     /// <summary>ONNX Runtime session options for imported ONNX models (Serving:Onnx).</summary>
     public OnnxRuntimeOptions Onnx { get; set; } = new();
 

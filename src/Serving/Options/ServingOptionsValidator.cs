@@ -83,6 +83,8 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
             errors.Add("Serving:Reload: PollInterval and FilePollInterval must be at least 00:00:00.05, FileDebounce not negative, MaxBackoff at least PollInterval.");
         }
 
+        errors.AddRange(options.Monitoring.Problems());
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -65,8 +65,7 @@ public sealed class ModelGeneration
     public string Version => Manifest.Version;
 
     /// <summary>The class labels a model answers with, in its output order (a binary model without names: false, true).</summary>
-    public static IReadOnlyList<string> ClassesOf(ModelManifest manifest) =>
-        manifest.Label.Classes ?? (manifest.Task == ModelTask.Binary ? ["false", "true"] : []);
+    public static IReadOnlyList<string> ClassesOf(ModelManifest manifest) => Shared.Monitoring.FeedbackLabel.ClassesOf(manifest);
 
     /// <summary>Class labels in the model's output order, pre-encoded for the JSON answers.</summary>
     public JsonEncodedText[] ClassNames { get; }

@@ -12,10 +12,13 @@ public interface IPredictProtocol
     /// <summary>The protocol's label in the metrics.</summary>
     string Name { get; }
 
-    /// <summary>Predicts every row of <paramref name="body"/> and writes the answer; returns the number of rows.</summary>
+    /// <summary>
+    /// Predicts every row of <paramref name="body"/> and writes the answer, with the request's id (and each row's,
+    /// <see cref="Monitoring.PredictionIds.OfRow"/>); returns the number of rows.
+    /// </summary>
     /// <exception cref="InvalidInputException">The body breaks the protocol or the model's input schema.</exception>
     /// <exception cref="JsonException">The body is not well-formed JSON.</exception>
-    int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output);
+    int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output);
 
     /// <summary>A refusal in this protocol's error format.</summary>
     IResult Refuse(int status, string title, string detail, string? field);

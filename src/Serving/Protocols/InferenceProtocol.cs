@@ -24,15 +24,15 @@ public sealed class InferenceProtocol : IPredictProtocol
 
     public static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 
-    public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
         // Nested data of a multi-dimensional tensor (ONNX models) may be deeper than a column's.
         using var document = JsonDocument.Parse(body, lease.Generation.Onnx is null ? ColumnDepth : TensorDepth);
         try
         {
             return lease.Generation.Onnx is null
-                ? Predict(document.RootElement, lease, modelName, maxBatch, output)
-                : OnnxInferenceProtocol.Run(document.RootElement, lease, modelName, maxBatch, output);
+                ? Predict(document.RootElement, lease, modelName, requestId, maxBatch, output)
+                : OnnxInferenceProtocol.Run(document.RootElement, lease, modelName, requestId, maxBatch, output);
         }
         catch (InvalidOperationException ex) when (JsonText.IsNotText(ex))
         {
@@ -41,7 +41,7 @@ public sealed class InferenceProtocol : IPredictProtocol
         }
     }
 
-    private static int Predict(JsonElement root, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    private static int Predict(JsonElement root, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
         var engine = lease.Engine;
         var binding = engine.Binding;
@@ -165,10 +165,8 @@ public sealed class InferenceProtocol : IPredictProtocol
         output.WriteStartObject();
         output.WriteString("model_name", modelName);
         output.WriteString("model_version", lease.Generation.Version);
-        if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-        {
-            output.WriteString("id", JsonText.GetString(id, "id"));
-        }
+        // The protocol's own request id is echoed; without one, the answer carries the prediction id (X-Request-Id).
+        output.WriteString("id", root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? JsonText.GetString(id, "id") : requestId);
 
         output.WriteStartArray("outputs");
         if (task != ModelTask.Regression)

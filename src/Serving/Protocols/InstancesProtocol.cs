@@ -21,13 +21,13 @@ public sealed class InstancesProtocol : IPredictProtocol
     /// <summary>Refusals are RFC 9457 problem details, the offending field named in <c>field</c>.</summary>
     public IResult Refuse(int status, string title, string detail, string? field) => Problems.Create(status, title, detail, field);
 
-    public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
         try
         {
             return lease.Generation.Onnx is null
-                ? Read(body.Span, lease, modelName, maxBatch, output)
-                : OnnxInstancesProtocol.Run(body, lease, modelName, maxBatch, output);
+                ? Read(body.Span, lease, modelName, requestId, maxBatch, output)
+                : OnnxInstancesProtocol.Run(body, lease, modelName, requestId, maxBatch, output);
         }
         catch (InvalidOperationException ex) when (JsonText.IsNotText(ex))
         {
@@ -36,7 +36,7 @@ public sealed class InstancesProtocol : IPredictProtocol
         }
     }
 
-    private static int Read(ReadOnlySpan<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    private static int Read(ReadOnlySpan<byte> body, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
         var engine = lease.Engine;
         var generation = lease.Generation;
@@ -107,10 +107,24 @@ public sealed class InstancesProtocol : IPredictProtocol
         output.WriteStartObject();
         output.WriteString("model"u8, modelName);
         output.WriteString("version"u8, generation.Version);
+        output.WriteString("id"u8, requestId);
         output.WriteStartArray("predictions"u8);
-        for (var row = 0; row < count; row++)
+        if (count == 1)
         {
-            PredictionJson.Write(output, outputs, row, generation);
+            PredictionJson.Write(output, outputs, 0, generation, requestId);
+        }
+        else
+        {
+            // Row ids are "<request id>-<row>", formatted on the stack.
+            Span<char> id = stackalloc char[Monitoring.PredictionIds.MaxLength + 12];
+            requestId.CopyTo(id);
+            id[requestId.Length] = '-';
+            var digits = id[(requestId.Length + 1)..];
+            for (var row = 0; row < count; row++)
+            {
+                row.TryFormat(digits, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+                PredictionJson.Write(output, outputs, row, generation, id[..(requestId.Length + 1 + written)]);
+            }
         }
 
         output.WriteEndArray();

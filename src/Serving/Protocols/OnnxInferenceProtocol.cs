@@ -14,7 +14,7 @@ namespace MLPipeline.Serving.Protocols;
 /// </summary>
 internal static class OnnxInferenceProtocol
 {
-    public static int Run(JsonElement root, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    public static int Run(JsonElement root, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
         var onnx = lease.Generation.Onnx!;
         var graphInputs = onnx.Graph.Inputs;
@@ -86,10 +86,8 @@ internal static class OnnxInferenceProtocol
         output.WriteStartObject();
         output.WriteString("model_name", modelName);
         output.WriteString("model_version", lease.Generation.Version);
-        if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-        {
-            output.WriteString("id", JsonText.GetString(id, "id"));
-        }
+        // The protocol's own request id is echoed; without one, the answer carries the prediction id (X-Request-Id).
+        output.WriteString("id", root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? JsonText.GetString(id, "id") : requestId);
 
         output.WriteStartArray("outputs");
         for (var o = 0; o < wanted.Length; o++)

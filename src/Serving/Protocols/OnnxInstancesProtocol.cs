@@ -13,7 +13,7 @@ namespace MLPipeline.Serving.Protocols;
 /// </summary>
 internal static class OnnxInstancesProtocol
 {
-    public static int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, int maxBatch, Utf8JsonWriter output)
+    public static int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
         var onnx = lease.Generation.Onnx!;
         using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
@@ -64,22 +64,24 @@ internal static class OnnxInstancesProtocol
         }
 
         using var results = onnx.Run(tensors, onnx.AllOutputs);
-        Write(output, modelName, lease.Generation.Version, onnx, results, count);
+        Write(output, modelName, lease.Generation.Version, onnx, results, count, requestId);
         return count;
     }
 
     /// <summary>Also the warm-up's answer: a version whose sample answer cannot be written is not served.</summary>
-    internal static void Write(Utf8JsonWriter output, string modelName, string version, OnnxModel onnx, IReadOnlyList<Microsoft.ML.OnnxRuntime.OrtValue> results, int count)
+    internal static void Write(Utf8JsonWriter output, string modelName, string version, OnnxModel onnx, IReadOnlyList<Microsoft.ML.OnnxRuntime.OrtValue> results, int count, string requestId)
     {
         var names = onnx.AllOutputs;
         var classIndex = onnx.ClassOutput is { } classOutput ? Array.IndexOf(names, classOutput.Name) : -1;
         output.WriteStartObject();
         output.WriteString("model"u8, modelName);
         output.WriteString("version"u8, version);
+        output.WriteString("id"u8, requestId);
         output.WriteStartArray("predictions"u8);
         for (var row = 0; row < count; row++)
         {
             output.WriteStartObject();
+            output.WriteString("id"u8, Monitoring.PredictionIds.OfRow(requestId, row, count));
             for (var o = 0; o < names.Length; o++)
             {
                 if (classIndex >= 0 && names[o] is "label" or "scores")

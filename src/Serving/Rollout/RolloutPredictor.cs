@@ -28,7 +28,7 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
         {
             try
             {
-                answered = Run(route.Candidate, body.Memory, protocol, name, limits.MaxBatchSize, route, out rows);
+                answered = Run(route.Candidate, body.Memory, protocol, name, RequestId(context), limits.MaxBatchSize, route, out rows);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
             {
@@ -38,7 +38,7 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
         }
 
         // Stable answers everything the candidate does not; its refusals are the caller's (the request was bad for both).
-        var lease = answered ?? Run(stable, body.Memory, protocol, name, limits.MaxBatchSize, route, out rows);
+        var lease = answered ?? Run(stable, body.Memory, protocol, name, RequestId(context), limits.MaxBatchSize, route, out rows);
         using (lease)
         {
             if (candidateFailed)
@@ -61,15 +61,18 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
         }
     }
 
+    /// <summary>The request's id, which the predict pipeline set on the response before handing the request over.</summary>
+    private static string RequestId(HttpContext context) => context.Response.Headers[Monitoring.PredictionIds.Header].ToString();
+
     /// <summary>Rents from the slot, parses, scores and writes the answer into the engine's buffer; the lease is the caller's to dispose.</summary>
-    private static DynamicLease Run(ModelSlot slot, ReadOnlyMemory<byte> body, IPredictProtocol protocol, string name, int maxBatch, RolloutRoute route, out int rows)
+    private static DynamicLease Run(ModelSlot slot, ReadOnlyMemory<byte> body, IPredictProtocol protocol, string name, string requestId, int maxBatch, RolloutRoute route, out int rows)
     {
         var started = Stopwatch.GetTimestamp();
         var lease = PredictionEnginePool.Rent(slot);
         try
         {
             var output = lease.Response.Start();
-            rows = protocol.Run(body, lease, name, maxBatch, output);
+            rows = protocol.Run(body, lease, name, requestId, maxBatch, output);
             output.Flush();
             route.Collector.Answered(lease.Generation.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, OutputsOf(lease));
             return lease;

@@ -81,7 +81,7 @@ public sealed partial class ShadowScorer(IOptions<ServingOptions> options, ILogg
             try
             {
                 var output = lease.Response.Start();
-                copy.Protocol.Run(copy.Body.AsMemory(0, copy.Length), lease, copy.Name, maxBatch, output);
+                copy.Protocol.Run(copy.Body.AsMemory(0, copy.Length), lease, copy.Name, "shadow", maxBatch, output);
                 output.Flush();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

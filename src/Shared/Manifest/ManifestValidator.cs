@@ -31,7 +31,97 @@ public static partial class ManifestValidator
                 ?? Metrics(manifest.Metrics)
                 ?? TrainingData(manifest.TrainingData)
                 ?? Lineage(manifest.Lineage)
-                ?? Required("sampleInput", manifest.SampleInput);
+                ?? Required("sampleInput", manifest.SampleInput)
+                ?? Profile(manifest.Profile, manifest.Inputs)
+                ?? Monitoring(manifest.Monitoring, manifest.Inputs);
+
+    private const double ShareTolerance = 1e-6;
+
+    /// <summary>A profile's columns are inputs, its bins line up with its edges or categories, its shares are shares.</summary>
+    private static ManifestProblem? Profile(TrainingProfile? profile, IReadOnlyList<InputColumn> inputs)
+    {
+        if (profile is null)
+        {
+            return null;
+        }
+
+        if (profile.Columns is null)
+        {
+            return new("profile.columns", Missing);
+        }
+
+        if (profile.Rows < 0)
+        {
+            return new("profile.rows", $"{profile.Rows} is negative");
+        }
+
+        foreach (var (name, column) in profile.Columns)
+        {
+            if (!inputs.Any(i => string.Equals(i.Name, name, StringComparison.Ordinal)))
+            {
+                return new($"profile.columns[{ArtifactName.Quote(name)}]", "is not an input column");
+            }
+
+            if (ColumnProfileProblem(column) is { } problem)
+            {
+                return new($"profile.columns[{ArtifactName.Quote(name)}].{problem.Field}", problem.Problem);
+            }
+        }
+
+        return profile.Score is { } score && ColumnProfileProblem(score) is { } scoreProblem
+            ? new($"profile.score.{scoreProblem.Field}", scoreProblem.Problem)
+            : null;
+    }
+
+    private static ManifestProblem? ColumnProfileProblem(ColumnProfile? column)
+    {
+        if (column?.Shares is null)
+        {
+            return new("shares", Missing);
+        }
+
+        if ((column.Edges is null) == (column.Categories is null))
+        {
+            return new("edges", "a column profile has either edges (numeric) or categories (categorical)");
+        }
+
+        if (column.Edges is { } edges)
+        {
+            if (edges.Any(e => !double.IsFinite(e)) || edges.Zip(edges.Skip(1)).Any(p => p.First >= p.Second))
+            {
+                return new("edges", "must be finite and strictly ascending");
+            }
+
+            if (column.Shares.Count != edges.Count + 1)
+            {
+                return new("shares", $"has {column.Shares.Count} bins; {edges.Count} edges make {edges.Count + 1}");
+            }
+        }
+        else if (column.Categories!.Count > TrainingProfile.MaxCategories || column.Categories.Any(string.IsNullOrEmpty) || column.Categories.Distinct(StringComparer.Ordinal).Count() != column.Categories.Count)
+        {
+            return new("categories", $"must be at most {TrainingProfile.MaxCategories} distinct non-empty values");
+        }
+        else if (column.Shares.Count != column.Categories.Count + 1)
+        {
+            return new("shares", $"has {column.Shares.Count} bins; {column.Categories.Count} categories and \"other\" make {column.Categories.Count + 1}");
+        }
+
+        if (column.Shares.Append(column.MissingShare).Any(s => !double.IsFinite(s) || s < 0 || s > 1))
+        {
+            return new("shares", "every share and missingShare must be between 0 and 1");
+        }
+
+        var total = column.Shares.Sum() + column.MissingShare;
+        return Math.Abs(total - 1) > ShareTolerance ? new("shares", $"the shares and missingShare sum to {total:G6}, not 1") : null;
+    }
+
+    private static ManifestProblem? Monitoring(MonitoringSettings? monitoring, IReadOnlyList<InputColumn> inputs)
+    {
+        var unknown = monitoring?.Exclude?.FirstOrDefault(e => !inputs.Any(i => string.Equals(i.Name, e, StringComparison.Ordinal)));
+        return monitoring?.Exclude is not null && unknown is not null
+            ? new("monitoring.exclude", $"{ArtifactName.Quote(unknown)} is not an input column")
+            : null;
+    }
 
     private static ManifestProblem? Identity(ModelManifest manifest, string? expectedName, string? expectedVersion)
     {

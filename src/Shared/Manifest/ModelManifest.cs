@@ -52,6 +52,12 @@ public sealed record ModelManifest
     /// <summary>Where the training run's time went, step by step in run order (optional: older manifests have none).</summary>
     public IReadOnlyList<StepTiming>? Timings { get; init; }
 
+    /// <summary>The training data's distribution per input column and of the score, for drift (optional: older manifests have none).</summary>
+    public TrainingProfile? Profile { get; init; }
+
+    /// <summary>The spec's <c>monitoring</c> settings the service needs (optional).</summary>
+    public MonitoringSettings? Monitoring { get; init; }
+
     /// <summary>An imported ONNX model's graph (format onnx only): its tensors, producer, opsets and sample input.</summary>
     public OnnxGraph? Graph { get; init; }
 
@@ -79,6 +85,9 @@ public sealed record InputColumn(string Name, string Type, ColumnRole Role, IRea
 }
 
 public sealed record OutputColumn(string Name, string Type);
+
+/// <summary>The spec's <c>monitoring</c> section: <c>exclude</c> lists input columns the prediction log leaves out.</summary>
+public sealed record MonitoringSettings(IReadOnlyList<string>? Exclude);
 
 /// <summary>The label column and, for classification, the class labels in the model's output order.</summary>
 public sealed record LabelInfo(string Column, IReadOnlyList<string>? Classes, string? PositiveClass = null);

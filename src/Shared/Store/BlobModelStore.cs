@@ -250,6 +250,58 @@ public sealed class BlobModelStore : IModelStore
         return bytes;
     }
 
+    public async Task WriteRecordsAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var blob = _container.GetBlobClient(RecordBlob(name, path));
+        var options = new BlobUploadOptions
+        {
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" },
+        };
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (IsConditionFailure(ex))
+        {
+            throw new RecordExistsException(name, path, Location);
+        }
+        catch (Exception ex) when (BlobFailures.IsStoreFailure(ex))
+        {
+            throw BlobFailures.Translate(ex, _location, _credential, $"writing {name}/{path}");
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListRecordsAsync(string name, string folder, CancellationToken cancellationToken = default)
+    {
+        var modelPrefix = $"{_root}{StoreNames.Check(name, "model name")}/";
+        var prefix = $"{modelPrefix}{RecordPaths.CheckFolder(folder)}/";
+        var files = new List<string>();
+        await CallAsync(async () =>
+        {
+            await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+            {
+                if (item.Name.EndsWith(RecordPaths.Extension, StringComparison.Ordinal))
+                {
+                    files.Add(item.Name[modelPrefix.Length..]);
+                }
+            }
+
+            return true;
+        }, $"listing {name}/{folder}");
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    public async Task<byte[]> ReadRecordsAsync(string name, string path, CancellationToken cancellationToken = default)
+    {
+        var content = await TryDownloadAsync(_container.GetBlobClient(RecordBlob(name, path)), $"reading {name}/{path}", cancellationToken)
+            ?? throw new ModelNotFoundException($"Record file {name}/{path} does not exist in {Location}.");
+        return content.Content.ToArray();
+    }
+
+    private string RecordBlob(string name, string path) => $"{_root}{StoreNames.Check(name, "model name")}/{RecordPaths.Check(path)}";
+
     private static BlobHttpHeaders JsonHeaders => new() { ContentType = "application/json" };
 
     private string VersionPrefix(string name, string version) =>

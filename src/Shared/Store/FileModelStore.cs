@@ -261,6 +261,60 @@ public sealed class FileModelStore : IModelStore
         return bytes;
     }
 
+    public async Task WriteRecordsAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var full = RecordFile(name, path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+
+            // Written under a temporary name and moved into place without overwriting: whole or absent, and never twice.
+            var temp = $"{full}.{Guid.NewGuid():N}.tmp";
+            await File.WriteAllBytesAsync(temp, content, cancellationToken);
+            try
+            {
+                File.Move(temp, full, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(full))
+            {
+                TryDeleteFile(temp);
+                throw new RecordExistsException(name, path, Location);
+            }
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new ModelStoreException($"Cannot write {name}/{path} to the model store folder {Location}: {ex.Message}", ex);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListRecordsAsync(string name, string folder, CancellationToken cancellationToken = default)
+    {
+        var modelDir = Path.Combine(_root, StoreNames.Check(name, "model name"));
+        var dir = Path.Combine(modelDir, RecordPaths.CheckFolder(folder));
+        IReadOnlyList<string> files = !Directory.Exists(dir)
+            ? []
+            : Directory.EnumerateFiles(dir, "*" + RecordPaths.Extension, SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(modelDir, f).Replace(Path.DirectorySeparatorChar, '/'))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        return Task.FromResult(files);
+    }
+
+    public async Task<byte[]> ReadRecordsAsync(string name, string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(RecordFile(name, path), cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ModelNotFoundException($"Record file {name}/{path} does not exist in {Location}.");
+        }
+    }
+
+    private string RecordFile(string name, string path) =>
+        Path.Combine(_root, StoreNames.Check(name, "model name"), RecordPaths.Check(path).Replace('/', Path.DirectorySeparatorChar));
+
     private IEnumerable<string> EnumerateCompleteVersions(string name)
     {
         var dir = Path.Combine(_root, name, "versions");

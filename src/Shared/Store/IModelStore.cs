@@ -5,7 +5,8 @@ namespace MLPipeline.Shared.Store;
 /// <summary>
 /// A model store: immutable, verified model versions and movable aliases, with one layout on every backend:
 /// <c>&lt;name&gt;/versions/&lt;version&gt;/{model.zip, model.onnx?, manifest.json}</c> and
-/// <c>&lt;name&gt;/aliases/&lt;alias&gt;.json</c>.
+/// <c>&lt;name&gt;/aliases/&lt;alias&gt;.json</c>; monitoring records under <c>&lt;name&gt;/logs/</c> and
+/// <c>&lt;name&gt;/feedback/</c> (<see cref="RecordPaths"/>).
 /// </summary>
 public interface IModelStore
 {
@@ -65,4 +66,18 @@ public interface IModelStore
     /// <summary>Reads one artifact in full and checks its size and SHA-256 against the manifest.</summary>
     /// <exception cref="ModelIntegrityException">The bytes do not match the manifest.</exception>
     Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes one monitoring record file at <paramref name="path"/> (relative to the model, see <see cref="RecordPaths"/>),
+    /// create-only: a file never changes once written, and a reader sees it whole or not at all.
+    /// </summary>
+    /// <exception cref="RecordExistsException">A file already exists at that path.</exception>
+    Task WriteRecordsAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>The record files under <paramref name="folder"/> (<c>logs</c>, <c>feedback</c>, or deeper), relative to the model, ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListRecordsAsync(string name, string folder, CancellationToken cancellationToken = default);
+
+    /// <summary>One record file's bytes.</summary>
+    /// <exception cref="ModelNotFoundException">There is no such file.</exception>
+    Task<byte[]> ReadRecordsAsync(string name, string path, CancellationToken cancellationToken = default);
 }

@@ -22,6 +22,10 @@ public sealed class ModelIntegrityException(string message) : ModelStoreExceptio
 /// <summary>A model, version or alias that the store does not have.</summary>
 public sealed class ModelNotFoundException(string message) : ModelStoreException(message);
 
+/// <summary>A monitoring record file that already exists: record files are written once.</summary>
+public sealed class RecordExistsException(string name, string path, string location)
+    : ModelStoreException($"Record file {name}/{path} already exists in {location}; record files are written once.");
+
 /// <summary>A conditional document write found the document changed (or created) since it was read: read it again.</summary>
 public sealed class DocumentConflictException(string name, string path, string location)
     : ModelStoreException($"{name}/{path} in {location} was written by someone else since it was read; read it again and retry.");

@@ -20,4 +20,7 @@ public static class ExitCodes
 
     /// <summary>Every trial of the search failed, or the workers of a distributed search could not finish it.</summary>
     public const int SearchFailed = 8;
+
+    /// <summary><c>monitor</c>: a column or the score drifted, or live quality fell, beyond the thresholds.</summary>
+    public const int MonitoringAlert = 9;
 }

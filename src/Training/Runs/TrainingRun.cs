@@ -8,6 +8,7 @@ using MLPipeline.Training.Data;
 using MLPipeline.Training.Evaluation;
 using MLPipeline.Training.Featurization;
 using MLPipeline.Training.Gates;
+using MLPipeline.Training.Monitoring;
 using MLPipeline.Training.Onnx;
 using MLPipeline.Training.Packaging;
 using MLPipeline.Training.Reports;
@@ -80,6 +81,11 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             .GroupBy(f => f.Kind)
             .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()} ({g.Count(f => f.Inferred)} inferred)")));
 
+        if (spec.MonitoringExclude.FirstOrDefault(e => !profile.Features.Any(f => f.Name == e)) is { } unknownColumn)
+        {
+            throw new SpecException($"{spec.SourcePath}: monitoring.exclude names '{unknownColumn}', which is not an input column of the model.");
+        }
+
         var ml = new MLContext(spec.Seed);
         var raw = _rows = new CountingDataView(data.Load(ml));
         _rowsPerPass = profile.Rows;
@@ -136,6 +142,13 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scoring.Transform(testCounter), label.Classes);
             scored = scoring.Transform(test);
             predictions = TestPredictions.From(spec.Task, ml.Data.TakeRows(scored, TestPredictions.MaxRows));
+        }
+
+        TrainingProfile trainingProfile;
+        using (progress.Start("Profiling the training split for drift"))
+        using (_timings.Measure("training profile"))
+        {
+            trainingProfile = TrainingProfiler.Build(train, profile, predictions, label.Classes, spec.Seed);
         }
 
         var testRows = spec.TestFraction > 0 ? testCounter.RowsRead : profile.Rows;
@@ -221,6 +234,8 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             FeatureImportance = importance,
             Search = results.Count == 0 ? null : SearchRecord.Describe(spec, plan, results, mainMetric),
             Timings = [.. _timings.Steps],
+            Profile = trainingProfile,
+            Monitoring = spec.MonitoringExclude.Count > 0 ? new MonitoringSettings(spec.MonitoringExclude) : null,
         };
         using (progress.Start("Writing the report and plots"))
         using (_timings.Measure("report"))

@@ -96,6 +96,9 @@ public static class SpecLoader
                 OnnxExplicit = onnxExplicit && export.GetProperty("onnx").GetBoolean(),
             },
             Search = ReadSearch(root, root.TryGetProperty("seed", out var runSeed) ? runSeed.GetInt32() : 42),
+            MonitoringExclude = root.TryGetProperty("monitoring", out var monitoring) && monitoring.TryGetProperty("exclude", out var exclude)
+                ? [.. exclude.EnumerateArray().Select(x => x.GetString()!)]
+                : [],
             SourcePath = sourcePath,
             Raw = root.Clone(),
         };

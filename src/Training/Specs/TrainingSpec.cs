@@ -25,6 +25,9 @@ public sealed record TrainingSpec
     /// <summary>How candidates are chosen and compared (default: the grid, every combination on all rows).</summary>
     public SearchSpec Search { get; init; } = new(SearchStrategy.Grid, 0, null, 42, SearchSpec.DefaultEta);
 
+    /// <summary>Input columns the service's prediction log leaves out (spec <c>monitoring.exclude</c>, carried in the manifest).</summary>
+    public IReadOnlyList<string> MonitoringExclude { get; init; } = [];
+
     /// <summary>How much worse than the champion (in the main metric) a new model may be and still pass.</summary>
     public double ChampionTolerance { get; init; }
 

@@ -39,6 +39,12 @@ internal sealed class ReadersFirstStore(IModelStore inner, int readers) : IModel
 
     public Task<ModelManifest> PublishAsync(string versionDirectory, CancellationToken cancellationToken = default) => inner.PublishAsync(versionDirectory, cancellationToken);
 
+    public Task WriteRecordsAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) => inner.WriteRecordsAsync(name, path, content, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListRecordsAsync(string name, string folder, CancellationToken cancellationToken = default) => inner.ListRecordsAsync(name, folder, cancellationToken);
+
+    public Task<byte[]> ReadRecordsAsync(string name, string path, CancellationToken cancellationToken = default) => inner.ReadRecordsAsync(name, path, cancellationToken);
+
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default) => inner.ListModelsAsync(cancellationToken);
 
     public Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string name, CancellationToken cancellationToken = default) => inner.ListVersionsAsync(name, cancellationToken);
