@@ -38,9 +38,11 @@ public static class UiServiceCollectionExtensions
         services.AddSingleton<ArtifactCache>();
         services.AddSingleton<TryItPrediction>();
 
-        // Seams that the rollout and monitoring features fill in by registering their own.
-        services.TryAddSingleton<IRolloutView, RolloutNotEnabled>();
-        services.TryAddSingleton<IMonitoringView, MonitoringNotEnabled>();
+        // The rollout and monitoring sections: the store's rollout record and this replica's live figures.
+        services.TryAddSingleton<IRolloutView, StoreRolloutView>();
+        services.TryAddSingleton<IMonitoringView>(sp => sp.GetService<Monitoring.MonitoringRegistry>() is { } monitoring
+            ? new LiveMonitoringView(monitoring, sp.GetRequiredService<Pool.PredictionEnginePool>())
+            : new MonitoringNotEnabled());
         return services;
     }
 

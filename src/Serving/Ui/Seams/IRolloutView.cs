@@ -1,8 +1,8 @@
 namespace MLPipeline.Serving.Ui.Seams;
 
 /// <summary>
-/// What the model page shows of a safe rollout (issue "Safe rollout"): its state and figures per version. The pages ask
-/// this seam only; until a rollout feature registers its own implementation, <see cref="RolloutNotEnabled"/> answers.
+/// What the model page shows of a safe rollout : its state and figures per version. The pages ask
+/// this seam only; <see cref="StoreRolloutView"/> reads the rollout record and figures from the store.
 /// </summary>
 public interface IRolloutView
 {
