@@ -35,7 +35,10 @@ internal sealed class OnnxRuntimeScorer : IDisposable
             var inputs = Inputs(batch);
             try
             {
-                using var results = _session.Run(new RunOptions(), batch.Columns.Select(c => c.Name).ToArray(), inputs, _outputs);
+                // Held (and disposed) past the call: an options object only passed in may be finalized while the native
+                // run still reads it, which crashed the process now and then inside ONNX Runtime's config lookup.
+                using var runOptions = new RunOptions();
+                using var results = _session.Run(runOptions, batch.Columns.Select(c => c.Name).ToArray(), inputs, _outputs);
                 var values = results.ToList();
                 scores.AddRange(values[0].GetTensorDataAsSpan<float>().ToArray());
                 switch (_task)
