@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
+using MLPipeline.Benchmarks.TypedEngineApp;
 using MLPipeline.Serving.Dynamic;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;

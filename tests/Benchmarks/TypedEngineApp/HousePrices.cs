@@ -1,6 +1,6 @@
 namespace MLPipeline.Benchmarks.TypedEngineApp;
 
-/// <summary>The classes a developer writes by hand for house-prices: one property per model input.</summary>
+/// <summary>The classes a developer writes by hand for house-prices: one property per model input (the in-process benchmarks use them too).</summary>
 public sealed class HousePricesInput
 {
     public float CRIM { get; set; }
