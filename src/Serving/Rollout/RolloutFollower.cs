@@ -14,7 +14,7 @@ namespace MLPipeline.Serving.Rollout;
 /// replica's figures every <see cref="RolloutOptions.StatsInterval"/> and judges the step, writing the verdict with an
 /// ETag condition (the first replica to write wins; the others read the result). No leader, no message bus.
 /// </summary>
-public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<ServingOptions> options, ILiveQualitySource quality, ILogger<RolloutFollower> logger) : BackgroundService
+public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<ServingOptions> options, RolloutLiveQuality quality, ILogger<RolloutFollower> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Followed> _models = new(StringComparer.Ordinal);
     private readonly string _replica = options.Value.Rollout.ResolveReplica();
@@ -199,11 +199,12 @@ public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<
                 WrittenUtc = DateTimeOffset.UtcNow,
                 Versions = collector.Snapshot(),
                 ShadowDropped = collector.ShadowDropped,
+                Quality = quality.Of(record),
                 CandidateProblem = followed.CandidateProblem,
             }, cancellationToken);
         }
 
-        var result = await followed.Rollouts.StepAsync(record.Model, quality.For(record), _replica, DateTimeOffset.UtcNow, cancellationToken);
+        var result = await followed.Rollouts.StepAsync(record.Model, _replica, DateTimeOffset.UtcNow, cancellationToken);
         if (result.Applied)
         {
             LogApplied(logger, record.Model, result.Verdict.Kind.ToString(), result.Record.Weight, result.Verdict.Reason);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MLPipeline.Serving.Dynamic;
 using MLPipeline.Serving.Endpoints;
+using MLPipeline.Serving.Monitoring;
 using MLPipeline.Serving.Observability;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
@@ -12,15 +13,17 @@ namespace MLPipeline.Serving.Rollout;
 /// The predict path of a model in a rollout (the predict pipeline's one branch for it): pick the version, answer,
 /// count the figures; a candidate that fails a request the stable version can answer is counted as the candidate's
 /// error and the caller gets stable's answer. In shadow mode stable answers and a copy goes to the shadow queue.
-/// Refusals (bad input, too large) propagate to the pipeline like on every other path.
+/// Refusals (bad input, too large) propagate to the pipeline like on every other path. The answer is monitored under
+/// the version that gave it, so feedback measures each version's live quality (a rollout criterion).
 /// </summary>
-public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScorer shadow, ILogger<RolloutPredictor> logger)
+public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScorer shadow, MonitoringRegistry monitoring, ILogger<RolloutPredictor> logger)
 {
     internal async Task HandleAsync(HttpContext context, IPredictProtocol protocol, string name, ModelSlot stable, RolloutRoute route, LimitOptions limits, long started)
     {
         var cancellationToken = context.RequestAborted;
         using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
         var picked = route.Picks(context.Request);
+        var requestId = RequestId(context);
         DynamicLease? answered = null;
         var rows = 0;
         var candidateFailed = false;
@@ -28,7 +31,7 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
         {
             try
             {
-                answered = Run(route.Candidate, body.Memory, protocol, name, RequestId(context), limits.MaxBatchSize, route, out rows);
+                answered = Run(route.Candidate, body.Memory, protocol, name, requestId, limits.MaxBatchSize, route, out rows);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
             {
@@ -38,12 +41,17 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
         }
 
         // Stable answers everything the candidate does not; its refusals are the caller's (the request was bad for both).
-        var lease = answered ?? Run(stable, body.Memory, protocol, name, RequestId(context), limits.MaxBatchSize, route, out rows);
+        var lease = answered ?? Run(stable, body.Memory, protocol, name, requestId, limits.MaxBatchSize, route, out rows);
         using (lease)
         {
             if (candidateFailed)
             {
                 route.Collector.Failed(route.Record.Candidate);
+            }
+
+            if (monitoring.IsActive && OutputsOf(lease) is { } answers && monitoring.For(stable.Name) is { } monitor)
+            {
+                monitor.Observe(requestId, lease.Generation, lease.Engine.Rows, answers, Stopwatch.GetElapsedTime(started));
             }
 
             if (picked && route.IsShadow)
@@ -62,7 +70,7 @@ public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScore
     }
 
     /// <summary>The request's id, which the predict pipeline set on the response before handing the request over.</summary>
-    private static string RequestId(HttpContext context) => context.Response.Headers[Monitoring.PredictionIds.Header].ToString();
+    private static string RequestId(HttpContext context) => context.Response.Headers[PredictionIds.Header].ToString();
 
     /// <summary>Rents from the slot, parses, scores and writes the answer into the engine's buffer; the lease is the caller's to dispose.</summary>
     private static DynamicLease Run(ModelSlot slot, ReadOnlyMemory<byte> body, IPredictProtocol protocol, string name, string requestId, int maxBatch, RolloutRoute route, out int rows)

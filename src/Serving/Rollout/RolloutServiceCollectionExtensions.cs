@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MLPipeline.Serving.Options;
 
 namespace MLPipeline.Serving.Rollout;
@@ -8,7 +7,7 @@ public static class RolloutServiceCollectionExtensions
     /// <summary>The rollout path of predictions, the shadow queue, and (unless switched off) the follower of rollout.json.</summary>
     public static IServiceCollection AddRollouts(this IServiceCollection services, ServingOptions settings)
     {
-        services.TryAddSingleton<ILiveQualitySource, NoLiveQuality>();
+        services.AddSingleton<RolloutLiveQuality>();
         services.AddSingleton<ShadowScorer>();
         services.AddHostedService(sp => sp.GetRequiredService<ShadowScorer>());
         services.AddSingleton<RolloutPredictor>();

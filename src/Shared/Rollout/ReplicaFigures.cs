@@ -20,6 +20,9 @@ public sealed record ReplicaFigures
     /// <summary>Shadow copies dropped because the queue was full.</summary>
     public long ShadowDropped { get; init; }
 
+    /// <summary>This replica's live quality per version name (monitoring's joined feedback), or null when it has none.</summary>
+    public Dictionary<string, LiveQuality>? Quality { get; init; }
+
     /// <summary>Why this replica cannot use the candidate (it failed to load, or its version is gone from the store), or null.</summary>
     public string? CandidateProblem { get; init; }
 
@@ -35,6 +38,9 @@ public sealed record RolloutFigures(
 {
     public static RolloutFigures Empty { get; } = new(new Dictionary<string, VersionFigures>(), [], 0, []);
 
+    /// <summary>Live quality per version over every replica that reported it (see <see cref="LiveQuality.Combine"/>).</summary>
+    public IReadOnlyDictionary<string, LiveQuality> Quality { get; init; } = new Dictionary<string, LiveQuality>();
+
     public VersionFigures Of(string version) => Versions.GetValueOrDefault(version) ?? new VersionFigures();
 
     /// <summary>Sums the files of the rollout's current step; files of another rollout or step are left out.</summary>
@@ -43,6 +49,7 @@ public sealed record RolloutFigures(
         var versions = new Dictionary<string, VersionFigures>(StringComparer.Ordinal);
         var replicas = new List<string>();
         var problems = new List<string>();
+        var quality = new Dictionary<string, List<LiveQuality>>(StringComparer.Ordinal);
         long dropped = 0;
         foreach (var file in files.Where(f => f.RolloutId == record.Id && f.StepStartedUtc == record.StepStartedUtc).OrderBy(f => f.Replica, StringComparer.Ordinal))
         {
@@ -51,6 +58,16 @@ public sealed record RolloutFigures(
             if (file.CandidateProblem is { } problem)
             {
                 problems.Add($"{file.Replica}: {problem}");
+            }
+
+            foreach (var (version, live) in file.Quality ?? [])
+            {
+                if (!quality.TryGetValue(version, out var reports))
+                {
+                    quality[version] = reports = [];
+                }
+
+                reports.Add(live);
             }
 
             foreach (var (version, figures) in file.Versions)
@@ -64,12 +81,15 @@ public sealed record RolloutFigures(
             }
         }
 
-        return new RolloutFigures(versions, replicas, dropped, problems);
+        return new RolloutFigures(versions, replicas, dropped, problems)
+        {
+            Quality = quality.Where(q => LiveQuality.Combine(q.Value) is not null).ToDictionary(q => q.Key, q => LiveQuality.Combine(q.Value)!, StringComparer.Ordinal),
+        };
     }
 
     public IReadOnlyDictionary<string, FiguresSummary> Summaries(RolloutRecord record) => new Dictionary<string, FiguresSummary>
     {
-        [record.Stable] = Of(record.Stable).Summarize(),
-        [record.Candidate] = Of(record.Candidate).Summarize(),
+        [record.Stable] = Of(record.Stable).Summarize() with { Quality = Quality.GetValueOrDefault(record.Stable) },
+        [record.Candidate] = Of(record.Candidate).Summarize() with { Quality = Quality.GetValueOrDefault(record.Candidate) },
     };
 }

@@ -3,20 +3,20 @@ using System.Globalization;
 namespace MLPipeline.Shared.Rollout;
 
 /// <summary>
-/// The rollout's judge: a pure function of the record, the figures summed over every replica, the live quality per
-/// version (when monitoring provides it) and the time. Every replica and the CLI run the same function on the same
+/// The rollout's judge: a pure function of the record, the figures summed over every replica (live quality per version
+/// among them, when monitoring provides it) and the time. Every replica and the CLI run the same function on the same
 /// store content, so whoever writes first writes what the others would have written.
 /// </summary>
 public static class RolloutDecision
 {
-    public static RolloutVerdict Decide(RolloutRecord record, RolloutFigures figures, IReadOnlyDictionary<string, LiveQuality>? quality, DateTimeOffset now)
+    public static RolloutVerdict Decide(RolloutRecord record, RolloutFigures figures, DateTimeOffset now)
     {
         if (record.State != RolloutState.Running)
         {
             return new RolloutVerdict(RolloutVerdictKind.Wait, $"the rollout is {Describe(record.State)}", []);
         }
 
-        var checks = Checks(record, figures, quality);
+        var checks = Checks(record, figures);
         if (figures.CandidateProblems.Count > 0)
         {
             var detail = string.Join("; ", figures.CandidateProblems);
@@ -48,7 +48,7 @@ public static class RolloutDecision
             : new RolloutVerdict(RolloutVerdictKind.Step, $"every criterion held for {record.StepTime} at {record.Weight}%", checks) { NextStep = next };
     }
 
-    private static List<CriterionCheck> Checks(RolloutRecord record, RolloutFigures figures, IReadOnlyDictionary<string, LiveQuality>? quality)
+    private static List<CriterionCheck> Checks(RolloutRecord record, RolloutFigures figures)
     {
         var criteria = record.Criteria;
         var candidate = figures.Of(record.Candidate);
@@ -107,7 +107,7 @@ public static class RolloutDecision
 
         if (criteria.MaxQualityDrop is { } maxDrop)
         {
-            checks.Add(QualityCheck(record, quality, maxDrop, criteria.MinQualityLabels));
+            checks.Add(QualityCheck(record, figures.Quality, maxDrop, criteria.MinQualityLabels));
         }
 
         return checks;
@@ -129,9 +129,9 @@ public static class RolloutDecision
             : new CriterionCheck("score shift", CriterionOutcome.Waiting, detail + "; more requests will tell");
     }
 
-    private static CriterionCheck QualityCheck(RolloutRecord record, IReadOnlyDictionary<string, LiveQuality>? quality, double maxDrop, int minLabels)
+    private static CriterionCheck QualityCheck(RolloutRecord record, IReadOnlyDictionary<string, LiveQuality> quality, double maxDrop, int minLabels)
     {
-        if (quality is null || !quality.TryGetValue(record.Candidate, out var candidate) || !quality.TryGetValue(record.Stable, out var stable))
+        if (!quality.TryGetValue(record.Candidate, out var candidate) || !quality.TryGetValue(record.Stable, out var stable))
         {
             return new CriterionCheck("live quality", CriterionOutcome.Skipped, "no live quality figures for both versions");
         }

@@ -78,12 +78,12 @@ public sealed class RolloutStore(IModelStore store)
     /// One judgement: read the record and the figures, decide, and write the decision if it changes anything. When
     /// another replica wrote first, its record is returned and nothing is applied twice.
     /// </summary>
-    public async Task<RolloutStepResult> StepAsync(string name, IReadOnlyDictionary<string, LiveQuality>? quality, string by, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<RolloutStepResult> StepAsync(string name, string by, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var record = await ReadAsync(name, cancellationToken)
             ?? throw new ModelNotFoundException($"Model '{name}' has no rollout in {Store.Location}.");
         var figures = record.State == RolloutState.Running ? await SumFiguresAsync(record, cancellationToken) : RolloutFigures.Empty;
-        var verdict = RolloutDecision.Decide(record, figures, quality, now);
+        var verdict = RolloutDecision.Decide(record, figures, now);
         var applied = false;
         if (verdict.Kind != RolloutVerdictKind.Wait)
         {

@@ -84,4 +84,8 @@ public sealed record FiguresSummary(
     double? ScoreP50,
     double? ScoreP90,
     double? Agreement,
-    double? ScoreDifference);
+    double? ScoreDifference)
+{
+    /// <summary>Live quality from monitoring's feedback, summed over the replicas that reported it; null without feedback.</summary>
+    public LiveQuality? Quality { get; init; }
+}

@@ -82,7 +82,7 @@ public static class RolloutCommand
                     parse.GetValue(steps) is { } plan ? Steps(plan) : null, StepTime.Parse(parse.GetValue(stepTime)!, "--step-time"),
                     parse.GetValue(sticky), criteria, AliasMover.Identity, DateTimeOffset.UtcNow);
                 record = await rollouts.WriteAsync(record, existing, cancellationToken);
-                RolloutOutput.Write(new CommandOutput(parse), record, RolloutFigures.Empty, RolloutDecision.Decide(record, RolloutFigures.Empty, null, DateTimeOffset.UtcNow), parse.GetValue(json));
+                RolloutOutput.Write(new CommandOutput(parse), record, RolloutFigures.Empty, RolloutDecision.Decide(record, RolloutFigures.Empty, DateTimeOffset.UtcNow), parse.GetValue(json));
                 return ExitCodes.Ok;
             },
             parse.InvocationConfiguration.Error));
@@ -104,7 +104,7 @@ public static class RolloutCommand
                 var rollouts = new RolloutStore(ModelStoreFactory.Open(parse.GetValue(store)));
                 var record = await ReadAsync(rollouts, parse.GetValue(name)!, cancellationToken);
                 var figures = record.IsActive ? await rollouts.SumFiguresAsync(record, cancellationToken) : RolloutFigures.Empty;
-                RolloutOutput.Write(new CommandOutput(parse), record, figures, RolloutDecision.Decide(record, figures, null, DateTimeOffset.UtcNow), parse.GetValue(json));
+                RolloutOutput.Write(new CommandOutput(parse), record, figures, RolloutDecision.Decide(record, figures, DateTimeOffset.UtcNow), parse.GetValue(json));
                 return ExitCodes.Ok;
             },
             parse.InvocationConfiguration.Error));
@@ -124,7 +124,7 @@ public static class RolloutCommand
             async () =>
             {
                 var rollouts = new RolloutStore(ModelStoreFactory.Open(parse.GetValue(store)));
-                var result = await rollouts.StepAsync(StoreNames.Check(parse.GetValue(name)!, "model name"), null, AliasMover.Identity, DateTimeOffset.UtcNow, cancellationToken);
+                var result = await rollouts.StepAsync(StoreNames.Check(parse.GetValue(name)!, "model name"), AliasMover.Identity, DateTimeOffset.UtcNow, cancellationToken);
                 RolloutOutput.Write(new CommandOutput(parse), result.Record, result.Figures, result.Verdict, parse.GetValue(json));
                 return ExitCodes.Ok;
             },
@@ -154,7 +154,7 @@ public static class RolloutCommand
                 while (true)
                 {
                     // Judging here too means a pipeline finishes the rollout even when no replica receives traffic to judge it.
-                    var result = await rollouts.StepAsync(model, null, AliasMover.Identity, DateTimeOffset.UtcNow, cancellationToken);
+                    var result = await rollouts.StepAsync(model, AliasMover.Identity, DateTimeOffset.UtcNow, cancellationToken);
                     var record = result.Record;
                     if (!record.IsActive && !(record.State == RolloutState.Promoted && !record.AliasMoved))
                     {
@@ -193,7 +193,7 @@ public static class RolloutCommand
                 var why = parse.GetValue(reason) is { } text ? $"{verb} by hand: {text}" : null;
                 record = await rollouts.WriteAsync(change(record, by, why, DateTimeOffset.UtcNow), record, cancellationToken);
                 record = await rollouts.CompletePromotionAsync(record, by, cancellationToken);
-                RolloutOutput.Write(new CommandOutput(parse), record, RolloutFigures.Empty, RolloutDecision.Decide(record, RolloutFigures.Empty, null, DateTimeOffset.UtcNow), parse.GetValue(json));
+                RolloutOutput.Write(new CommandOutput(parse), record, RolloutFigures.Empty, RolloutDecision.Decide(record, RolloutFigures.Empty, DateTimeOffset.UtcNow), parse.GetValue(json));
                 return ExitCodes.Ok;
             },
             parse.InvocationConfiguration.Error));

@@ -24,13 +24,14 @@ public static class RolloutOutput
         if (record.IsActive)
         {
             console.MarkupLine(Markup.Escape($"Figures of this step from {figures.Replicas.Count} replica(s){(figures.ShadowDropped > 0 ? $", {figures.ShadowDropped} shadow copies dropped" : "")}:"));
-            var table = new Table().AddColumns("version", "role", "requests", "errors", "error rate", "p50 ms", "p99 ms", "score mean", "score p10", "score p50", "score p90", "agreement", "score diff");
+            var table = new Table().AddColumns("version", "role", "requests", "errors", "error rate", "p50 ms", "p99 ms", "score mean", "score p10", "score p50", "score p90", "agreement", "score diff", "live quality");
+            var summaries = figures.Summaries(record);
             foreach (var (version, role) in new[] { (record.Stable, "stable"), (record.Candidate, "candidate") })
             {
-                var s = figures.Of(version).Summarize();
+                var s = summaries[version];
                 table.AddRow(version, role, s.Requests.ToString(CultureInfo.InvariantCulture), s.Errors.ToString(CultureInfo.InvariantCulture), Percent(s.ErrorRate),
                     Number(s.P50Ms), Number(s.P99Ms), Number(s.ScoreMean), Number(s.ScoreP10), Number(s.ScoreP50), Number(s.ScoreP90),
-                    s.Agreement is { } a ? Percent(a) : "-", Number(s.ScoreDifference));
+                    s.Agreement is { } a ? Percent(a) : "-", Number(s.ScoreDifference), Quality(s.Quality));
             }
 
             console.Write(table);
@@ -65,7 +66,9 @@ public static class RolloutOutput
 
     private static string Figures(RolloutTransition entry) =>
         entry.Figures is null ? "" : " [" + string.Join("; ", entry.Figures.Select(f => $"{f.Key}: {f.Value.Requests} req, {Percent(f.Value.ErrorRate)} err"
-            + (f.Value.Agreement is { } a ? $", {Percent(a)} agree" : "") + (f.Value.ScoreP50 is { } p ? $", p50 score {Number(p)}" : ""))) + "]";
+            + (f.Value.Agreement is { } a ? $", {Percent(a)} agree" : "") + (f.Value.ScoreP50 is { } p ? $", p50 score {Number(p)}" : "") + (f.Value.Quality is { } q ? $", {Quality(q)}" : ""))) + "]";
+
+    private static string Quality(LiveQuality? quality) => quality is { } q ? $"{q.Metric} {Number(q.Value)} ({q.Labels} labels)" : "-";
 
     private static string Percent(double value) => (value * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 

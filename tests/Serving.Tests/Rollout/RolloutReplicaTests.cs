@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Rollout;
@@ -101,6 +102,41 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
     }
 
     [Fact]
+    public async Task A_canary_trained_on_shuffled_labels_is_rolled_back_by_live_quality_from_feedback_on_both_replicas()
+    {
+        await PublishPairAsync("quality", Folder(Models.CancerModel), TrainShuffledCancer());
+
+        // Only live quality can fail it: the distribution and agreement criteria are off.
+        var criteria = Criteria(minRequests: 100) with { MaxScoreShift = null, MinAgreement = null, MaxQualityDrop = 0.1, MinQualityLabels = 100 };
+        await replicas.StartAsync("quality", "v2", RolloutMode.Canary, [50, 100], Long, criteria);
+        var bodies = RolloutReplicas.Bodies(Models.CancerModel, "breast-cancer.csv");
+        var labels = CsvLabels("breast-cancer.csv");
+
+        var answers = new List<RolloutReplicas.Answer>();
+        var record = await LoadUntilAsync("quality", bodies, answers, r => r.State == RolloutState.RolledBack, async batch =>
+        {
+            // The callers' ground truth comes back later to the replica that answered, naming the prediction's id.
+            foreach (var replica in batch.Where(a => a.Status == HttpStatusCode.OK).GroupBy(a => a.Replica))
+            {
+                var items = replica.Select(a => new { id = PredictionId(a.Body), label = labels[a.Request % bodies.Count] }).ToList();
+                using var response = await replicas.Replicas[replica.Key].Client.PostAsJsonAsync(new Uri("/models/quality/feedback", UriKind.Relative), new { items });
+                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            }
+        });
+
+        AllSucceeded(answers);
+        answers.Select(a => a.Version).Distinct().Should().BeEquivalentTo(["v1", "v2"], "both versions answered callers, so both were measured");
+        var last = record.History[^1];
+        output.WriteLine(last.Reason);
+        last.Reason.Should().StartWith("live quality: AreaUnderRocCurve candidate");
+        var stable = last.Figures!["v1"].Quality!;
+        var candidate = last.Figures!["v2"].Quality!;
+        stable.Value.Should().BeGreaterThan(candidate.Value + 0.1);
+        candidate.Labels.Should().BeGreaterThanOrEqualTo(100);
+        (await replicas.Store.FindAliasAsync("quality", "production"))!.Version.Should().Be("v1");
+    }
+
+    [Fact]
     public async Task A_candidate_deleted_mid_rollout_is_rolled_back_and_no_caller_sees_a_failure()
     {
         await PublishPairAsync("gone", Models.HousePricesMain);
@@ -158,13 +194,22 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
         await replicas.WaitServedAsync(name, "v1");
     }
 
-    /// <summary>Keeps load on both replicas until the record satisfies <paramref name="until"/>; every answer is collected.</summary>
-    private async Task<RolloutRecord> LoadUntilAsync(string name, IReadOnlyList<string> bodies, List<RolloutReplicas.Answer> answers, Func<RolloutRecord, bool> until)
+    /// <summary>
+    /// Keeps load on both replicas until the record satisfies <paramref name="until"/>; every answer is collected, and
+    /// each batch of answers is handed to <paramref name="answered"/> when given.
+    /// </summary>
+    private async Task<RolloutRecord> LoadUntilAsync(string name, IReadOnlyList<string> bodies, List<RolloutReplicas.Answer> answers, Func<RolloutRecord, bool> until, Func<List<RolloutReplicas.Answer>, Task>? answered = null)
     {
         var end = DateTime.UtcNow + Deadline;
         while (true)
         {
-            answers.AddRange(await replicas.LoadAsync(name, bodies, 400, 8));
+            var batch = await replicas.LoadAsync(name, bodies, 400, 8);
+            answers.AddRange(batch);
+            if (answered is not null)
+            {
+                await answered(batch);
+            }
+
             var record = (await replicas.Rollouts.ReadAsync(name))!;
             if (until(record))
             {
@@ -189,6 +234,12 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
         var failed = answers.Where(a => a.Status != HttpStatusCode.OK).Take(3).ToList();
         failed.Should().BeEmpty($"every request must succeed; first failures: {string.Join(" | ", failed.Select(f => $"{f.Status} {f.Body}"))}\n{replicas.Logs}");
     }
+
+    private static string PredictionId(string body) => JsonDocument.Parse(body).RootElement.GetProperty("predictions")[0].GetProperty("id").GetString()!;
+
+    /// <summary>The last column of every row of a bundled CSV, in the order <see cref="RolloutReplicas.Bodies"/> makes the bodies.</summary>
+    private static List<string> CsvLabels(string csv) =>
+        [.. File.ReadAllLines(RepoPaths.Data(csv)).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[^1])];
 
     /// <summary>The cancer model's recipe trained on the same rows with the label column shuffled (it learned nothing); its version folder.</summary>
     private static string TrainShuffledCancer()

@@ -53,6 +53,9 @@ public sealed class RolloutReplicas : IAsyncLifetime
             ["Serving__Rollout__Replica"] = name,
             ["Serving__RateLimit__PermitsPerSecond"] = "0",
             ["Serving__Limits__MaxConcurrentRequests"] = "0",
+
+            // The live-quality test's model is monitored (every request), so feedback measures each version.
+            ["Serving__Monitoring__Models__quality__LogPercent"] = "100",
         }));
         _replicas.AddRange(await Task.WhenAll(starts));
     }
@@ -159,7 +162,7 @@ public sealed class RolloutReplicas : IAsyncLifetime
                 var body = await response.Content.ReadAsStringAsync();
                 lock (answers)
                 {
-                    answers.Add(new Answer(replica, response.StatusCode, version, key, body));
+                    answers.Add(new Answer(i, replica, response.StatusCode, version, key, body));
                 }
             }
         }));
@@ -188,5 +191,6 @@ public sealed class RolloutReplicas : IAsyncLifetime
         }).ToList();
     }
 
-    public sealed record Answer(int Replica, HttpStatusCode Status, string? Version, string? Key, string Body);
+    /// <summary>The answer to request number <paramref name="Request"/> (its body is <c>bodies[Request % bodies.Count]</c>).</summary>
+    public sealed record Answer(int Request, int Replica, HttpStatusCode Status, string? Version, string? Key, string Body);
 }

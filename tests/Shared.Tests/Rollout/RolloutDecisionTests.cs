@@ -36,8 +36,8 @@ public sealed class RolloutDecisionTests
         var record = Record();
         var figures = Sum(record, Figures(900), Figures(100));
 
-        RolloutDecision.Decide(record, figures, null, T0.AddMinutes(4)).Kind.Should().Be(RolloutVerdictKind.Wait);
-        var step = RolloutDecision.Decide(record, figures, null, T0.AddMinutes(5));
+        RolloutDecision.Decide(record, figures, T0.AddMinutes(4)).Kind.Should().Be(RolloutVerdictKind.Wait);
+        var step = RolloutDecision.Decide(record, figures, T0.AddMinutes(5));
         step.Kind.Should().Be(RolloutVerdictKind.Step);
         step.NextStep.Should().Be(1);
 
@@ -45,14 +45,14 @@ public sealed class RolloutDecisionTests
         next.Weight.Should().Be(50);
         next.History[^1].Figures!["v2"].Requests.Should().Be(100);
         var nextFigures = Sum(next, Figures(500), Figures(500));
-        RolloutDecision.Decide(next, nextFigures, null, T0.AddMinutes(10)).Kind.Should().Be(RolloutVerdictKind.Promote);
+        RolloutDecision.Decide(next, nextFigures, T0.AddMinutes(10)).Kind.Should().Be(RolloutVerdictKind.Promote);
     }
 
     [Fact]
     public void Too_few_requests_wait_however_long_the_step_ran()
     {
         var record = Record();
-        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(99)), null, T0.AddHours(1));
+        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(99)), T0.AddHours(1));
         verdict.Kind.Should().Be(RolloutVerdictKind.Wait);
         verdict.Reason.Should().Contain("candidate 99");
     }
@@ -80,7 +80,7 @@ public sealed class RolloutDecisionTests
     {
         var record = Record();
         var candidate = Figures(100, candidateErrors, latencyMs: slowCandidate == 1 ? 30 : 0.2);
-        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), candidate), null, T0.AddSeconds(10));
+        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), candidate), T0.AddSeconds(10));
 
         verdict.Kind.Should().Be(RolloutVerdictKind.RollBack);
         verdict.Reason.Should().StartWith(criterion);
@@ -94,22 +94,22 @@ public sealed class RolloutDecisionTests
     public void A_candidate_scoring_around_another_value_is_rolled_back_by_the_score_shift()
     {
         var record = Record();
-        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(100, center: 23, spread: 1)), null, T0.AddSeconds(10));
+        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(100, center: 23, spread: 1)), T0.AddSeconds(10));
         verdict.Kind.Should().Be(RolloutVerdictKind.RollBack);
         verdict.Reason.Should().StartWith("score shift");
 
-        RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(100, center: 20.5)), null, T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.Step);
+        RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(100, center: 20.5)), T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.Step);
     }
 
     [Fact]
     public void A_score_shift_within_what_chance_gives_for_few_requests_waits_for_more()
     {
         var record = Record();
-        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(100, center: 22)), null, T0.AddMinutes(6));
+        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), Figures(100, center: 22)), T0.AddMinutes(6));
         verdict.Kind.Should().Be(RolloutVerdictKind.Wait);
         verdict.Reason.Should().StartWith("score shift").And.Contain("more requests will tell");
 
-        RolloutDecision.Decide(record, Sum(record, Figures(9000), Figures(3000, center: 22)), null, T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.RollBack);
+        RolloutDecision.Decide(record, Sum(record, Figures(9000), Figures(3000, center: 22)), T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.RollBack);
     }
 
     [Fact]
@@ -119,13 +119,13 @@ public sealed class RolloutDecisionTests
         var candidate = Figures(200);
         candidate.ComparedRows = candidate.LabelledRows = 200;
         candidate.AgreedRows = 180;
-        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), candidate), null, T0.AddSeconds(10));
+        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(900), candidate), T0.AddSeconds(10));
         verdict.Kind.Should().Be(RolloutVerdictKind.RollBack);
         verdict.Reason.Should().Contain("agreement").And.Contain("90%");
 
         var regression = Figures(200);
         regression.ComparedRows = 200;
-        var check = RolloutDecision.Decide(record, Sum(record, Figures(900), regression), null, T0.AddMinutes(6)).Checks.Single(c => c.Criterion == "agreement");
+        var check = RolloutDecision.Decide(record, Sum(record, Figures(900), regression), T0.AddMinutes(6)).Checks.Single(c => c.Criterion == "agreement");
         check.Outcome.Should().Be(CriterionOutcome.Skipped);
     }
 
@@ -140,22 +140,54 @@ public sealed class RolloutDecisionTests
             ["v2"] = new("Accuracy", 0.62, true, 120),
         };
 
-        var verdict = RolloutDecision.Decide(record, figures, worse, T0.AddSeconds(10));
+        var verdict = RolloutDecision.Decide(record, figures with { Quality = worse }, T0.AddSeconds(10));
         verdict.Kind.Should().Be(RolloutVerdictKind.RollBack);
         verdict.Reason.Should().StartWith("live quality").And.Contain("Accuracy");
 
         var fewLabels = new Dictionary<string, LiveQuality>(worse) { ["v2"] = new("Accuracy", 0.62, true, 20) };
-        RolloutDecision.Decide(record, figures, fewLabels, T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.Wait);
+        RolloutDecision.Decide(record, figures with { Quality = fewLabels }, T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.Wait);
         var lowerIsBetter = new Dictionary<string, LiveQuality> { ["v1"] = new("MAE", 3.0, false, 500), ["v2"] = new("MAE", 3.01, false, 500) };
-        RolloutDecision.Decide(record, figures, lowerIsBetter, T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.Step);
-        RolloutDecision.Decide(record, figures, null, T0.AddMinutes(6)).Checks.Single(c => c.Criterion == "live quality").Outcome.Should().Be(CriterionOutcome.Skipped);
+        RolloutDecision.Decide(record, figures with { Quality = lowerIsBetter }, T0.AddMinutes(6)).Kind.Should().Be(RolloutVerdictKind.Step);
+        RolloutDecision.Decide(record, figures, T0.AddMinutes(6)).Checks.Single(c => c.Criterion == "live quality").Outcome.Should().Be(CriterionOutcome.Skipped);
+    }
+
+    [Fact]
+    public void Live_quality_of_the_replicas_adds_up_label_weighted_and_a_stale_step_is_left_out()
+    {
+        var record = Record();
+        ReplicaFigures Replica(string name, DateTimeOffset step, LiveQuality stable, LiveQuality candidate) => new()
+        {
+            Model = "house",
+            RolloutId = record.Id,
+            StepStartedUtc = step,
+            Replica = name,
+            WrittenUtc = T0,
+            Versions = new() { ["v1"] = Figures(450), ["v2"] = Figures(50) },
+            Quality = new() { ["v1"] = stable, ["v2"] = candidate },
+        };
+
+        var figures = RolloutFigures.Sum(record, [
+            Replica("a", record.StepStartedUtc, new("AreaUnderRocCurve", 0.98, true, 300), new("AreaUnderRocCurve", 0.50, true, 60)),
+            Replica("b", record.StepStartedUtc, new("AreaUnderRocCurve", 0.96, true, 100), new("AreaUnderRocCurve", 0.56, true, 60)),
+            Replica("c", record.StepStartedUtc.AddMinutes(-5), new("AreaUnderRocCurve", 0.10, true, 9000), new("AreaUnderRocCurve", 0.99, true, 9000)),
+        ]);
+
+        figures.Quality["v1"].Should().Match<LiveQuality>(q => q.Metric == "AreaUnderRocCurve" && q.HigherIsBetter && q.Labels == 400);
+        figures.Quality["v1"].Value.Should().BeApproximately(0.975, 1e-9);
+        figures.Quality["v2"].Labels.Should().Be(120);
+        figures.Quality["v2"].Value.Should().BeApproximately(0.53, 1e-9);
+        figures.Summaries(record)["v2"].Quality.Should().Be(figures.Quality["v2"], "the history and status show what was judged");
+
+        var verdict = RolloutDecision.Decide(record, figures, T0.AddSeconds(10));
+        verdict.Kind.Should().Be(RolloutVerdictKind.RollBack);
+        verdict.Reason.Should().Contain("live quality: AreaUnderRocCurve candidate 0.53, stable 0.975");
     }
 
     [Fact]
     public void A_candidate_problem_on_any_replica_rolls_back_at_once()
     {
         var record = Record();
-        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(3), Figures(0), problem: "version v2 is gone from the store"), null, T0);
+        var verdict = RolloutDecision.Decide(record, Sum(record, Figures(3), Figures(0), problem: "version v2 is gone from the store"), T0);
         verdict.Kind.Should().Be(RolloutVerdictKind.RollBack);
         verdict.Reason.Should().Contain("r1: version v2 is gone");
     }
@@ -164,7 +196,7 @@ public sealed class RolloutDecisionTests
     public void Paused_and_ended_rollouts_are_not_judged()
     {
         var paused = RolloutTransitions.Pause(Record(), "me", T0);
-        RolloutDecision.Decide(paused, RolloutFigures.Empty, null, T0.AddDays(1)).Kind.Should().Be(RolloutVerdictKind.Wait);
+        RolloutDecision.Decide(paused, RolloutFigures.Empty, T0.AddDays(1)).Kind.Should().Be(RolloutVerdictKind.Wait);
         var resumed = RolloutTransitions.Resume(paused, "me", T0.AddMinutes(1));
         resumed.StepStartedUtc.Should().Be(T0.AddMinutes(1));
         FluentActions.Invoking(() => RolloutTransitions.Resume(resumed, "me", T0)).Should().Throw<RolloutStateException>().WithMessage("*running, not paused*");

@@ -55,7 +55,7 @@ public sealed class RolloutStoreTests : IDisposable
 
         var now = DateTimeOffset.UtcNow;
         var racing = new RolloutStore(new ReadersFirstStore(_rollouts.Store, readers: 6));
-        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => racing.StepAsync("house", null, $"judge-{i}", now))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => racing.StepAsync("house", $"judge-{i}", now))));
 
         results.Count(r => r.Applied).Should().Be(1);
         var final = await _rollouts.ReadAsync("house");
