@@ -27,7 +27,8 @@ public class PackageTests
     {
         using var store = new TempFolder();
         var spec = SpecLoader.Load(RepoPaths.Spec("penguins"));
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute(version: "v1");
+        using var run = new TrainedInProcess(new TrainingRun(spec, SilentProgress.Instance).Execute(version: "v1"));
+        var result = run.Result;
         var manifest = await new FileModelStore(store.Path).PublishAsync(result.PackageDirectory);
 
         var versionDir = Path.Combine(store.Path, "penguins", "versions", "v1");
@@ -70,14 +71,14 @@ public class PackageTests
     public void Saved_model_needs_only_the_feature_columns_and_maps_class_names_back()
     {
         var spec = SpecLoader.Load(RepoPaths.Spec("iris")) with { Folds = 0 };
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
         var ml = new MLContext();
 
         var model = ml.Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out var schema);
         schema.Select(c => c.Name).Should().Equal("sepal_length", "sepal_width", "petal_length", "petal_width");
         var row = ml.Data.LoadFromEnumerable([new IrisInput { SepalLength = 6.7f, SepalWidth = 3.0f, PetalLength = 5.2f, PetalWidth = 2.3f }]);
         model.Transform(row).GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Single().ToString().Should().Be("virginica");
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]
@@ -101,10 +102,10 @@ public class PackageTests
 
     private static (MLContext, ITransformer) Train(string specName)
     {
-        var result = new TrainingRun(SpecLoader.Load(RepoPaths.Spec(specName)), SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(SpecLoader.Load(RepoPaths.Spec(specName)));
+        var result = run.Result;
         var ml = new MLContext();
         var model = ml.Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);
-        Directory.Delete(result.PackageDirectory, recursive: true);
         return (ml, model);
     }
 
