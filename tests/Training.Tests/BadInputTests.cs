@@ -205,6 +205,20 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task A_search_whose_every_trial_fails_exits_8_with_each_error_and_publishes_nothing()
+    {
+        using var dir = new TempFolder();
+        // LightGbm refuses one leaf only once it trains: every fold of the one trial throws.
+        var spec = Spec(dir, Path.Combine(RepoPaths.Data, "iris.csv"), label: "species", task: "multiclass",
+            trainers: JsonNode.Parse("""{ "name": "LightGbm", "options": { "NumberOfLeaves": 1 } }"""), change: s => s.With("folds", 2));
+        var result = await Train(dir, spec);
+
+        result.ExitCode.Should().Be(8, result.Output);
+        result.StdErr.Should().Contain("every one of the search's 1 trial(s) failed").And.Contain("LightGBM");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
     public async Task Unknown_command_option_is_bad_usage_and_help_works_everywhere()
     {
         var bad = await CliRunner.RunAsync("train", "x.json", "--no-such-option");
