@@ -20,7 +20,15 @@ public sealed class DistributedRunFixture : IAsyncLifetime
 
     public string FailingSpecPath { get; private set; } = "";
 
-    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?> { ["MLPIPELINE_STORAGE_CONNECTION_STRING"] = Azurite.ConnectionString };
+    /// <summary>
+    /// The console processes' environment: Azurite's connection string, and a temp folder of the fixture's own, so the
+    /// files of the workers and coordinators the tests kill (fetched data, stored rows, staging folders) go with it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
+    {
+        ["MLPIPELINE_STORAGE_CONNECTION_STRING"] = Azurite.ConnectionString,
+        ["TMPDIR"] = Directory.CreateDirectory(_folder.Combine("temp")).FullName,
+    };
 
     public async Task InitializeAsync()
     {
