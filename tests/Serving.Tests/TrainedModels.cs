@@ -22,16 +22,13 @@ public sealed class TrainedModels : IDisposable
 
     private TrainedModels()
     {
-        StoreDirectory = Path.Combine(Path.GetTempPath(), "mlpipeline-serving-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(StoreDirectory);
-        Store = new FileModelStore(StoreDirectory);
-
         // Shared by every test class of the run, so it lives as long as the test process and is deleted when it exits.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(StoreDirectory);
+        StoreDirectory = RunTempFolder.NewFolder("trained-models-");
+        Store = new FileModelStore(StoreDirectory);
 
         // The second house-prices version is published first, so the bundled spec's version is the newest.
         HousePricesOther = Train(LocalSpec(HousePrices, "house-prices.csv", "MEDV", "regression", "Sdca").With("columns", new { CHAS = "categorical" }), "v-sdca");
-        HousePricesMain = Train(SpecLoader.Load(RepoPaths.Spec(HousePrices)), null);
+        HousePricesMain = Train(SpecLoader.Load(RepositoryRoot.Spec(HousePrices)), null);
         Store.PromoteAsync(HousePrices, HousePricesMain.Version, "production").GetAwaiter().GetResult();
         Store.PromoteAsync(HousePrices, HousePricesOther.Version, "canary").GetAwaiter().GetResult();
         CancerModel = Train(LocalSpec(Cancer, "breast-cancer.csv", "malignant", "binary", "LbfgsLogisticRegression"), null);

@@ -32,15 +32,11 @@ public sealed class TestSpec
 
     /// <summary>A spec over one of the bundled data sets in data/.</summary>
     public static TestSpec OverBundledData(string name, string dataFile, string label, string task, JsonNode trainers) =>
-        new(name, BundledData(dataFile), label, task, trainers);
+        new(name, RepositoryRoot.Data(dataFile), label, task, trainers);
 
     /// <summary>A copy of a bundled spec in pipelines/, to change before writing.</summary>
     public static TestSpec FromBundled(string specName) =>
-        new(JsonNode.Parse(File.ReadAllText(BundledSpecPath(specName)))!.AsObject());
-
-    public static string BundledData(string file) => System.IO.Path.Combine(RepositoryRoot.Path, "data", file);
-
-    public static string BundledSpecPath(string specName) => System.IO.Path.Combine(RepositoryRoot.Path, "pipelines", specName + ".json");
+        new(JsonNode.Parse(File.ReadAllText(RepositoryRoot.Spec(specName)))!.AsObject());
 
     /// <summary>
     /// Sets a field: a JsonNode as it is, any other value serialized (numbers, strings, anonymous objects such as

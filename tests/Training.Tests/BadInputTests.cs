@@ -186,7 +186,7 @@ public class BadInputTests
     {
         using var dir = new TempFolder();
         var blocker = dir.File("not-a-folder", "a file where the store folder should be");
-        var result = await Train(dir, RepoPaths.Spec("linear-2x-minus-1"), store: blocker);
+        var result = await Train(dir, RepositoryRoot.Spec("linear-2x-minus-1"), store: blocker);
 
         result.ExitCode.Should().Be(4);
         result.StdErr.Should().Contain(blocker);
@@ -196,7 +196,7 @@ public class BadInputTests
     public async Task Failed_gate_exits_3_and_publishes_nothing()
     {
         using var dir = new TempFolder();
-        var spec = Spec(dir, Path.Combine(RepoPaths.Data, "iris.csv"), label: "species", task: "multiclass", trainers: "LbfgsMaximumEntropy", change: s => s.WithJson("gates", """{ "MacroAccuracy": ">= 1.5" }"""));
+        var spec = Spec(dir, RepositoryRoot.Data("iris.csv"), label: "species", task: "multiclass", trainers: "LbfgsMaximumEntropy", change: s => s.WithJson("gates", """{ "MacroAccuracy": ">= 1.5" }"""));
         var result = await Train(dir, spec);
 
         result.ExitCode.Should().Be(3);
@@ -209,7 +209,7 @@ public class BadInputTests
     {
         using var dir = new TempFolder();
         // LightGbm refuses one leaf only once it trains: every fold of the one trial throws.
-        var spec = Spec(dir, Path.Combine(RepoPaths.Data, "iris.csv"), label: "species", task: "multiclass",
+        var spec = Spec(dir, RepositoryRoot.Data("iris.csv"), label: "species", task: "multiclass",
             trainers: JsonNode.Parse("""{ "name": "LightGbm", "options": { "NumberOfLeaves": 1 } }"""), change: s => s.With("folds", 2));
         var result = await Train(dir, spec);
 

@@ -41,7 +41,7 @@ public class FeaturizationTests
     [InlineData("credit", false, true)]
     public void One_pass_featurizer_reads_the_rows_once_and_equals_the_ML_NET_estimator_chain(string specName, bool normalize, bool hasMissing)
     {
-        var spec = SpecLoader.Load(RepoPaths.Spec(specName));
+        var spec = SpecLoader.Load(RepositoryRoot.Spec(specName));
         using var data = StoredRows.Read(spec);
         var profile = data.Profile;
         var ml = new MLContext(1);
@@ -82,7 +82,7 @@ public class FeaturizationTests
     [Fact]
     public void Missing_numbers_missing_categories_and_unseen_categories_all_predict()
     {
-        var spec = SpecLoader.Load(RepoPaths.Spec("penguins")) with { Folds = 0, Trainers = [new("LbfgsMaximumEntropy", new Dictionary<string, System.Text.Json.JsonElement>(), new Dictionary<string, IReadOnlyList<System.Text.Json.JsonElement>>())] };
+        var spec = SpecLoader.Load(RepositoryRoot.Spec("penguins")) with { Folds = 0, Trainers = [new("LbfgsMaximumEntropy", new Dictionary<string, System.Text.Json.JsonElement>(), new Dictionary<string, IReadOnlyList<System.Text.Json.JsonElement>>())] };
         using var run = TrainedInProcess.Train(spec);
         var result = run.Result;
         var ml = new MLContext();

@@ -81,7 +81,7 @@ public class GateTests
     public void Prediction_expectations_are_gates_too()
     {
         using var dir = new TempFolder();
-        var spec = SpecLoader.Load(RepoPaths.Spec("five-points")) with { Expectations = [new(new Dictionary<string, System.Text.Json.JsonElement> { ["x"] = System.Text.Json.JsonDocument.Parse("0").RootElement }, 5.0, 0.01)] };
+        var spec = SpecLoader.Load(RepositoryRoot.Spec("five-points")) with { Expectations = [new(new Dictionary<string, System.Text.Json.JsonElement> { ["x"] = System.Text.Json.JsonDocument.Parse("0").RootElement }, 5.0, 0.01)] };
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
 

@@ -14,7 +14,7 @@ public class OneParseTests
     {
         using var dir = new TempFolder();
         var csv = Path.Combine(dir.Path, "penguins.csv");
-        File.Copy(Path.Combine(RepoPaths.Data, "penguins.csv"), csv);
+        File.Copy(RepositoryRoot.Data("penguins.csv"), csv);
         // The data path is relative to the spec's folder, as in the bundled specs.
         var spec = SpecLoader.Load(new TestSpec("m", "penguins.csv", "species", "multiclass", new JsonArray("SdcaMaximumEntropy", "LightGbm"))
             .With("folds", 3).With("testFraction", 0.2).WriteTo(dir));

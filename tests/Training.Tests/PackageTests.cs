@@ -26,7 +26,7 @@ public class PackageTests
     public async Task Published_package_has_the_documented_layout_and_a_complete_manifest()
     {
         using var store = new TempFolder();
-        var spec = SpecLoader.Load(RepoPaths.Spec("penguins"));
+        var spec = SpecLoader.Load(RepositoryRoot.Spec("penguins"));
         using var run = new TrainedInProcess(new TrainingRun(spec, SilentProgress.Instance).Execute(version: "v1"));
         var result = run.Result;
         var manifest = await new FileModelStore(store.Path).PublishAsync(result.PackageDirectory);
@@ -58,7 +58,7 @@ public class PackageTests
         stored.Metrics.ConfusionMatrix.Should().HaveCount(3);
         stored.Metrics.PerClassRecall.Should().ContainKeys("Adelie", "Chinstrap", "Gentoo");
         stored.TrainingData.Rows.Should().Be(344);
-        stored.TrainingData.Sha256.Should().Be(await ArtifactHash.OfFileAsync(Path.Combine(RepoPaths.Data, "penguins.csv")));
+        stored.TrainingData.Sha256.Should().Be(await ArtifactHash.OfFileAsync(RepositoryRoot.Data("penguins.csv")));
         (stored.TrainingData.TrainRows + stored.TrainingData.TestRows).Should().Be(344);
         stored.Artifacts[ModelManifest.ModelFileName].Sha256.Should().Be(await ArtifactHash.OfFileAsync(Path.Combine(versionDir, ModelManifest.ModelFileName)));
         stored.Lineage.MLNetVersion.Should().StartWith("5.");
@@ -70,7 +70,7 @@ public class PackageTests
     [Fact]
     public void Saved_model_needs_only_the_feature_columns_and_maps_class_names_back()
     {
-        var spec = SpecLoader.Load(RepoPaths.Spec("iris")) with { Folds = 0 };
+        var spec = SpecLoader.Load(RepositoryRoot.Spec("iris")) with { Folds = 0 };
         using var run = TrainedInProcess.Train(spec);
         var result = run.Result;
         var ml = new MLContext();
@@ -102,7 +102,7 @@ public class PackageTests
 
     private static (MLContext, ITransformer) Train(string specName)
     {
-        using var run = TrainedInProcess.Train(SpecLoader.Load(RepoPaths.Spec(specName)));
+        using var run = TrainedInProcess.Train(SpecLoader.Load(RepositoryRoot.Spec(specName)));
         var result = run.Result;
         var ml = new MLContext();
         var model = ml.Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);

@@ -35,7 +35,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = RepositoryRoot.Path,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlpipeline.dll"));
         foreach (var arg in args)

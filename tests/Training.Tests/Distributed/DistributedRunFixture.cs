@@ -34,7 +34,7 @@ public sealed class DistributedRunFixture : IAsyncLifetime
     {
         _azurite = await AzuriteServer.StartAsync(queue: true);
         var container = await _azurite.CreateContainerAsync("data");
-        await _azurite.ServiceClient().GetBlobContainerClient(container).UploadBlobAsync("iris.csv", File.OpenRead(Path.Combine(RepoPaths.Data, "iris.csv")));
+        await _azurite.ServiceClient().GetBlobContainerClient(container).UploadBlobAsync("iris.csv", File.OpenRead(RepositoryRoot.Data("iris.csv")));
         var data = $"{_azurite.BlobEndpoint}/data/iris.csv";
         SpecPath = new TestSpec("iris-search", data, "species", "multiclass", JsonNode.Parse("""
                 [{ "name": "LbfgsMaximumEntropy", "space": { "L2Regularization": { "float": [0.01, 10], "log": true }, "L1Regularization": { "float": [0.001, 1], "log": true } } }]

@@ -24,7 +24,7 @@ public sealed class ExportOnnxCommandTests : IDisposable
         var versionFolder = Path.Combine(_store, manifest.Name, "versions", manifest.Version);
 
         (await Run("export-onnx", "iris@staging", "--store", _store, "--output", byReference)).Should().Be(ExitCodes.Ok);
-        (await Run("export-onnx", "iris:" + manifest.Version, "--store", _store, "--output", byReference, "--data", Path.Combine(RepoPaths.Data, "iris.csv"))).Should().Be(ExitCodes.Ok);
+        (await Run("export-onnx", "iris:" + manifest.Version, "--store", _store, "--output", byReference, "--data", RepositoryRoot.Data("iris.csv"))).Should().Be(ExitCodes.Ok);
         (await Run("export-onnx", Path.Combine(versionFolder, ModelManifest.ModelFileName), "--output", Path.Combine(_store, "by-path.onnx"))).Should().Be(ExitCodes.Ok);
 
         using var session = new InferenceSession(byReference);
@@ -36,11 +36,11 @@ public sealed class ExportOnnxCommandTests : IDisposable
     public async Task Bad_references_and_data_get_their_exit_codes()
     {
         await Publish(OnnxTestSpecs.Quick("iris", "iris.csv", "species", "multiclass", "LbfgsMaximumEntropy"));
-        var wrongData = Path.Combine(RepoPaths.Data, "penguins.csv");
+        var wrongData = RepositoryRoot.Data("penguins.csv");
 
         (await Run("export-onnx", "no-such-model", "--store", _store)).Should().Be(ExitCodes.StoreError);
         (await Run("export-onnx", "iris", "--store", _store, "--data", wrongData, "--output", Path.Combine(_store, "x.onnx"))).Should().Be(ExitCodes.BadData);
-        (await Run("export-onnx", Path.Combine(RepoPaths.Data, "iris.csv"))).Should().Be(ExitCodes.BadUsageOrSpec);
+        (await Run("export-onnx", RepositoryRoot.Data("iris.csv"))).Should().Be(ExitCodes.BadUsageOrSpec);
     }
 
     [Fact]

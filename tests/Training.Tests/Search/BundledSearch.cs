@@ -26,7 +26,7 @@ public static class BundledSearch
         }
 
         // Parsed as if it were the bundled file, so its relative data path still resolves.
-        return SpecLoader.Parse(spec.Json, TestSpec.BundledSpecPath(name));
+        return SpecLoader.Parse(spec.Json, RepositoryRoot.Spec(name));
     }
 
     public static async Task<SearchOutcome> RunAsync(TrainingSpec spec, int? parallelism = null)
