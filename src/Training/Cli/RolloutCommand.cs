@@ -39,12 +39,13 @@ public static class RolloutCommand
         var latency = Criterion("--max-latency-ratio", "The candidate's p99 over stable's, at most.", defaults.MaxLatencyRatio);
         var agreement = Criterion("--min-agreement", "Shadow mode, classification: share of copies with stable's label, at least.", defaults.MinAgreement);
         var shift = Criterion("--max-score-shift", "Kolmogorov-Smirnov distance between the score distributions, at most (0 to 1).", defaults.MaxScoreShift);
-        var quality = Criterion("--max-quality-drop", "Live quality (from monitoring): how much worse than stable's, at most.", defaults.MaxQualityDrop);
+        var quality = Criterion("--max-quality-drop", "Live quality (from monitoring's feedback): how much worse than stable's, at most.", defaults.MaxQualityDrop);
+        var qualityLabels = new Option<int>("--min-quality-labels") { Description = "Feedback labels each version needs before live quality is judged.", DefaultValueFactory = _ => defaults.MinQualityLabels };
         var store = StoreOptions.Store();
         var json = CommandOutput.JsonOption();
         var command = new Command("start", "Start a rollout of a candidate against the version the alias names now. Criteria take a number, or 'off'.")
         {
-            name, candidate, alias, mode, steps, stepTime, sticky, minRequests, maxErrorRate, overStable, latency, agreement, shift, quality, store, json,
+            name, candidate, alias, mode, steps, stepTime, sticky, minRequests, maxErrorRate, overStable, latency, agreement, shift, quality, qualityLabels, store, json,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(
             async () =>
@@ -65,6 +66,7 @@ public static class RolloutCommand
                     MinAgreement = Value(parse.GetValue(agreement), "--min-agreement"),
                     MaxScoreShift = Value(parse.GetValue(shift), "--max-score-shift"),
                     MaxQualityDrop = Value(parse.GetValue(quality), "--max-quality-drop"),
+                    MinQualityLabels = parse.GetValue(qualityLabels),
                 };
                 var existing = await rollouts.ReadAsync(model, cancellationToken);
                 if (existing is { IsActive: true })
