@@ -80,6 +80,32 @@ public sealed class RolloutCommandTests : IDisposable
         (await new FileModelStore(_store).FindAliasAsync("house", "production"))!.Version.Should().Be("v1");
     }
 
+    [Fact]
+    public async Task Figures_files_are_kept_in_the_history_when_a_rollout_ends_and_deleted_then_and_before_the_next_start()
+    {
+        var rollouts = new RolloutStore(new FileModelStore(_store));
+        await rollouts.WriteFiguresAsync(Figures("gone-replica", "an-earlier-rollout", DateTimeOffset.UnixEpoch));
+        await Succeed("rollout", "start", "house", "--candidate", "v2", "--store", _store);
+        (await rollouts.Store.ListDocumentsAsync("house", ReplicaFigures.Folder)).Should().BeEmpty("a new rollout starts without the files of the last one");
+
+        var record = (await rollouts.ReadAsync("house"))!;
+        await rollouts.WriteFiguresAsync(Figures("replica-a", record.Id, record.StepStartedUtc));
+        var aborted = (await Succeed("rollout", "abort", "house", "--store", _store, "--json")).Json.GetProperty("rollout");
+
+        aborted.GetProperty("history")[1].GetProperty("figures").GetProperty("v2").GetProperty("requests").GetInt64().Should().Be(7);
+        (await rollouts.Store.ListDocumentsAsync("house", ReplicaFigures.Folder)).Should().BeEmpty("the figures that ended it are in the history");
+    }
+
+    private static ReplicaFigures Figures(string replica, string rolloutId, DateTimeOffset step) => new()
+    {
+        Model = "house",
+        RolloutId = rolloutId,
+        StepStartedUtc = step,
+        Replica = replica,
+        WrittenUtc = DateTimeOffset.UtcNow,
+        Versions = new() { ["v1"] = new VersionFigures { Requests = 70 }, ["v2"] = new VersionFigures { Requests = 7 } },
+    };
+
     [Theory]
     [InlineData(ExitCodes.StoreError, "Alias house@canary does not exist", "rollout", "start", "house", "--candidate", "v2", "--alias", "canary")]
     [InlineData(ExitCodes.StoreError, "house:v9", "rollout", "start", "house", "--candidate", "v9")]
