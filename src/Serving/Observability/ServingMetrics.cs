@@ -54,7 +54,7 @@ public sealed class ServingMetrics
         _liveQuality = factory.CreateGauge("mlpipeline_live_quality", "Live quality over the joined feedback window, by model, version and metric (Serving:Monitoring).", "model", "version", "metric");
         _featurePsi = factory.CreateGauge("mlpipeline_feature_psi", "Population stability index of an input column (or the score, feature=\"(score)\") over the drift window against the training profile.", "model", "version", "feature");
         _rolloutWeight = factory.CreateGauge("mlpipeline_rollout_weight", "Percent of a model's requests its rollout's candidate answers (canary) or scores a copy of (shadow) on this replica; 0 when no rollout routes.", "model");
-        _shadowDropped = factory.CreateCounter("mlpipeline_rollout_shadow_dropped_total", "Shadow copies not scored because the shadow queue was full (Serving:Rollout:ShadowScorerCapacity), by model.", "model");
+        _shadowDropped = factory.CreateCounter("mlpipeline_rollout_shadow_dropped_total", "Shadow copies not scored because the shadow queue was full (Serving:Rollout:ShadowQueueCapacity), by model.", "model");
         _createSeries = key => new PredictionSeries(
             _requests.WithLabels(key.Model, key.Version, key.Protocol),
             _predictions.WithLabels(key.Model, key.Version),

@@ -16,7 +16,7 @@ namespace MLPipeline.Serving.Rollout;
 /// </summary>
 public sealed partial class ShadowScorer(IOptions<ServingOptions> options, ServingMetrics metrics, ILogger<ShadowScorer> logger) : BackgroundService
 {
-    private readonly Channel<ShadowCopy> _copies = Channel.CreateBounded<ShadowCopy>(new BoundedChannelOptions(Math.Max(1, options.Value.Rollout.ShadowScorerCapacity))
+    private readonly Channel<ShadowCopy> _copies = Channel.CreateBounded<ShadowCopy>(new BoundedChannelOptions(Math.Max(1, options.Value.Rollout.ShadowQueueCapacity))
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,

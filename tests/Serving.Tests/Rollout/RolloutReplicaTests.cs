@@ -55,13 +55,24 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
         foreach (var replica in replicas.Replicas)
         {
             (await replica.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Should().Contain("mlpipeline_rollout_weight{model=\"split\"} 10\n");
+            var routing = (await RoutingAsync(replica, "split"))!.Value;
+            (routing.GetProperty("candidate").GetString(), routing.GetProperty("weight").GetInt32(), routing.GetProperty("mode").GetString(), routing.GetProperty("stickyHeader").GetString())
+                .Should().Be(("v2", 10, "canary", "X-User-Id"));
         }
 
         await AbortAsync("split");
         foreach (var replica in replicas.Replicas)
         {
             await Eventually.ValueAsync(() => replica.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), m => m.Contains("mlpipeline_rollout_weight{model=\"split\"} 0\n", StringComparison.Ordinal), Deadline);
+            (await RoutingAsync(replica, "split")).Should().BeNull("GET /models/{name} shows a rollout only while it routes");
         }
+    }
+
+    /// <summary>The <c>rollout</c> of GET /models/{name}: how the replica routes the model now, or null.</summary>
+    private static async Task<JsonElement?> RoutingAsync(ReplicaProcess replica, string name)
+    {
+        var model = JsonDocument.Parse(await replica.Client.GetStringAsync(new Uri($"/models/{name}", UriKind.Relative))).RootElement;
+        return model.TryGetProperty("rollout", out var rollout) && rollout.ValueKind == JsonValueKind.Object ? rollout.Clone() : null;
     }
 
     [Fact]

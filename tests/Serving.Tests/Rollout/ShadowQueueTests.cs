@@ -15,7 +15,7 @@ public sealed class ShadowQueueTests
     public async Task A_copy_offered_to_a_full_queue_is_dropped_and_counted_without_waiting()
     {
         var metrics = new ServingMetrics();
-        var options = Microsoft.Extensions.Options.Options.Create(new ServingOptions { Rollout = { ShadowScorerCapacity = 2 } });
+        var options = Microsoft.Extensions.Options.Options.Create(new ServingOptions { Rollout = { ShadowQueueCapacity = 2 } });
 
         // Not started: nothing drains the queue, so the third copy finds it full.
         using var scorer = new ShadowScorer(options, metrics, NullLogger<ShadowScorer>.Instance);
