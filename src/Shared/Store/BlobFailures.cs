@@ -15,7 +15,7 @@ public static class BlobFailures
     public static bool IsStoreFailure(Exception ex) =>
         ex is RequestFailedException or AuthenticationFailedException or AggregateException or HttpRequestException
             // A connection reset while the response is read reaches the caller as the socket's own error.
-            or IOException or SocketException
+            or SocketException or IOException { InnerException: SocketException }
             // The SDK's per-request network timeout (not the caller's cancellation).
             or TaskCanceledException { InnerException: TimeoutException };
 
@@ -39,7 +39,7 @@ public static class BlobFailures
                 Unreachable(prefix, location, ex),
             RequestFailedException rf =>
                 new ModelStoreException($"{prefix}: HTTP {rf.Status} {rf.ErrorCode}. Check the store URI and that the account allows this operation.", ex),
-            HttpRequestException or IOException or SocketException or OperationCanceledException =>
+            HttpRequestException or SocketException or IOException { InnerException: SocketException } or OperationCanceledException =>
                 Unreachable(prefix, location, ex),
             var other => new ModelStoreException($"{prefix}: {other.GetType().Name}. Check the store URI and the network.", ex),
         };
