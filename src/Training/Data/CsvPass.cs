@@ -7,23 +7,19 @@ namespace MLPipeline.Training.Data;
 /// One streaming read of the CSV's data rows after the header: checks each row's field count, parses every
 /// stored value once (numbers to float, text kept as one string per distinct value), counts what the profile
 /// needs, and keeps the current row's values for <see cref="CsvRowsView"/> to hand to ML.NET's binary saver.
-/// The first rows, read ahead to choose how each column is stored, are replayed before the rest. The rest
-/// come from a <see cref="RowBatchReader"/>, their numbers parsed on other threads; the checks and counts run
-/// here in file order, and a value that failed to parse there is parsed again here to be named.
+/// The first rows, read ahead to choose how each column is stored, are replayed before the rest.
 /// </summary>
-internal sealed class CsvPass : IDisposable
+internal sealed class CsvPass
 {
     private readonly string _path;
     private readonly TrainingSpec _spec;
     private readonly IReadOnlyList<string> _header;
     private readonly IReadOnlyList<BufferedRow> _head;
-    private readonly RowBatchReader _batches;
+    private readonly SepReader _reader;
     private readonly int[] _numberSlot;
     private readonly int[] _textSlot;
     private readonly bool[] _inferred;
     private int _headPosition;
-    private RowBatch? _batch;
-    private int _batchRow;
 
     public CsvPass(string path, TrainingSpec spec, IReadOnlyList<string> header, IReadOnlyList<StoredColumn> stored, IReadOnlyList<BufferedRow> head, SepReader reader)
     {
@@ -31,6 +27,7 @@ internal sealed class CsvPass : IDisposable
         _spec = spec;
         _header = header;
         _head = head;
+        _reader = reader;
         Stored = stored;
         Stats = header.Select(_ => new ColumnStats()).ToArray();
         _numberSlot = Enumerable.Repeat(-1, header.Count).ToArray();
@@ -54,7 +51,6 @@ internal sealed class CsvPass : IDisposable
         Numbers = new float[numbers];
         Texts = new ReadOnlyMemory<char>[texts];
         Ignored = header.Select(h => h != spec.Label && spec.Columns.TryGetValue(h, out var kind) && kind == ColumnKind.Ignore).ToArray();
-        _batches = new RowBatchReader(reader, stored.Where(c => c.IsNumber).Select(c => c.Index).ToArray(), header.Count);
     }
 
     public IReadOnlyList<StoredColumn> Stored { get; }
@@ -85,23 +81,20 @@ internal sealed class CsvPass : IDisposable
             return true;
         }
 
-        while (_batch is null || _batchRow == _batch.Count)
+        while (_reader.MoveNext())
         {
-            _batch = _batches.Next();
-            _batchRow = 0;
-            if (_batch is null)
+            var row = _reader.Current;
+            if (CsvFormat.IsBlank(row))
             {
-                return false;
+                continue;
             }
+
+            Process(new SepFields(row), CsvFormat.LineOf(row), Math.Max(CsvFormat.LineOf(row), row.LineNumberToExcl - 1));
+            return true;
         }
 
-        var row = _batchRow++;
-        Process(new BatchFields(_batch, row), _batch.Line(row), _batch.LastLine(row));
-        return true;
+        return false;
     }
-
-    /// <summary>Stops the reading thread (when the pass ends early) so the file can be closed.</summary>
-    public void Dispose() => _batches.Dispose();
 
     private void Process<TFields>(TFields fields, long line, long lastLine)
         where TFields : IFields, allows ref struct
@@ -124,7 +117,7 @@ internal sealed class CsvPass : IDisposable
             var missing = stats.CountMissing(value, line);
             if (_numberSlot[i] is var slot and >= 0)
             {
-                Numbers[slot] = missing ? float.NaN : Number(fields.TryNumber(i, slot, out var parsed) ? parsed : null, value, i, line);
+                Numbers[slot] = missing ? float.NaN : Number(value, i, line);
             }
             else if (_textSlot[i] is var textSlot and >= 0)
             {
@@ -144,17 +137,11 @@ internal sealed class CsvPass : IDisposable
         }
     }
 
-    /// <param name="parsed">The value as a number when it was parsed already; null to parse it here.</param>
-    private float Number(float? parsed, ReadOnlySpan<char> value, int column, long line)
+    private float Number(ReadOnlySpan<char> value, int column, long line)
     {
         var name = _header[column];
         var isLabel = name == _spec.Label;
-        var number = 0f;
-        if (parsed is { } known)
-        {
-            number = known;
-        }
-        else if (!CsvNumbers.TryParse(value, out number))
+        if (!CsvNumbers.TryParse(value, out var number))
         {
             Stats[column].NotANumber(value, line);
             var stored = Stored.First(s => s.Index == column);
@@ -243,18 +230,15 @@ internal sealed class CsvPass : IDisposable
         int Count { get; }
 
         ReadOnlySpan<char> this[int index] { get; }
-
-        /// <summary>The field's value when it was parsed as a number already; false leaves it to the pass.</summary>
-        bool TryNumber(int index, int slot, out float value);
     }
 
-    private readonly struct BatchFields(RowBatch batch, int row) : IFields
+    private readonly ref struct SepFields(SepReader.Row row) : IFields
     {
-        public int Count => batch.FieldCount(row);
+        private readonly SepReader.Row _row = row;
 
-        public ReadOnlySpan<char> this[int index] => batch.Field(row, index);
+        public int Count => _row.ColCount;
 
-        public bool TryNumber(int index, int slot, out float value) => batch.TryNumber(row, slot, out value);
+        public ReadOnlySpan<char> this[int index] => _row[index].Span;
     }
 
     private readonly struct BufferedFields(string[] fields) : IFields
@@ -262,12 +246,6 @@ internal sealed class CsvPass : IDisposable
         public int Count => fields.Length;
 
         public ReadOnlySpan<char> this[int index] => fields[index];
-
-        public bool TryNumber(int index, int slot, out float value)
-        {
-            value = 0;
-            return false;
-        }
     }
 }
 

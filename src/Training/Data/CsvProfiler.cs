@@ -76,7 +76,7 @@ public static class CsvProfiler
         }
 
         var stored = Storage(spec, header, head, storedAsText);
-        using var pass = new CsvPass(path, spec, header, stored, head, reader);
+        var pass = new CsvPass(path, spec, header, stored, head, reader);
         if (binaryPath is null)
         {
             while (pass.MoveNext())
@@ -89,7 +89,6 @@ public static class CsvProfiler
         }
 
         // Sep has read to the end; reading on lets the hash take in every byte and finish.
-        pass.Dispose();
         text.ReadToEnd();
         return Describe(spec, path, header, pass, Convert.ToHexStringLower(sha.Hash!));
     }
