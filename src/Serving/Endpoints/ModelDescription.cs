@@ -1,5 +1,6 @@
 using MLPipeline.Serving.Onnx;
 using MLPipeline.Serving.Pool;
+using MLPipeline.Serving.Rollout;
 using MLPipeline.Shared.Manifest;
 
 namespace MLPipeline.Serving.Endpoints;
@@ -53,7 +54,8 @@ public sealed record ModelDetails(
     EngineChoice? Engines,
     string? Format = null,
     string? Platform = null,
-    OnnxGraphDescription? Graph = null)
+    OnnxGraphDescription? Graph = null,
+    RolloutRouting? Rollout = null)
 {
     /// <summary>The v2 platform name of a version: ONNX Runtime for an imported ONNX model, ML.NET otherwise.</summary>
     public static string PlatformOf(ModelManifest manifest) => manifest.IsOnnx ? "onnxruntime_onnx" : "mlnet";
@@ -77,8 +79,19 @@ public sealed record ModelDetails(
             slot.Current?.Engines,
             manifest is null ? null : manifest.IsOnnx ? "onnx" : "mlnet",
             manifest is null ? null : PlatformOf(manifest),
-            manifest?.Graph is { } graph ? OnnxGraphDescription.Of(graph, admin) : null);
+            manifest?.Graph is { } graph ? OnnxGraphDescription.Of(graph, admin) : null,
+            slot.Rollout is { } route ? RolloutRouting.Of(route) : null);
     }
+}
+
+/// <summary>
+/// The rollout this replica routes the model's requests through now (null: none): the candidate answers
+/// <see cref="Weight"/> percent of them (canary) or scores a copy of them (shadow). <c>rollout status</c> has the figures.
+/// </summary>
+public sealed record RolloutRouting(string Id, string Mode, string Stable, string Candidate, int Weight, string? StickyHeader)
+{
+    public static RolloutRouting Of(RolloutRoute route) => new(
+        route.Record.Id, route.Record.Mode.ToString().ToLowerInvariant(), route.Record.Stable, route.Record.Candidate, route.Weight, route.Record.StickyHeader);
 }
 
 /// <summary>An imported ONNX model's graph in GET /models/{name}: inputs and outputs with their shapes (-1 = any size); the sample input for the admin role only.</summary>

@@ -30,6 +30,8 @@ public sealed class ServingMetrics
     private readonly Counter _logDropped;
     private readonly Gauge _liveQuality;
     private readonly Gauge _featurePsi;
+    private readonly Gauge _rolloutWeight;
+    private readonly Counter _shadowDropped;
 
     public ServingMetrics()
     {
@@ -51,6 +53,8 @@ public sealed class ServingMetrics
         _logDropped = factory.CreateCounter("mlpipeline_prediction_log_dropped_total", "Monitored prediction rows not written to the prediction log (queue full, store behind or failing), by model.", "model");
         _liveQuality = factory.CreateGauge("mlpipeline_live_quality", "Live quality over the joined feedback window, by model, version and metric (Serving:Monitoring).", "model", "version", "metric");
         _featurePsi = factory.CreateGauge("mlpipeline_feature_psi", "Population stability index of an input column (or the score, feature=\"(score)\") over the drift window against the training profile.", "model", "version", "feature");
+        _rolloutWeight = factory.CreateGauge("mlpipeline_rollout_weight", "Percent of a model's requests its rollout's candidate answers (canary) or scores a copy of (shadow) on this replica; 0 when no rollout routes.", "model");
+        _shadowDropped = factory.CreateCounter("mlpipeline_rollout_shadow_dropped_total", "Shadow copies not scored because the shadow queue was full (Serving:Rollout:ShadowQueueCapacity), by model.", "model");
         _createSeries = key => new PredictionSeries(
             _requests.WithLabels(key.Model, key.Version, key.Protocol),
             _predictions.WithLabels(key.Model, key.Version),
@@ -83,6 +87,10 @@ public sealed class ServingMetrics
     public void LoadFailed(string model) => _loadFailures.WithLabels(model).Inc();
 
     public void LogRowsDropped(string model, int rows) => _logDropped.WithLabels(model).Inc(rows);
+
+    public void RolloutRouted(string model, int weight) => _rolloutWeight.WithLabels(model).Set(weight);
+
+    public void ShadowDropped(string model) => _shadowDropped.WithLabels(model).Inc();
 
     /// <summary>Sets the live quality and drift gauges of a version (called just before each scrape).</summary>
     public void Monitored(string model, string version, IReadOnlyDictionary<string, double> quality, IReadOnlyDictionary<string, double> psi)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using MLPipeline.Serving.Observability;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Sources;
@@ -14,7 +15,7 @@ namespace MLPipeline.Serving.Rollout;
 /// replica's figures every <see cref="RolloutOptions.StatsInterval"/> and judges the step, writing the verdict with an
 /// ETag condition (the first replica to write wins; the others read the result). No leader, no message bus.
 /// </summary>
-public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<ServingOptions> options, RolloutLiveQuality quality, ILogger<RolloutFollower> logger) : BackgroundService
+public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<ServingOptions> options, RolloutLiveQuality quality, ServingMetrics metrics, ILogger<RolloutFollower> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Followed> _models = new(StringComparer.Ordinal);
     private readonly string _replica = options.Value.Rollout.ResolveReplica();
@@ -137,6 +138,7 @@ public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<
         if (followed.CandidateProblem is not null || followed.Candidate?.Current is null)
         {
             slot.Rollout = null;
+            metrics.RolloutRouted(slot.Name, 0);
             return;
         }
 
@@ -146,6 +148,7 @@ public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<
         if (slot.Rollout is not { } current || current.Record.ETag != record.ETag || !ReferenceEquals(current.Collector, followed.Collector))
         {
             slot.Rollout = new RolloutRoute(routed, followed.Candidate, followed.Collector, weight);
+            metrics.RolloutRouted(slot.Name, weight);
             if (previous?.ETag != record.ETag)
             {
                 LogRouting(logger, slot.Name, record.Mode.ToString().ToLowerInvariant(), weight, record.Candidate, record.Stable, record.State.ToString());
@@ -219,6 +222,7 @@ public sealed partial class RolloutFollower(PredictionEnginePool pool, IOptions<
     private void End(Followed followed)
     {
         followed.Slot.Rollout = null;
+        metrics.RolloutRouted(followed.Slot.Name, 0);
         followed.Collector = null;
         followed.CandidateProblem = null;
         if (followed.Candidate is { } candidate)

@@ -15,7 +15,7 @@ public sealed class RolloutOptions
     public string? Replica { get; set; }
 
     /// <summary>Shadow copies waiting to be scored; more are dropped (and counted), never delaying a caller.</summary>
-    public int ShadowScorerCapacity { get; set; } = 1000;
+    public int ShadowQueueCapacity { get; set; } = 1000;
 
     public string ResolveReplica()
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using MLPipeline.Serving.Observability;
 using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Protocols;
@@ -13,9 +14,9 @@ namespace MLPipeline.Serving.Rollout;
 /// counts it, the caller never waits) and one worker that scores each copy and compares it with stable's answer.
 /// Nothing here can change a caller's answer, status or latency beyond copying the body.
 /// </summary>
-public sealed partial class ShadowScorer(IOptions<ServingOptions> options, ILogger<ShadowScorer> logger) : BackgroundService
+public sealed partial class ShadowScorer(IOptions<ServingOptions> options, ServingMetrics metrics, ILogger<ShadowScorer> logger) : BackgroundService
 {
-    private readonly Channel<ShadowCopy> _copies = Channel.CreateBounded<ShadowCopy>(new BoundedChannelOptions(Math.Max(1, options.Value.Rollout.ShadowScorerCapacity))
+    private readonly Channel<ShadowCopy> _copies = Channel.CreateBounded<ShadowCopy>(new BoundedChannelOptions(Math.Max(1, options.Value.Rollout.ShadowQueueCapacity))
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
@@ -30,6 +31,7 @@ public sealed partial class ShadowScorer(IOptions<ServingOptions> options, ILogg
         {
             ArrayPool<byte>.Shared.Return(copy);
             route.Collector.Dropped();
+            metrics.ShadowDropped(name);
         }
     }
 

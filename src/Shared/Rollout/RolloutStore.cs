@@ -51,6 +51,19 @@ public sealed class RolloutStore(IModelStore store)
         Store.WriteDocumentAsync(
             figures.Model, ReplicaFigures.PathOf(figures.Replica), JsonSerializer.SerializeToUtf8Bytes(figures, RolloutJsonContext.Default.ReplicaFigures), DocumentCondition.None, cancellationToken);
 
+    /// <summary>
+    /// Deletes every replica's figures file of the model: when a rollout ends (its history keeps the figures it was judged
+    /// on) and before one starts. Replica names change with every deployment, so files left alone would pile up and be
+    /// read on every judgement.
+    /// </summary>
+    public async Task DeleteFiguresAsync(string model, CancellationToken cancellationToken = default)
+    {
+        foreach (var path in await Store.ListDocumentsAsync(model, ReplicaFigures.Folder, cancellationToken))
+        {
+            await Store.DeleteDocumentAsync(model, path, cancellationToken);
+        }
+    }
+
     /// <summary>Every replica's figures for the record's current step, summed; an unreadable file is left out.</summary>
     public async Task<RolloutFigures> SumFiguresAsync(RolloutRecord record, CancellationToken cancellationToken = default)
     {
@@ -91,6 +104,11 @@ public sealed class RolloutStore(IModelStore store)
             {
                 record = await WriteAsync(RolloutTransitions.Apply(record, verdict, figures, by, now), record, cancellationToken);
                 applied = true;
+                if (!record.IsActive)
+                {
+                    // The figures that decided it are in the history now; the files would only pile up, one per replica.
+                    await DeleteFiguresAsync(record.Model, cancellationToken);
+                }
             }
             catch (DocumentConflictException)
             {

@@ -219,6 +219,12 @@ public sealed class BlobModelStore : IModelStore
         }
     }
 
+    public async Task<bool> DeleteDocumentAsync(string name, string path, CancellationToken cancellationToken = default)
+    {
+        var blob = _container.GetBlobClient(DocumentBlob(name, path));
+        return await CallAsync(async () => (await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value, $"deleting {name}/{path}");
+    }
+
     public async Task<IReadOnlyList<string>> ListDocumentsAsync(string name, string folder, CancellationToken cancellationToken = default)
     {
         var prefix = $"{_root}{StoreNames.Check(name, "model name")}/{StoreNames.CheckDocumentFolder(folder)}/";

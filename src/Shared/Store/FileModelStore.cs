@@ -232,6 +232,25 @@ public sealed class FileModelStore : IModelStore
         }
     }
 
+    public Task<bool> DeleteDocumentAsync(string name, string path, CancellationToken cancellationToken = default)
+    {
+        var file = DocumentFile(name, path);
+        try
+        {
+            var existed = File.Exists(file);
+            File.Delete(file);
+            return Task.FromResult(existed);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Task.FromResult(false);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new ModelStoreException($"Cannot delete {name}/{path} in the model store folder {Location}: {ex.Message}", ex);
+        }
+    }
+
     public Task<IReadOnlyList<string>> ListDocumentsAsync(string name, string folder, CancellationToken cancellationToken = default)
     {
         var dir = Path.Combine(_root, StoreNames.Check(name, "model name"), StoreNames.CheckDocumentFolder(folder));

@@ -63,6 +63,9 @@ public interface IModelStore
     /// <summary>The documents directly in a folder of the model (e.g. <c>rollout-stats</c>), as paths relative to the model, ordered.</summary>
     Task<IReadOnlyList<string>> ListDocumentsAsync(string name, string folder, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes a document unconditionally (figures a finished rollout no longer needs); false when it did not exist.</summary>
+    Task<bool> DeleteDocumentAsync(string name, string path, CancellationToken cancellationToken = default);
+
     /// <summary>Reads one artifact in full and checks its size and SHA-256 against the manifest.</summary>
     /// <exception cref="ModelIntegrityException">The bytes do not match the manifest.</exception>
     Task<byte[]> ReadArtifactAsync(ModelManifest manifest, string fileName, CancellationToken cancellationToken = default);

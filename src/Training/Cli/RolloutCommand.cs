@@ -14,10 +14,10 @@ public static class RolloutCommand
     public static Command Create() => new("rollout", "Roll a new version out through canary or shadow traffic, judged on live figures, promoted or rolled back by itself (docs/rollout.md).")
     {
         Start(), Status(), Step(), Wait(),
-        Change("pause", "Hold the rollout at its weight; nothing is judged until resume.", (r, by, reason, now) => RolloutTransitions.Pause(r, by, now)),
-        Change("resume", "Run a paused rollout again; its step starts over with fresh figures.", (r, by, reason, now) => RolloutTransitions.Resume(r, by, now)),
-        Change("promote", "Promote the candidate now, whatever the figures say: the alias moves to it.", (r, by, reason, now) => RolloutTransitions.Promote(r, reason ?? "promoted by hand", null, by, now)),
-        Change("abort", "Roll back now: weight 0, the alias stays on the stable version.", (r, by, reason, now) => RolloutTransitions.RollBack(r, reason ?? "aborted by hand", null, by, now)),
+        Change("pause", "Hold the rollout at its weight; nothing is judged until resume.", (r, figures, by, reason, now) => RolloutTransitions.Pause(r, by, now)),
+        Change("resume", "Run a paused rollout again; its step starts over with fresh figures.", (r, figures, by, reason, now) => RolloutTransitions.Resume(r, by, now)),
+        Change("promote", "Promote the candidate now, whatever the figures say: the alias moves to it.", (r, figures, by, reason, now) => RolloutTransitions.Promote(r, reason ?? "promoted by hand", figures, by, now)),
+        Change("abort", "Roll back now: weight 0, the alias stays on the stable version.", (r, figures, by, reason, now) => RolloutTransitions.RollBack(r, reason ?? "aborted by hand", figures, by, now)),
     };
 
     private static Argument<string> NameArgument() => new("name") { Description = "The model name." };
@@ -39,12 +39,13 @@ public static class RolloutCommand
         var latency = Criterion("--max-latency-ratio", "The candidate's p99 over stable's, at most.", defaults.MaxLatencyRatio);
         var agreement = Criterion("--min-agreement", "Shadow mode, classification: share of copies with stable's label, at least.", defaults.MinAgreement);
         var shift = Criterion("--max-score-shift", "Kolmogorov-Smirnov distance between the score distributions, at most (0 to 1).", defaults.MaxScoreShift);
-        var quality = Criterion("--max-quality-drop", "Live quality (from monitoring): how much worse than stable's, at most.", defaults.MaxQualityDrop);
+        var quality = Criterion("--max-quality-drop", "Live quality (from monitoring's feedback): how much worse than stable's, at most.", defaults.MaxQualityDrop);
+        var qualityLabels = new Option<int>("--min-quality-labels") { Description = "Feedback labels each version needs before live quality is judged.", DefaultValueFactory = _ => defaults.MinQualityLabels };
         var store = StoreOptions.Store();
         var json = CommandOutput.JsonOption();
         var command = new Command("start", "Start a rollout of a candidate against the version the alias names now. Criteria take a number, or 'off'.")
         {
-            name, candidate, alias, mode, steps, stepTime, sticky, minRequests, maxErrorRate, overStable, latency, agreement, shift, quality, store, json,
+            name, candidate, alias, mode, steps, stepTime, sticky, minRequests, maxErrorRate, overStable, latency, agreement, shift, quality, qualityLabels, store, json,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(
             async () =>
@@ -65,6 +66,7 @@ public static class RolloutCommand
                     MinAgreement = Value(parse.GetValue(agreement), "--min-agreement"),
                     MaxScoreShift = Value(parse.GetValue(shift), "--max-score-shift"),
                     MaxQualityDrop = Value(parse.GetValue(quality), "--max-quality-drop"),
+                    MinQualityLabels = parse.GetValue(qualityLabels),
                 };
                 var existing = await rollouts.ReadAsync(model, cancellationToken);
                 if (existing is { IsActive: true })
@@ -81,6 +83,7 @@ public static class RolloutCommand
                     model, aliasName, stable.Version, target.Version, parse.GetValue(mode) == "shadow" ? RolloutMode.Shadow : RolloutMode.Canary,
                     parse.GetValue(steps) is { } plan ? Steps(plan) : null, StepTime.Parse(parse.GetValue(stepTime)!, "--step-time"),
                     parse.GetValue(sticky), criteria, AliasMover.Identity, DateTimeOffset.UtcNow);
+                await rollouts.DeleteFiguresAsync(model, cancellationToken); // Left by replicas after the last rollout ended.
                 record = await rollouts.WriteAsync(record, existing, cancellationToken);
                 RolloutOutput.Write(new CommandOutput(parse), record, RolloutFigures.Empty, RolloutDecision.Decide(record, RolloutFigures.Empty, DateTimeOffset.UtcNow), parse.GetValue(json));
                 return ExitCodes.Ok;
@@ -177,7 +180,8 @@ public static class RolloutCommand
         return command;
     }
 
-    private static Command Change(string verb, string description, Func<RolloutRecord, string, string?, DateTimeOffset, RolloutRecord> change)
+    /// <summary>A change by hand; the history keeps the figures of the moment, and a rollout it ends has its figures files deleted.</summary>
+    private static Command Change(string verb, string description, Func<RolloutRecord, RolloutFigures?, string, string?, DateTimeOffset, RolloutRecord> change)
     {
         var name = NameArgument();
         var reason = new Option<string?>("--reason") { Description = "Why, for the history." };
@@ -191,7 +195,13 @@ public static class RolloutCommand
                 var record = await ReadAsync(rollouts, parse.GetValue(name)!, cancellationToken);
                 var by = AliasMover.Identity;
                 var why = parse.GetValue(reason) is { } text ? $"{verb} by hand: {text}" : null;
-                record = await rollouts.WriteAsync(change(record, by, why, DateTimeOffset.UtcNow), record, cancellationToken);
+                var figures = record.State == RolloutState.Running ? await rollouts.SumFiguresAsync(record, cancellationToken) : null;
+                record = await rollouts.WriteAsync(change(record, figures, by, why, DateTimeOffset.UtcNow), record, cancellationToken);
+                if (!record.IsActive)
+                {
+                    await rollouts.DeleteFiguresAsync(record.Model, cancellationToken);
+                }
+
                 record = await rollouts.CompletePromotionAsync(record, by, cancellationToken);
                 RolloutOutput.Write(new CommandOutput(parse), record, RolloutFigures.Empty, RolloutDecision.Decide(record, RolloutFigures.Empty, DateTimeOffset.UtcNow), parse.GetValue(json));
                 return ExitCodes.Ok;

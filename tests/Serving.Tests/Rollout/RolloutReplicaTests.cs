@@ -52,8 +52,27 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
         byUser.Should().OnlyContain(g => g.Select(a => a.Version).Distinct().Count() == 1 && g.Select(a => a.Replica).Distinct().Count() == 2);
         byUser.Should().OnlyContain(g => g.First().Version == (RolloutRoute(record.Id, g.Key) ? "v2" : "v1"));
         byUser.Count(g => g.First().Version == "v2").Should().BeInRange(10, 60, "about 10% of 300 users");
+        foreach (var replica in replicas.Replicas)
+        {
+            (await replica.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Should().Contain("mlpipeline_rollout_weight{model=\"split\"} 10\n");
+            var routing = (await RoutingAsync(replica, "split"))!.Value;
+            (routing.GetProperty("candidate").GetString(), routing.GetProperty("weight").GetInt32(), routing.GetProperty("mode").GetString(), routing.GetProperty("stickyHeader").GetString())
+                .Should().Be(("v2", 10, "canary", "X-User-Id"));
+        }
 
         await AbortAsync("split");
+        foreach (var replica in replicas.Replicas)
+        {
+            await Eventually.ValueAsync(() => replica.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), m => m.Contains("mlpipeline_rollout_weight{model=\"split\"} 0\n", StringComparison.Ordinal), Deadline);
+            (await RoutingAsync(replica, "split")).Should().BeNull("GET /models/{name} shows a rollout only while it routes");
+        }
+    }
+
+    /// <summary>The <c>rollout</c> of GET /models/{name}: how the replica routes the model now, or null.</summary>
+    private static async Task<JsonElement?> RoutingAsync(ReplicaProcess replica, string name)
+    {
+        var model = JsonDocument.Parse(await replica.Client.GetStringAsync(new Uri($"/models/{name}", UriKind.Relative))).RootElement;
+        return model.TryGetProperty("rollout", out var rollout) && rollout.ValueKind == JsonValueKind.Object ? rollout.Clone() : null;
     }
 
     [Fact]
@@ -85,7 +104,7 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
     [Fact]
     public async Task A_shadow_candidate_trained_on_shuffled_labels_is_rolled_back_while_stable_answers_everything()
     {
-        await PublishPairAsync("shadow", Folder(Models.CancerModel), TrainShuffledCancer());
+        await PublishShuffledCancerPairAsync("shadow");
         await replicas.StartAsync("shadow", "v2", RolloutMode.Shadow, [50, 100], Long, Criteria(minRequests: 100));
         var bodies = RolloutReplicas.Bodies(Models.CancerModel, "breast-cancer.csv");
 
@@ -104,7 +123,7 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
     [Fact]
     public async Task A_canary_trained_on_shuffled_labels_is_rolled_back_by_live_quality_from_feedback_on_both_replicas()
     {
-        await PublishPairAsync("quality", Folder(Models.CancerModel), TrainShuffledCancer());
+        await PublishShuffledCancerPairAsync("quality");
 
         // Only live quality can fail it: the distribution and agreement criteria are off.
         var criteria = Criteria(minRequests: 100) with { MaxScoreShift = null, MinAgreement = null, MaxQualityDrop = 0.1, MinQualityLabels = 100 };
@@ -241,10 +260,24 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
     private static List<string> CsvLabels(string csv) =>
         [.. File.ReadAllLines(RepoPaths.Data(csv)).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[^1])];
 
-    /// <summary>The cancer model's recipe trained on the same rows with the label column shuffled (it learned nothing); its version folder.</summary>
-    private static string TrainShuffledCancer()
+    /// <summary>The cancer model as v1 behind production and the same recipe trained on shuffled labels as v2.</summary>
+    private async Task PublishShuffledCancerPairAsync(string name)
     {
-        var dir = Directory.CreateTempSubdirectory("shuffled-").FullName;
+        using var scratch = new TempFolder("rollout-shuffled-");
+        var package = TrainShuffledCancer(scratch.Path);
+        try
+        {
+            await PublishPairAsync(name, Folder(Models.CancerModel), package);
+        }
+        finally
+        {
+            Directory.Delete(package, recursive: true);
+        }
+    }
+
+    /// <summary>The cancer model's recipe trained on the same rows with the label column shuffled (it learned nothing); its version folder.</summary>
+    private static string TrainShuffledCancer(string dir)
+    {
         var lines = File.ReadAllLines(RepoPaths.Data("breast-cancer.csv"));
         var rows = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
         var labels = rows.Select(r => r[^1]).OrderBy(_ => Random.Shared.Next()).ToList();

@@ -37,6 +37,8 @@ internal sealed class ReadersFirstStore(IModelStore inner, int readers) : IModel
 
     public Task<IReadOnlyList<string>> ListDocumentsAsync(string name, string folder, CancellationToken cancellationToken = default) => inner.ListDocumentsAsync(name, folder, cancellationToken);
 
+    public Task<bool> DeleteDocumentAsync(string name, string path, CancellationToken cancellationToken = default) => inner.DeleteDocumentAsync(name, path, cancellationToken);
+
     public Task<ModelManifest> PublishAsync(string versionDirectory, CancellationToken cancellationToken = default) => inner.PublishAsync(versionDirectory, cancellationToken);
 
     public Task WriteRecordsAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) => inner.WriteRecordsAsync(name, path, content, cancellationToken);

@@ -65,5 +65,7 @@ public sealed class RolloutStoreTests : IDisposable
         final.AliasMoved.Should().BeTrue();
         (await _rollouts.Store.FindAliasAsync("house", "production"))!.Version.Should().Be("v2");
         JsonDocument.Parse((await _rollouts.Store.FindDocumentAsync("house", RolloutRecord.FileName))!.Content).RootElement.GetProperty("state").GetString().Should().Be("promoted");
+        final.History.Single(h => h.Action == RolloutAction.Promoted).Figures!["v2"].Requests.Should().Be(10);
+        (await _rollouts.Store.ListDocumentsAsync("house", ReplicaFigures.Folder)).Should().BeEmpty("the judge that ended the rollout deleted the figures files");
     }
 }

@@ -60,6 +60,12 @@ public abstract partial class ModelStoreContract
         (await Store.ListDocumentsAsync("house", "nothing")).Should().BeEmpty();
         Encoding.UTF8.GetString((await Store.FindDocumentAsync("house", "rollout-stats/replica-a.json"))!.Content).Should().Be("{\"a\":2}");
         (await Store.ListModelsAsync()).Should().BeEmpty("documents alone do not make a model");
+
+        (await Store.DeleteDocumentAsync("house", "rollout-stats/replica-a.json")).Should().BeTrue();
+        (await Store.DeleteDocumentAsync("house", "rollout-stats/replica-a.json")).Should().BeFalse("it is gone");
+        (await Store.DeleteDocumentAsync("nobody", "rollout-stats/replica-a.json")).Should().BeFalse();
+        (await Store.ListDocumentsAsync("house", "rollout-stats")).Should().Equal("rollout-stats/replica-b.json");
+        (await Store.FindDocumentAsync("house", "rollout-stats/replica-a.json")).Should().BeNull();
     }
 
     [Theory]
@@ -73,5 +79,6 @@ public abstract partial class ModelStoreContract
         await FluentActions.Awaiting(() => Store.WriteDocumentAsync("house", path, "{}"u8.ToArray(), DocumentCondition.None))
             .Should().ThrowAsync<ArgumentException>().WithMessage("*document path*");
         await FluentActions.Awaiting(() => Store.FindDocumentAsync("house", path)).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => Store.DeleteDocumentAsync("house", path)).Should().ThrowAsync<ArgumentException>();
     }
 }

@@ -31,7 +31,7 @@ public sealed class RolloutCommandTests : IDisposable
     public async Task Start_records_the_plan_and_status_shows_the_figures_criteria_and_history()
     {
         var started = await Run("rollout", "start", "house", "--candidate", "@staging", "--mode", "shadow", "--steps", "10,50,100", "--step-time", "90s",
-            "--sticky-header", "X-User-Id", "--min-requests", "500", "--max-latency-ratio", "off", "--store", _store, "--json");
+            "--sticky-header", "X-User-Id", "--min-requests", "500", "--max-latency-ratio", "off", "--min-quality-labels", "40", "--store", _store, "--json");
         started.ExitCode.Should().Be(ExitCodes.Ok, started.ToString());
         var record = started.Json.GetProperty("rollout");
         record.GetProperty("stable").GetString().Should().Be("v1");
@@ -40,12 +40,13 @@ public sealed class RolloutCommandTests : IDisposable
         record.GetProperty("weight").GetInt32().Should().Be(10);
         record.GetProperty("stepTime").GetString().Should().Be("00:01:30");
         record.GetProperty("criteria").GetProperty("minRequests").GetInt32().Should().Be(500);
+        record.GetProperty("criteria").GetProperty("minQualityLabels").GetInt32().Should().Be(40);
         record.GetProperty("criteria").TryGetProperty("maxLatencyRatio", out _).Should().BeFalse("'off' switches a criterion off");
 
         var status = await Run("rollout", "status", "house", "--store", _store);
         status.ExitCode.Should().Be(ExitCodes.Ok, status.ToString());
         status.Output.Should().Contain("shadow of v2 against v1 (house@production), running at 10%")
-            .And.Contain("candidate").And.Contain("score p90").And.Contain("agreement").And.Contain("started");
+            .And.Contain("candidate").And.Contain("score p90").And.Contain("agreement").And.Contain("live quality").And.Contain("started");
         (await Run("rollout", "step", "house", "--store", _store, "--json")).Json.GetProperty("verdict").GetProperty("kind").GetString().Should().Be("wait");
     }
 
@@ -79,6 +80,32 @@ public sealed class RolloutCommandTests : IDisposable
         (await new FileModelStore(_store).FindAliasAsync("house", "production"))!.Version.Should().Be("v1");
     }
 
+    [Fact]
+    public async Task Figures_files_are_kept_in_the_history_when_a_rollout_ends_and_deleted_then_and_before_the_next_start()
+    {
+        var rollouts = new RolloutStore(new FileModelStore(_store));
+        await rollouts.WriteFiguresAsync(Figures("gone-replica", "an-earlier-rollout", DateTimeOffset.UnixEpoch));
+        await Succeed("rollout", "start", "house", "--candidate", "v2", "--store", _store);
+        (await rollouts.Store.ListDocumentsAsync("house", ReplicaFigures.Folder)).Should().BeEmpty("a new rollout starts without the files of the last one");
+
+        var record = (await rollouts.ReadAsync("house"))!;
+        await rollouts.WriteFiguresAsync(Figures("replica-a", record.Id, record.StepStartedUtc));
+        var aborted = (await Succeed("rollout", "abort", "house", "--store", _store, "--json")).Json.GetProperty("rollout");
+
+        aborted.GetProperty("history")[1].GetProperty("figures").GetProperty("v2").GetProperty("requests").GetInt64().Should().Be(7);
+        (await rollouts.Store.ListDocumentsAsync("house", ReplicaFigures.Folder)).Should().BeEmpty("the figures that ended it are in the history");
+    }
+
+    private static ReplicaFigures Figures(string replica, string rolloutId, DateTimeOffset step) => new()
+    {
+        Model = "house",
+        RolloutId = rolloutId,
+        StepStartedUtc = step,
+        Replica = replica,
+        WrittenUtc = DateTimeOffset.UtcNow,
+        Versions = new() { ["v1"] = new VersionFigures { Requests = 70 }, ["v2"] = new VersionFigures { Requests = 7 } },
+    };
+
     [Theory]
     [InlineData(ExitCodes.StoreError, "Alias house@canary does not exist", "rollout", "start", "house", "--candidate", "v2", "--alias", "canary")]
     [InlineData(ExitCodes.StoreError, "house:v9", "rollout", "start", "house", "--candidate", "v9")]
@@ -86,6 +113,7 @@ public sealed class RolloutCommandTests : IDisposable
     [InlineData(ExitCodes.BadUsageOrSpec, "steps: weights must increase", "rollout", "start", "house", "--candidate", "v2", "--steps", "50,10,100")]
     [InlineData(ExitCodes.BadUsageOrSpec, "--step-time 'soon'", "rollout", "start", "house", "--candidate", "v2", "--step-time", "soon")]
     [InlineData(ExitCodes.BadUsageOrSpec, "--min-agreement 'most'", "rollout", "start", "house", "--candidate", "v2", "--min-agreement", "most")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "criteria.minQualityLabels: at least 1", "rollout", "start", "house", "--candidate", "v2", "--min-quality-labels", "0")]
     [InlineData(ExitCodes.StoreError, "has no rollout", "rollout", "status", "house")]
     public async Task Bad_requests_exit_with_their_documented_code_and_say_why(int code, string message, params string[] args)
     {
