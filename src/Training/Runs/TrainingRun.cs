@@ -59,6 +59,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             data = StoredRows.Read(spec, blob is null ? OpenData : blob.Open, ScratchFolder);
         }
 
+        StepMemory.Release();
         using (data)
         {
             return await TrainAsync(data, plan, gates, mainMetric, version, champion, clock, cancellationToken);
@@ -111,6 +112,8 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
                 var outcome = await SearchDriver.RunAsync(spec, plan, executor, mainMetric, progress, cancellationToken);
                 (results, best) = (outcome.Trials, outcome.Best);
             }
+
+            StepMemory.Release();
         }
 
         if (results.Count > 1)
@@ -129,6 +132,8 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             _timings.Add("featurization statistics", statistics);
             _timings.Add("final fit", fit.Elapsed - statistics);
         }
+
+        StepMemory.Release();
 
         // The evaluation's pass counts the test rows; the training rows are the rest (no counting pass).
         var testCounter = new CountingDataView(test);
@@ -194,6 +199,8 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             throw new GateFailedException(failed);
         }
 
+        // ONNX Runtime's native memory comes on top of whatever the steps before left resident.
+        StepMemory.Release();
         var directory = ModelPackageWriter.CreateStagingDirectory();
         var inputSchema = DataLoading.FeatureSchema(profile);
         OnnxInfo onnx;
@@ -237,6 +244,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Profile = trainingProfile,
             Monitoring = spec.MonitoringExclude.Count > 0 ? new MonitoringSettings(spec.MonitoringExclude) : null,
         };
+        StepMemory.Release();
         using (progress.Start("Writing the report and plots"))
         using (_timings.Measure("report"))
         {

@@ -5,14 +5,17 @@ using MLPipeline.Training.Data;
 using MLPipeline.Training.Specs;
 
 // Where the one read of a CSV spends its time: each layer of the profiling pass on its own, in wall and CPU
-// seconds, twice (the second round is warm).
+// seconds, in rounds (default 2; the first is cold). On a shared machine, take several rounds and compare the
+// best and the median of the warm ones.
 //
-//   dotnet run --project tests/Benchmarks/Scale/ProfileSpeed -c Release -- <csv> [label]
-if (args.Length is < 1 or > 2)
+//   dotnet run --project tests/Benchmarks/Scale/ProfileSpeed -c Release -- <csv> [label] [rounds]
+if (args.Length is < 1 or > 3 || (args.Length == 3 && !int.TryParse(args[2], out _)))
 {
-    Console.Error.WriteLine("usage: profile-speed <csv> [label column, default 'label']");
+    Console.Error.WriteLine("usage: profile-speed <csv> [label column, default 'label'] [rounds, default 2]");
     return 1;
 }
+
+var rounds = args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
 
 var csv = Path.GetFullPath(args[0]);
 var work = Directory.CreateTempSubdirectory("profile-speed-");
@@ -25,7 +28,7 @@ using var process = Process.GetCurrentProcess();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{csv}: {megabytes:F0} MB"));
 Console.WriteLine("| layer | wall s | MB/s | CPU s | MB per CPU s |");
 Console.WriteLine("|---|---:|---:|---:|---:|");
-for (var round = 0; round < 2; round++)
+for (var round = 0; round < rounds; round++)
 {
     Time("SHA-256 of the file", () =>
     {
