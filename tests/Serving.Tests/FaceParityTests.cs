@@ -87,11 +87,11 @@ public sealed class FaceParityTests(TrainedModelsFixture fixture, FaceParityTest
         var rows = CsvRows.Read("breast-cancer.csv");
         var ml = new MLContext();
         var model = ml.Model.Load(Models.ModelPath(Models.CancerModel), out var schema);
-        var header = File.ReadLines(RepoPaths.Data("breast-cancer.csv")).First().Split(',').ToList();
+        var header = File.ReadLines(RepositoryRoot.Data("breast-cancer.csv")).First().Split(',').ToList();
         var loader = ml.Data.CreateTextLoader(
             [.. schema.Select(c => new TextLoader.Column(c.Name, DataKind.Single, header.IndexOf(c.Name)))],
             separatorChar: ',', hasHeader: true);
-        var scored = model.Transform(loader.Load(RepoPaths.Data("breast-cancer.csv")));
+        var scored = model.Transform(loader.Load(RepositoryRoot.Data("breast-cancer.csv")));
         var expected = scored.GetColumn<float>("Probability").ToList();
         var labels = scored.GetColumn<bool>("PredictedLabel").ToList();
 

@@ -11,18 +11,17 @@ namespace MLPipeline.Serving.Tests;
 /// on it and describes every operation.
 /// </summary>
 [Collection(ServingTestGroup.Name)]
-public sealed class ModelDocumentTests(TrainedModelsFixture fixture) : IAsyncLifetime
+public sealed class ModelDocumentTests(TrainedModelsFixture fixture, ModelDocumentTests.App shared) : IClassFixture<ModelDocumentTests.App>
 {
     private const string PredictKey = "predict-key-0123456789";
     private const string AdminKey = "admin-key-0123456789ab";
 
-    private readonly ServingApp _app = new(fixture.Models, Keys(new Dictionary<string, string?>()));
+    private readonly ServingApp _app = shared.App;
 
     private TrainedModels Models => fixture.Models;
 
-    public async Task InitializeAsync() => await _app.ReadyClientAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    /// <summary>The app the tests that only read share: every bundled model, a predict key and an admin key.</summary>
+    public sealed class App() : SharedServingApp(Keys(new Dictionary<string, string?>()));
 
     [Fact]
     public async Task Each_column_is_typed_from_the_manifest_and_the_example_is_for_the_admin_role_only()

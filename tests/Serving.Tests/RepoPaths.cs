@@ -2,12 +2,15 @@ using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
-/// <summary>Finds the repository's own folders (pipelines/, data/) from the test's output directory.</summary>
+/// <summary>
+/// The old name of <see cref="RepositoryRoot"/>'s bundled data and specs, left only for the rollout tests (their owner
+/// switches them over); everything else uses RepositoryRoot.
+/// </summary>
 public static class RepoPaths
 {
     public static string Root => RepositoryRoot.Path;
 
-    public static string Data(string file) => Path.Combine(Root, "data", file);
+    public static string Data(string file) => RepositoryRoot.Data(file);
 
-    public static string Spec(string name) => Path.Combine(Root, "pipelines", name + ".json");
+    public static string Spec(string name) => RepositoryRoot.Spec(name);
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests;
 
@@ -15,12 +16,7 @@ internal static class SecurityTestSupport
     public static HttpContent EmptyJson() => new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
 
     /// <summary>A store folder with no model: the app starts at once and loads nothing (for routes that need no model).</summary>
-    public static string EmptyStore()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "mlpipeline-serving-tests", "empty-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string EmptyStore() => RunTempFolder.NewFolder("empty-store-");
 
     public static HttpClient WithKey(this WebApplicationFactory<Program> app, string key)
     {

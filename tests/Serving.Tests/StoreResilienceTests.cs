@@ -14,17 +14,16 @@ namespace MLPipeline.Serving.Tests;
 public sealed class StoreResilienceTests(TrainedModelsFixture fixture, AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
 {
     private readonly VersionPackages _packages = new(fixture.Models);
-    private readonly string _store = Path.Combine(Path.GetTempPath(), "mlpipeline-resilience", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("mlpipeline-resilience-");
 
     private TrainedModels Models => fixture.Models;
+
+    private string StorePath => _folder.Combine("store");
 
     public void Dispose()
     {
         _packages.Dispose();
-        if (Directory.Exists(_store))
-        {
-            Directory.Delete(_store, recursive: true);
-        }
+        _folder.Dispose();
     }
 
     /// <summary>Manifests a half-copied or hand-edited version folder may hold.</summary>
@@ -41,25 +40,25 @@ public sealed class StoreResilienceTests(TrainedModelsFixture fixture, AzuriteFi
     [MemberData(nameof(BadManifests))]
     public async Task A_malformed_manifest_in_a_folder_store_fails_that_model_only(string manifest)
     {
-        await new FileModelStore(_store).PublishAsync(_packages.Renamed(Models.HousePricesMain, "good"));
-        var broken = Directory.CreateDirectory(Path.Combine(_store, "broken", "versions", "v1")).FullName;
+        await new FileModelStore(StorePath).PublishAsync(_packages.Renamed(Models.HousePricesMain, "good"));
+        var broken = Directory.CreateDirectory(Path.Combine(StorePath, "broken", "versions", "v1")).FullName;
         File.Copy(Models.ModelPath(Models.HousePricesMain), Path.Combine(broken, ModelManifest.ModelFileName));
         File.WriteAllText(Path.Combine(broken, ModelManifest.FileName), manifest);
 
-        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", _store)));
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", StorePath)));
         await AssertOnlyBrokenFailsAsync(app, TrainedModels.HousePrices);
     }
 
     [Fact]
     public async Task An_alias_naming_an_invalid_version_fails_that_model_only()
     {
-        var store = new FileModelStore(_store);
+        var store = new FileModelStore(StorePath);
         await store.PublishAsync(_packages.Renamed(Models.HousePricesMain, "good"));
         await store.PublishAsync(_packages.Renamed(Models.HousePricesOther, "good-2") is var dir ? Rename(dir, "broken") : dir);
-        Directory.CreateDirectory(Path.Combine(_store, "broken", "aliases"));
-        File.WriteAllText(Path.Combine(_store, "broken", "aliases", "production.json"), "{\"version\": \"../../etc\"}");
+        Directory.CreateDirectory(Path.Combine(StorePath, "broken", "aliases"));
+        File.WriteAllText(Path.Combine(StorePath, "broken", "aliases", "production.json"), "{\"version\": \"../../etc\"}");
 
-        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", _store)));
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", StorePath)));
         await AssertOnlyBrokenFailsAsync(app, TrainedModels.HousePrices);
     }
 
@@ -80,13 +79,13 @@ public sealed class StoreResilienceTests(TrainedModelsFixture fixture, AzuriteFi
     [Fact]
     public async Task A_service_started_on_an_empty_store_serves_a_model_published_later()
     {
-        Directory.CreateDirectory(_store);
-        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", _store)));
+        Directory.CreateDirectory(StorePath);
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", StorePath)));
         var client = app.CreateClient();
         (await client.GetAsync("/healthz/live")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await client.GetAsync("/healthz/ready")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "nothing to serve yet");
 
-        await new FileModelStore(_store).PublishAsync(_packages.Renamed(Models.HousePricesMain, "first"));
+        await new FileModelStore(StorePath).PublishAsync(_packages.Renamed(Models.HousePricesMain, "first"));
 
         var ready = await Eventually.StatusAsync(client, "/healthz/ready", HttpStatusCode.OK, HotReloadSettings.SwapDeadline);
         ready.Should().BeTrue("a model published after the start is found at the reload interval");

@@ -30,7 +30,7 @@ public static class CsvRows
 {
     public static List<Dictionary<string, string>> Read(string file)
     {
-        var lines = File.ReadAllLines(RepoPaths.Data(file));
+        var lines = File.ReadAllLines(RepositoryRoot.Data(file));
         var header = lines[0].Split(',');
         return lines.Skip(1).Where(l => l.Length > 0)
             .Select(l => header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second))

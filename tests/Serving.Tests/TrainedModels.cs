@@ -1,6 +1,6 @@
-using System.Text.Json;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Store;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Specs;
@@ -22,20 +22,17 @@ public sealed class TrainedModels : IDisposable
 
     private TrainedModels()
     {
-        StoreDirectory = Path.Combine(Path.GetTempPath(), "mlpipeline-serving-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(StoreDirectory);
+        // Shared by every test class of the run, so it lives as long as the test process and is deleted when it exits.
+        StoreDirectory = RunTempFolder.NewFolder("trained-models-");
         Store = new FileModelStore(StoreDirectory);
 
-        // Shared by every test class of the run, so it lives as long as the test process and is deleted when it exits.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(StoreDirectory);
-
         // The second house-prices version is published first, so the bundled spec's version is the newest.
-        HousePricesOther = Train(SpecLoader.Parse(LocalSpec(HousePrices, "house-prices.csv", "MEDV", "regression", "\"Sdca\"", """{ "CHAS": "categorical" }"""), LocalSpecPath()), "v-sdca");
-        HousePricesMain = Train(SpecLoader.Load(RepoPaths.Spec(HousePrices)), null);
+        HousePricesOther = Train(LocalSpec(HousePrices, "house-prices.csv", "MEDV", "regression", "Sdca").With("columns", new { CHAS = "categorical" }), "v-sdca");
+        HousePricesMain = Train(SpecLoader.Load(RepositoryRoot.Spec(HousePrices)), null);
         Store.PromoteAsync(HousePrices, HousePricesMain.Version, "production").GetAwaiter().GetResult();
         Store.PromoteAsync(HousePrices, HousePricesOther.Version, "canary").GetAwaiter().GetResult();
-        CancerModel = Train(SpecLoader.Parse(LocalSpec(Cancer, "breast-cancer.csv", "malignant", "binary", "\"LbfgsLogisticRegression\"", "{}"), LocalSpecPath()), null);
-        IrisModel = Train(SpecLoader.Parse(LocalSpec(Iris, "iris.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"", "{}"), LocalSpecPath()), null);
+        CancerModel = Train(LocalSpec(Cancer, "breast-cancer.csv", "malignant", "binary", "LbfgsLogisticRegression"), null);
+        IrisModel = Train(LocalSpec(Iris, "iris.csv", "species", "multiclass", "LbfgsMaximumEntropy"), null);
     }
 
     public static TrainedModels Current => Shared.Value;
@@ -90,22 +87,16 @@ public sealed class TrainedModels : IDisposable
         }
     }
 
-    private string LocalSpecPath() => Path.Combine(StoreDirectory, "spec.json");
+    /// <summary>A small test-local spec: no cross-validation and no ONNX, to stay fast.</summary>
+    private static TestSpec LocalSpec(string name, string data, string label, string task, string trainer) =>
+        TestSpec.OverBundledData(name, data, label, task, trainer).With("testFraction", 0.2).WithoutCrossValidation().With("seed", 7).With("export", new { onnx = false });
 
-    private static string LocalSpec(string name, string data, string label, string task, string trainers, string columns) => $$"""
-        {
-          "name": "{{name}}",
-          "data": { "path": {{JsonSerializer.Serialize(RepoPaths.Data(data))}} },
-          "label": "{{label}}",
-          "task": "{{task}}",
-          "columns": {{columns}},
-          "trainers": {{trainers}},
-          "testFraction": 0.2,
-          "folds": 0,
-          "seed": 7,
-          "export": { "onnx": false }
-        }
-        """;
+    /// <summary>Trains a test-local spec, written beside the store like a user's file.</summary>
+    private ModelManifest Train(TestSpec spec, string? version)
+    {
+        using var folder = new TempFolder();
+        return Train(SpecLoader.Load(spec.WriteTo(folder)), version);
+    }
 }
 
 [CollectionDefinition(Name)]

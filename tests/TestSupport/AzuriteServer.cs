@@ -222,44 +222,46 @@ public sealed class AzuriteServer : IAsyncDisposable
     private async Task WaitUntilAnsweringAsync(Process process, int port, Uri probe)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (true)
+        try
         {
-            if (process.HasExited)
-            {
-                if (process == _process)
-                {
-                    _process = null;
-                }
-
-                var log = LogText;
-                throw log.Contains("EADDRINUSE", StringComparison.Ordinal)
-                    ? new PortInUseException(port, new InvalidOperationException(log))
-                    : new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting on port {port}:{Environment.NewLine}{log}");
-            }
-
-            try
-            {
-                // Any HTTP answer (an anonymous listing is refused with 403) means the server is up.
-                using var response = await http.GetAsync(probe);
-                if (process.HasExited)
-                {
-                    continue; // another server answered on the port Azurite could not take: reported above
-                }
-
-                return;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    Kill();
-                    throw new TimeoutException($"Azurite did not answer on {probe} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{LogText}");
-                }
-
-                await Task.Delay(100);
-            }
+            await Eventually.ValueAsync(() => AnswersAsync(http, process, port, probe), answered => answered, StartTimeout);
         }
+        catch (TimeoutException)
+        {
+            Kill();
+            throw new TimeoutException($"Azurite did not answer on {probe} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{LogText}");
+        }
+    }
+
+    /// <summary>Any HTTP answer (an anonymous listing is refused with 403) means the server is up; a server that exited ends the wait.</summary>
+    private async Task<bool> AnswersAsync(HttpClient http, Process process, int port, Uri probe)
+    {
+        bool answered;
+        try
+        {
+            using var response = await http.GetAsync(probe);
+            answered = true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            answered = false;
+        }
+
+        // Checked after the probe: another server may answer on the port Azurite could not take.
+        if (process.HasExited)
+        {
+            if (process == _process)
+            {
+                _process = null;
+            }
+
+            var log = LogText;
+            throw log.Contains("EADDRINUSE", StringComparison.Ordinal)
+                ? new PortInUseException(port, new InvalidOperationException(log))
+                : new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting on port {port}:{Environment.NewLine}{log}");
+        }
+
+        return answered;
     }
 
     private string LogText

@@ -11,8 +11,11 @@ public static class Eventually
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Reads until <paramref name="until"/> holds; the last value read otherwise, in a TimeoutException.</summary>
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> until, TimeSpan deadline)
+    /// <summary>
+    /// Reads until <paramref name="until"/> holds and returns that value; at the deadline, a TimeoutException with the
+    /// last value read (described by <paramref name="describe"/> when given). An exception from the read ends the wait.
+    /// </summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> until, TimeSpan deadline, Func<T, string>? describe = null)
     {
         var end = DateTime.UtcNow + deadline;
         while (true)
@@ -25,12 +28,17 @@ public static class Eventually
 
             if (DateTime.UtcNow > end)
             {
-                throw new TimeoutException($"Still not there after {deadline}; last seen: {value}");
+                throw new TimeoutException($"Still not there after {deadline}; last seen: {(describe is null ? value : describe(value))}");
             }
 
             await Task.Delay(Poll);
         }
     }
+
+    /// <summary>Reads until the read gives something (not null) and returns it; a TimeoutException saying <paramref name="what"/> otherwise.</summary>
+    public static async Task<T> SomeAsync<T>(Func<T?> read, TimeSpan deadline, Func<string> what)
+        where T : class =>
+        (await ValueAsync(() => Task.FromResult(read()), value => value is not null, deadline, _ => what()))!;
 
     public static async Task TrueAsync(Func<bool> condition, TimeSpan deadline, string what)
     {

@@ -27,7 +27,7 @@ public static class NodePackages
         try
         {
             // Test projects run in parallel processes: a lock file keeps two npm ci runs out of the same folder.
-            await using var machineLock = await AcquireFileLockAsync(LockPath);
+            await using var machineLock = await MachineLock.AcquireAsync(LockPath, TimeSpan.FromMinutes(6));
             if (!IsInstalled())
             {
                 var npm = await ExternalTool.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], RepositoryRoot.Tests, TimeSpan.FromMinutes(5), start: Start);
@@ -78,24 +78,6 @@ public static class NodePackages
                 + "and Redocly's OpenAPI linter. "
                 + "Install Node.js (e.g. apt-get install nodejs npm) and run the tests again; they do not skip without it.",
                 ex);
-        }
-    }
-
-
-
-    private static async Task<FileStream> AcquireFileLockAsync(string path)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
         }
     }
 }

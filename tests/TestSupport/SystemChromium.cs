@@ -29,7 +29,7 @@ public static class SystemChromium
         try
         {
             // Test projects run in parallel processes: one apt-get at a time (apt's own lock would fail the second).
-            await using var machineLock = await AcquireFileLockAsync(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlpipeline-chromium-install.lock"));
+            await using var machineLock = await MachineLock.AcquireAsync(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlpipeline-chromium-install.lock"), TimeSpan.FromMinutes(12));
             if (!File.Exists(DebianPath))
             {
                 await InstallAsync();
@@ -71,22 +71,6 @@ public static class SystemChromium
         if (!File.Exists(DebianPath))
         {
             throw new InvalidOperationException($"apt-get installed the chromium package but {DebianPath} is still missing.");
-        }
-    }
-
-    private static async Task<FileStream> AcquireFileLockAsync(string path)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(12);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500);
-            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MLPipeline.TestSupport;
 
 namespace MLPipeline.Training.Tests;
@@ -11,10 +12,13 @@ public class BadInputTests
         return await CliRunner.RunAsync("train", spec, "--store", store);
     }
 
-    private static string Spec(TempFolder dir, string dataPath, string label = "y", string task = "regression", string trainers = "\"FastTree\"", string extra = "") =>
-        dir.File("m.json", $$"""
-            { "name": "m", "data": { "path": "{{dataPath}}" }, "label": "{{label}}", "task": "{{task}}", "trainers": {{trainers}}, "folds": 0{{extra}} }
-            """);
+    /// <summary>A spec named m over <paramref name="dataPath"/> (relative to the spec's folder), FastTree by default, no cross-validation.</summary>
+    private static string Spec(TempFolder dir, string dataPath, string label = "y", string task = "regression", JsonNode? trainers = null, Action<TestSpec>? change = null)
+    {
+        var spec = new TestSpec("m", dataPath, label, task, trainers ?? "FastTree").WithoutCrossValidation();
+        change?.Invoke(spec);
+        return spec.WriteTo(dir);
+    }
 
     private static void StoreIsEmpty(TempFolder dir) =>
         Directory.Exists(Path.Combine(dir.Path, "store", "m")).Should().BeFalse("nothing may be written to the store");
@@ -59,7 +63,7 @@ public class BadInputTests
     {
         using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n");
-        var result = await Train(dir, Spec(dir, "d.csv", extra: """, "columns": { "rooms": "numeric" }"""));
+        var result = await Train(dir, Spec(dir, "d.csv", change: s => s.With("columns", new { rooms = "numeric" })));
 
         result.ExitCode.Should().Be(2);
         result.StdErr.Should().Contain("no column 'rooms'");
@@ -71,7 +75,7 @@ public class BadInputTests
     {
         using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n2,3\nthree,4\n");
-        var result = await Train(dir, Spec(dir, "d.csv", extra: """, "columns": { "a": "numeric" }"""));
+        var result = await Train(dir, Spec(dir, "d.csv", change: s => s.With("columns", new { a = "numeric" })));
 
         result.ExitCode.Should().Be(2);
         result.StdErr.Should().Contain("line 4").And.Contain("column 'a'").And.Contain("'three' is not a number");
@@ -135,7 +139,7 @@ public class BadInputTests
     {
         using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,yes\n2,yes\n3,yes\n");
-        var result = await Train(dir, Spec(dir, "d.csv", task: "binary", trainers: "\"LbfgsLogisticRegression\""));
+        var result = await Train(dir, Spec(dir, "d.csv", task: "binary", trainers: "LbfgsLogisticRegression"));
 
         result.ExitCode.Should().Be(2);
         result.StdErr.Should().Contain("single class 'yes'");
@@ -147,7 +151,7 @@ public class BadInputTests
     {
         using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n");
-        var result = await Train(dir, Spec(dir, "d.csv", trainers: "\"NeuralNet\""));
+        var result = await Train(dir, Spec(dir, "d.csv", trainers: "NeuralNet"));
 
         result.ExitCode.Should().Be(1);
         result.StdErr.Should().Contain("trainers").And.Contain("value is not one of");
@@ -159,7 +163,7 @@ public class BadInputTests
     {
         using var dir = new TempFolder();
         dir.File("d.csv", "a,y\n1,2\n");
-        var result = await Train(dir, Spec(dir, "d.csv", trainers: """{ "name": "FastTree", "options": { "Leaves": 3 } }"""));
+        var result = await Train(dir, Spec(dir, "d.csv", trainers: JsonNode.Parse("""{ "name": "FastTree", "options": { "Leaves": 3 } }""")));
 
         result.ExitCode.Should().Be(1);
         result.StdErr.Should().Contain("unknown option 'Leaves'");
@@ -182,7 +186,7 @@ public class BadInputTests
     {
         using var dir = new TempFolder();
         var blocker = dir.File("not-a-folder", "a file where the store folder should be");
-        var result = await Train(dir, RepoPaths.Spec("linear-2x-minus-1"), store: blocker);
+        var result = await Train(dir, RepositoryRoot.Spec("linear-2x-minus-1"), store: blocker);
 
         result.ExitCode.Should().Be(4);
         result.StdErr.Should().Contain(blocker);
@@ -192,11 +196,25 @@ public class BadInputTests
     public async Task Failed_gate_exits_3_and_publishes_nothing()
     {
         using var dir = new TempFolder();
-        var spec = Spec(dir, Path.Combine(RepoPaths.Data, "iris.csv"), label: "species", task: "multiclass", trainers: "\"LbfgsMaximumEntropy\"", extra: """, "gates": { "MacroAccuracy": ">= 1.5" }""");
+        var spec = Spec(dir, RepositoryRoot.Data("iris.csv"), label: "species", task: "multiclass", trainers: "LbfgsMaximumEntropy", change: s => s.WithJson("gates", """{ "MacroAccuracy": ">= 1.5" }"""));
         var result = await Train(dir, spec);
 
         result.ExitCode.Should().Be(3);
         result.StdErr.Should().Contain("test:MacroAccuracy >= 1.5").And.Contain("Nothing was published");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task A_search_whose_every_trial_fails_exits_8_with_each_error_and_publishes_nothing()
+    {
+        using var dir = new TempFolder();
+        // LightGbm refuses one leaf only once it trains: every fold of the one trial throws.
+        var spec = Spec(dir, RepositoryRoot.Data("iris.csv"), label: "species", task: "multiclass",
+            trainers: JsonNode.Parse("""{ "name": "LightGbm", "options": { "NumberOfLeaves": 1 } }"""), change: s => s.With("folds", 2));
+        var result = await Train(dir, spec);
+
+        result.ExitCode.Should().Be(8, result.Output);
+        result.StdErr.Should().Contain("every one of the search's 1 trial(s) failed").And.Contain("LightGBM");
         StoreIsEmpty(dir);
     }
 

@@ -9,7 +9,7 @@ public class BundledSpecTests
     public static TheoryData<string> Specs()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(RepoPaths.Pipelines, "*.json").Where(f => !f.EndsWith("schema.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(RepositoryRoot.Pipelines, "*.json").Where(f => !f.EndsWith("schema.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileNameWithoutExtension(file));
         }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MLPipeline.Shared.Store;
 using MLPipeline.TestSupport;
 
@@ -6,14 +7,14 @@ namespace MLPipeline.Training.Tests;
 /// <summary>train --compare-to: the new model against the version an alias points at, on the same test rows.</summary>
 public class ChampionTests
 {
-    private static string Spec(TempFolder dir, string name, string trainer, double tolerance = 0) =>
-        dir.File(name + ".json", $$"""
-            { "name": "hp", "data": { "path": "{{Path.Combine(RepoPaths.Data, "house-prices.csv")}}" }, "label": "MEDV", "task": "regression",
-              "trainers": {{trainer}}, "folds": 0, "championTolerance": {{tolerance}} }
-            """);
+    /// <summary>A house-prices spec (always named hp: one model, several versions) written to <paramref name="file"/>.json.</summary>
+    private static string Spec(TempFolder dir, string file, JsonNode trainer, double tolerance = 0) =>
+        TestSpec.OverBundledData("hp", "house-prices.csv", "MEDV", "regression", trainer).WithoutCrossValidation().With("championTolerance", tolerance)
+            .WriteTo(dir, file + ".json");
 
-    private const string Strong = "\"FastTree\"";
-    private const string Weak = """{ "name": "OnlineGradientDescent", "options": { "NumberOfIterations": 1, "LearningRate": 0.001 } }""";
+    private static JsonNode Strong => "FastTree";
+
+    private static JsonNode Weak => JsonNode.Parse("""{ "name": "OnlineGradientDescent", "options": { "NumberOfIterations": 1, "LearningRate": 0.001 } }""")!;
 
     [Fact]
     public async Task A_worse_challenger_fails_with_exit_3_and_a_better_one_passes()

@@ -17,6 +17,6 @@ public static class CliRunner
             variables[name] = value;
         }
 
-        return ExternalTool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "mlpipeline.dll"), .. args], RepoPaths.Root, TimeSpan.FromMinutes(5), variables);
+        return ExternalTool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "mlpipeline.dll"), .. args], RepositoryRoot.Path, TimeSpan.FromMinutes(5), variables);
     }
 }

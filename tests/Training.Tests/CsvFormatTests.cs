@@ -12,9 +12,11 @@ namespace MLPipeline.Training.Tests;
 /// </summary>
 public class CsvFormatTests
 {
-    private static TrainingSpec Spec(TempFolder dir, string csvPath, string columns = "") => SpecLoader.Load(dir.File("m.json", $$"""
-        { "name": "m", "data": { "path": "{{csvPath.Replace("\\", "/", StringComparison.Ordinal)}}" }, "label": "y", "task": "regression", "trainers": "Sdca"{{(columns.Length > 0 ? ", \"columns\": " + columns : "")}} }
-        """));
+    private static TrainingSpec Spec(TempFolder dir, string csvPath, string columns = "")
+    {
+        var spec = new TestSpec("m", csvPath, "y", "regression", "Sdca");
+        return SpecLoader.Load((columns.Length > 0 ? spec.WithJson("columns", columns) : spec).WriteTo(dir));
+    }
 
     private static string Csv(TempFolder dir, string text, bool byteOrderMark = false)
     {

@@ -8,11 +8,8 @@ public class CsvProfilerTests
 {
     private static DataProfile Profile(TempFolder dir, string csv, string columns = "", string task = "regression", string label = "y")
     {
-        var data = dir.File("data.csv", csv);
-        var spec = dir.File("m.json", $$"""
-            { "name": "m", "data": { "path": "{{data}}" }, "label": "{{label}}", "task": "{{task}}", "trainers": "FastTree"{{(columns.Length > 0 ? ", \"columns\": " + columns : "")}} }
-            """);
-        return CsvProfiler.Profile(SpecLoader.Load(spec));
+        var spec = new TestSpec("m", dir.File("data.csv", csv), label, task, "FastTree");
+        return CsvProfiler.Profile(SpecLoader.Load((columns.Length > 0 ? spec.WithJson("columns", columns) : spec).WriteTo(dir)));
     }
 
     [Fact]

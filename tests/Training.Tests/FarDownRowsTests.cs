@@ -27,9 +27,7 @@ public class FarDownRowsTests
     {
         var lines = Enumerable.Range(0, Rows).Select(r => replaced.TryGetValue(r, out var text) ? text : Line(r));
         var csv = dir.File("data.csv", "note,x,y\n" + string.Join("\n", lines) + "\n");
-        return SpecLoader.Load(dir.File("m.json", $$"""
-            { "name": "m", "data": { "path": "{{csv.Replace("\\", "/", StringComparison.Ordinal)}}" }, "label": "y", "task": "regression", "trainers": "Sdca", "columns": { "x": "numeric" } }
-            """));
+        return SpecLoader.Load(new TestSpec("m", csv, "y", "regression", "Sdca").With("columns", new { x = "numeric" }).WriteTo(dir));
     }
 
     [Fact]

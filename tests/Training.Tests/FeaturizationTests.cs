@@ -41,7 +41,7 @@ public class FeaturizationTests
     [InlineData("credit", false, true)]
     public void One_pass_featurizer_reads_the_rows_once_and_equals_the_ML_NET_estimator_chain(string specName, bool normalize, bool hasMissing)
     {
-        var spec = SpecLoader.Load(RepoPaths.Spec(specName));
+        var spec = SpecLoader.Load(RepositoryRoot.Spec(specName));
         using var data = StoredRows.Read(spec);
         var profile = data.Profile;
         var ml = new MLContext(1);
@@ -82,8 +82,9 @@ public class FeaturizationTests
     [Fact]
     public void Missing_numbers_missing_categories_and_unseen_categories_all_predict()
     {
-        var spec = SpecLoader.Load(RepoPaths.Spec("penguins")) with { Folds = 0, Trainers = [new("LbfgsMaximumEntropy", new Dictionary<string, System.Text.Json.JsonElement>(), new Dictionary<string, IReadOnlyList<System.Text.Json.JsonElement>>())] };
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        var spec = SpecLoader.Load(RepositoryRoot.Spec("penguins")) with { Folds = 0, Trainers = [new("LbfgsMaximumEntropy", new Dictionary<string, System.Text.Json.JsonElement>(), new Dictionary<string, IReadOnlyList<System.Text.Json.JsonElement>>())] };
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
         var ml = new MLContext();
         var model = ml.Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);
         using var engine = ml.Model.CreatePredictionEngine<Penguin, MulticlassOutput>(model);
@@ -102,7 +103,6 @@ public class FeaturizationTests
         missing.PredictedLabel.Should().BeOneOf("Adelie", "Chinstrap", "Gentoo");
         unseen.PredictedLabel.Should().BeOneOf("Adelie", "Chinstrap", "Gentoo");
 
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Theory]
@@ -111,12 +111,12 @@ public class FeaturizationTests
     public void Numeric_features_are_normalized_for_linear_trainers_only(string trainer, bool normalized)
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "n", "diabetes.csv", "progression", "regression", $"\"{trainer}\"");
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("n", "diabetes.csv", "progression", "regression", trainer).With("testFraction", 0.2).WithoutCrossValidation().WriteTo(dir));
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
         var model = new MLContext().Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);
 
         TransformerChains.Flatten(model).Any(t => t is NormalizingTransformer).Should().Be(normalized);
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]
@@ -127,16 +127,14 @@ public class FeaturizationTests
             ? $"\"great product, works well, item {i}\",{i % 7},true"
             : $"\"broken on arrival, poor quality, item {i}\",{i % 7},false");
         var data = dir.File("reviews.csv", "review,stars,liked\n" + string.Join("\n", rows) + "\n");
-        var spec = SpecLoader.Load(dir.File("reviews.json", $$"""
-            { "name": "reviews", "data": { "path": "{{data}}" }, "label": "liked", "task": "binary", "columns": { "review": "text" },
-              "trainers": "LbfgsLogisticRegression", "folds": 0 }
-            """));
+        var spec = SpecLoader.Load(new TestSpec("reviews", data, "liked", "binary", "LbfgsLogisticRegression")
+            .With("columns", new { review = "text" }).WithoutCrossValidation().WriteTo(dir));
 
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
 
         result.Manifest.Inputs.Should().Contain(new InputColumn("review", "String", ColumnRole.Text));
         result.Manifest.Metrics.Test["Accuracy"].Should().BeGreaterThan(0.95);
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]

@@ -66,8 +66,9 @@ public class GateTests
     public void Failed_gates_stop_the_run_with_one_line_per_gate()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "g", "iris.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"",
-            "\"gates\": { \"MacroAccuracy\": \">= 1.01\", \"LogLoss\": \"<= 0.0001\", \"MicroAccuracy\": \">= 0.5\" }");
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("g", "iris.csv", "species", "multiclass", "LbfgsMaximumEntropy")
+            .With("testFraction", 0.2).WithoutCrossValidation()
+            .WithJson("gates", """{ "MacroAccuracy": ">= 1.01", "LogLoss": "<= 0.0001", "MicroAccuracy": ">= 0.5" }""").WriteTo(dir));
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
 
@@ -80,7 +81,7 @@ public class GateTests
     public void Prediction_expectations_are_gates_too()
     {
         using var dir = new TempFolder();
-        var spec = SpecLoader.Load(RepoPaths.Spec("five-points")) with { Expectations = [new(new Dictionary<string, System.Text.Json.JsonElement> { ["x"] = System.Text.Json.JsonDocument.Parse("0").RootElement }, 5.0, 0.01)] };
+        var spec = SpecLoader.Load(RepositoryRoot.Spec("five-points")) with { Expectations = [new(new Dictionary<string, System.Text.Json.JsonElement> { ["x"] = System.Text.Json.JsonDocument.Parse("0").RootElement }, 5.0, 0.01)] };
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
 

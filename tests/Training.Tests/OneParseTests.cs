@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Runs;
@@ -13,15 +14,14 @@ public class OneParseTests
     {
         using var dir = new TempFolder();
         var csv = Path.Combine(dir.Path, "penguins.csv");
-        File.Copy(Path.Combine(RepoPaths.Data, "penguins.csv"), csv);
-        var spec = SpecLoader.Load(dir.File("m.json", """
-            { "name": "m", "data": { "path": "penguins.csv" }, "label": "species", "task": "multiclass",
-              "trainers": ["SdcaMaximumEntropy", "LightGbm"], "folds": 3, "testFraction": 0.2 }
-            """));
+        File.Copy(RepositoryRoot.Data("penguins.csv"), csv);
+        // The data path is relative to the spec's folder, as in the bundled specs.
+        var spec = SpecLoader.Load(new TestSpec("m", "penguins.csv", "species", "multiclass", new JsonArray("SdcaMaximumEntropy", "LightGbm"))
+            .With("folds", 3).With("testFraction", 0.2).WriteTo(dir));
         var counted = new List<CountingStream>();
         var progress = new MovingProgress(csv);
 
-        var result = new TrainingRun(spec, progress)
+        using var run = new TrainedInProcess(new TrainingRun(spec, progress)
         {
             OpenData = path =>
             {
@@ -29,7 +29,8 @@ public class OneParseTests
                 counted.Add(stream);
                 return stream;
             },
-        }.Execute();
+        }.Execute());
+        var result = run.Result;
 
         counted.Should().ContainSingle("the CSV is opened once");
         counted[0].BytesRead.Should().Be(new FileInfo(progress.MovedTo!).Length, "every byte is read once");
@@ -42,7 +43,6 @@ public class OneParseTests
         result.Manifest.Timings!.Select(t => t.Step).Should().StartWith("profile")
             .And.Contain(["search: grid, 2 trial(s)", "featurization statistics", "final fit", "evaluation", "permutation importance", "ONNX export and parity", "report"]);
         result.Manifest.Search!.Trials.Select(t => t.Trainer).Should().Equal("SdcaMaximumEntropy", "LightGbm");
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     /// <summary>Moves the CSV elsewhere when the step after the read starts: any later read of it would fail.</summary>

@@ -26,8 +26,9 @@ public class PackageTests
     public async Task Published_package_has_the_documented_layout_and_a_complete_manifest()
     {
         using var store = new TempFolder();
-        var spec = SpecLoader.Load(RepoPaths.Spec("penguins"));
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute(version: "v1");
+        var spec = SpecLoader.Load(RepositoryRoot.Spec("penguins"));
+        using var run = new TrainedInProcess(new TrainingRun(spec, SilentProgress.Instance).Execute(version: "v1"));
+        var result = run.Result;
         var manifest = await new FileModelStore(store.Path).PublishAsync(result.PackageDirectory);
 
         var versionDir = Path.Combine(store.Path, "penguins", "versions", "v1");
@@ -57,7 +58,7 @@ public class PackageTests
         stored.Metrics.ConfusionMatrix.Should().HaveCount(3);
         stored.Metrics.PerClassRecall.Should().ContainKeys("Adelie", "Chinstrap", "Gentoo");
         stored.TrainingData.Rows.Should().Be(344);
-        stored.TrainingData.Sha256.Should().Be(await ArtifactHash.OfFileAsync(Path.Combine(RepoPaths.Data, "penguins.csv")));
+        stored.TrainingData.Sha256.Should().Be(await ArtifactHash.OfFileAsync(RepositoryRoot.Data("penguins.csv")));
         (stored.TrainingData.TrainRows + stored.TrainingData.TestRows).Should().Be(344);
         stored.Artifacts[ModelManifest.ModelFileName].Sha256.Should().Be(await ArtifactHash.OfFileAsync(Path.Combine(versionDir, ModelManifest.ModelFileName)));
         stored.Lineage.MLNetVersion.Should().StartWith("5.");
@@ -69,15 +70,15 @@ public class PackageTests
     [Fact]
     public void Saved_model_needs_only_the_feature_columns_and_maps_class_names_back()
     {
-        var spec = SpecLoader.Load(RepoPaths.Spec("iris")) with { Folds = 0 };
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        var spec = SpecLoader.Load(RepositoryRoot.Spec("iris")) with { Folds = 0 };
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
         var ml = new MLContext();
 
         var model = ml.Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out var schema);
         schema.Select(c => c.Name).Should().Equal("sepal_length", "sepal_width", "petal_length", "petal_width");
         var row = ml.Data.LoadFromEnumerable([new IrisInput { SepalLength = 6.7f, SepalWidth = 3.0f, PetalLength = 5.2f, PetalWidth = 2.3f }]);
         model.Transform(row).GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Single().ToString().Should().Be("virginica");
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]
@@ -101,10 +102,10 @@ public class PackageTests
 
     private static (MLContext, ITransformer) Train(string specName)
     {
-        var result = new TrainingRun(SpecLoader.Load(RepoPaths.Spec(specName)), SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(SpecLoader.Load(RepositoryRoot.Spec(specName)));
+        var result = run.Result;
         var ml = new MLContext();
         var model = ml.Model.Load(Path.Combine(result.PackageDirectory, ModelManifest.ModelFileName), out _);
-        Directory.Delete(result.PackageDirectory, recursive: true);
         return (ml, model);
     }
 

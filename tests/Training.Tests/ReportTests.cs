@@ -1,30 +1,34 @@
 using System.Buffers.Binary;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Reports;
 using MLPipeline.Training.Runs;
+using MLPipeline.Training.Specs;
 
 namespace MLPipeline.Training.Tests;
 
 public partial class ReportTests
 {
     [Theory]
-    [InlineData("house-prices.csv", "MEDV", "regression", "\"FastTree\"", new[] { "plot-predicted-vs-actual.png", "plot-residuals.png", "plot-residual-histogram.png", "plot-feature-importance.png" })]
-    [InlineData("breast-cancer.csv", "malignant", "binary", "\"LbfgsLogisticRegression\"", new[] { "plot-roc.png", "plot-precision-recall.png", "plot-calibration.png", "plot-confusion-matrix.png", "plot-feature-importance.png" })]
-    [InlineData("iris.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"", new[] { "plot-confusion-matrix.png", "plot-per-class-recall.png", "plot-feature-importance.png" })]
+    [InlineData("house-prices.csv", "MEDV", "regression", "FastTree", new[] { "plot-predicted-vs-actual.png", "plot-residuals.png", "plot-residual-histogram.png", "plot-feature-importance.png" })]
+    [InlineData("breast-cancer.csv", "malignant", "binary", "LbfgsLogisticRegression", new[] { "plot-roc.png", "plot-precision-recall.png", "plot-calibration.png", "plot-confusion-matrix.png", "plot-feature-importance.png" })]
+    [InlineData("iris.csv", "species", "multiclass", "LbfgsMaximumEntropy", new[] { "plot-confusion-matrix.png", "plot-per-class-recall.png", "plot-feature-importance.png" })]
     public void Every_run_writes_a_report_with_valid_plots_of_the_expected_size(string data, string label, string task, string trainer, string[] plots)
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "r", data, label, task, $"[{trainer}, {trainer.Replace("\"", "", StringComparison.Ordinal) switch
+        var second = trainer switch
         {
-            "FastTree" => "\"LightGbm\"",
-            "LbfgsLogisticRegression" => "\"FastTree\"",
-            _ => "\"SdcaMaximumEntropy\"",
-        }}]", "\"folds\": 2");
+            "FastTree" => "LightGbm",
+            "LbfgsLogisticRegression" => "FastTree",
+            _ => "SdcaMaximumEntropy",
+        };
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("r", data, label, task, new JsonArray(trainer, second)).With("testFraction", 0.2).With("folds", 2).WriteTo(dir));
 
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
 
         foreach (var plot in plots)
         {
@@ -44,20 +48,19 @@ public partial class ReportTests
         var links = ImageLink().Matches(report).Select(m => m.Groups[1].Value).ToList();
         links.Should().BeEquivalentTo(plots, "the report shows every plot, and only files that exist");
         result.Manifest.FeatureImportance.Should().NotBeNullOrEmpty();
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]
     public void Classification_report_shows_the_class_balance()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "r", "iris.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"");
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("r", "iris.csv", "species", "multiclass", "LbfgsMaximumEntropy").With("testFraction", 0.2).WithoutCrossValidation().WriteTo(dir));
 
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
 
         File.ReadAllText(Path.Combine(result.PackageDirectory, TrainingReport.FileName))
             .Should().Contain("| setosa | 50 | 33.3% |").And.Contain("| versicolor | 50 |").And.Contain("| virginica | 50 |");
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     /// <summary>Reads width and height from a PNG's signature and IHDR chunk; throws when it is not a PNG.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLPipeline.Shared.Manifest;
@@ -73,11 +74,11 @@ public class ScaleTests
             best = SyntheticDataGenerator.Write(new SyntheticDataOptions(ModelTask.Regression, 5000, 8, 3, 0.0, 3), writer);
         }
 
-        var result = new TrainingRun(Spec(dir, path, "Sdca", "memory"), SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(Spec(dir, path, "Sdca", "memory"));
+        var result = run.Result;
 
         best.Should().BeInRange(0.5, 0.99);
         result.Manifest.Metrics.Test["RSquared"].Should().BeApproximately(best, 0.05);
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Theory]
@@ -91,10 +92,8 @@ public class ScaleTests
 
         var models = new[] { "none", "memory", "disk" }.Select(cache =>
         {
-            var result = new TrainingRun(Spec(dir, path, trainer, cache), SilentProgress.Instance) { ScratchFolder = scratch }.Execute();
-            var predictions = Score(result.PackageDirectory, path);
-            Directory.Delete(result.PackageDirectory, recursive: true);
-            return (result.Manifest.Metrics.Test, predictions);
+            using var run = new TrainedInProcess(new TrainingRun(Spec(dir, path, trainer, cache), SilentProgress.Instance) { ScratchFolder = scratch }.Execute());
+            return (run.Manifest.Metrics.Test, predictions: Score(run.Result.PackageDirectory, path));
         }).ToList();
 
         models[2].Test.Should().Equal(models[1].Test, "the disk cache must not change the model");
@@ -127,7 +126,8 @@ public class ScaleTests
     [Fact]
     public void MaxRows_fits_the_trainer_on_a_sample_while_the_cross_validation_test_folds_stay_whole()
     {
-        var result = TrainOnGeneratedRows("""[{ "name": "FastTree", "maxRows": 1000, "options": { "NumberOfTrees": 20 } }, { "name": "FastTree", "options": { "NumberOfTrees": 20 } }]""", folds: 2);
+        using var run = TrainOnGeneratedRows("""[{ "name": "FastTree", "maxRows": 1000, "options": { "NumberOfTrees": 20 } }, { "name": "FastTree", "options": { "NumberOfTrees": 20 } }]""", folds: 2);
+        var result = run.Result;
 
         result.Comparison.Select(c => c.Candidate.DisplayName).Should().Equal("FastTree(NumberOfTrees=20) (sample of 1,000 rows)", "FastTree(NumberOfTrees=20)");
         var sampled = result.Comparison[0].CrossValidation!["RSquared"].Mean;
@@ -135,20 +135,19 @@ public class ScaleTests
         sampled.Should().BeGreaterThan(0.5).And.BeLessThan(whole, "fewer rows fit a weaker model on the same test folds");
         result.Winner.MaxRows.Should().BeNull();
         result.Manifest.Trainer.MaxRows.Should().BeNull();
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]
     public void MaxRows_is_recorded_in_the_manifest_and_the_report_and_the_test_split_is_not_sampled()
     {
         // maxRows below the test split's 1,500 rows, so a sampled test split would show in its count.
-        var result = TrainOnGeneratedRows("""{ "name": "FastTree", "maxRows": 1000, "options": { "NumberOfTrees": 20 } }""", folds: 0);
+        using var run = TrainOnGeneratedRows("""{ "name": "FastTree", "maxRows": 1000, "options": { "NumberOfTrees": 20 } }""", folds: 0);
+        var result = run.Result;
 
         result.Manifest.Trainer.MaxRows.Should().Be(1000);
         result.Manifest.TrainingData.TestRows.Should().BeInRange(1350, 1650, "the test split is never sampled");
         result.Manifest.Metrics.Test["RSquared"].Should().BeGreaterThan(0.5);
         File.ReadAllText(Path.Combine(result.PackageDirectory, "report.md")).Should().Contain("uniform random sample of about 1,000 of the training rows");
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]
@@ -183,23 +182,20 @@ public class ScaleTests
     }
 
     /// <summary>Trains the given trainers on 6,000 generated regression rows with a quarter held out for the test split.</summary>
-    private static TrainingResult TrainOnGeneratedRows(string trainers, int folds)
+    private static TrainedInProcess TrainOnGeneratedRows(string trainers, int folds)
     {
         using var dir = new TempFolder();
         var path = Generate(dir, ModelTask.Regression, 6000);
-        var spec = SpecLoader.Load(dir.File("spec.json", $$"""
-            { "name": "s", "data": { "path": "{{path}}" }, "label": "label", "task": "regression",
-              "trainers": {{trainers}}, "folds": {{folds}}, "testFraction": 0.25 }
-            """));
-        return new TrainingRun(spec, SilentProgress.Instance).Execute();
+        return TrainedInProcess.Train(new TestSpec("s", path, "label", "regression", JsonNode.Parse(trainers)!).With("folds", folds).With("testFraction", 0.25));
     }
 
-    private static TrainingSpec Spec(TempFolder dir, string data, string trainer, string cache) =>
-        SpecLoader.Load(dir.File($"{trainer}-{cache}.json", $$"""
-            { "name": "s", "data": { "path": "{{data}}" }, "label": "label", "task": "regression",
-              "trainers": { "name": "{{trainer}}", "options": { {{(trainer == "Sdca" ? "\"MaximumNumberOfIterations\": 5" : "\"NumberOfIterations\": 3")}} } },
-              "folds": 0, "cache": "{{cache}}" }
-            """));
+    private static TrainingSpec Spec(TempFolder dir, string data, string trainer, string cache)
+    {
+        var options = trainer == "Sdca" ? new JsonObject { ["MaximumNumberOfIterations"] = 5 } : new JsonObject { ["NumberOfIterations"] = 3 };
+        var spec = new TestSpec("s", data, "label", "regression", new JsonObject { ["name"] = trainer, ["options"] = options })
+            .WithoutCrossValidation().With("cache", cache);
+        return SpecLoader.Load(spec.WriteTo(dir, $"{trainer}-{cache}.json"));
+    }
 
     private static float[] Score(string packageDirectory, string data)
     {

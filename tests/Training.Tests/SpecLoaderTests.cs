@@ -1,4 +1,5 @@
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Specs;
 
 namespace MLPipeline.Training.Tests;
@@ -100,7 +101,7 @@ public class SpecLoaderTests
     [Fact]
     public void Every_bundled_spec_is_valid_and_names_existing_data()
     {
-        var specs = Directory.GetFiles(RepoPaths.Pipelines, "*.json").Where(f => !f.EndsWith("schema.json", StringComparison.Ordinal)).ToList();
+        var specs = Directory.GetFiles(RepositoryRoot.Pipelines, "*.json").Where(f => !f.EndsWith("schema.json", StringComparison.Ordinal)).ToList();
 
         specs.Should().NotBeEmpty();
         foreach (var path in specs)

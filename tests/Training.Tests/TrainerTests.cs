@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
@@ -32,25 +33,26 @@ public class TrainerTests
             _ => ("iris.csv", "species", "MacroAccuracy", 0.85),
         };
         // Online gradient descent needs more than its default single pass over 400 rows.
-        var trainers = trainer == "OnlineGradientDescent" ? """{ "name": "OnlineGradientDescent", "options": { "NumberOfIterations": 100, "LearningRate": 0.05 } }""" : $"\"{trainer}\"";
-        var spec = TestSpecs.Load(dir, "t", file, label, task.ToLowerInvariant(), trainers);
+        var trainers = trainer == "OnlineGradientDescent" ? JsonNode.Parse("""{ "name": "OnlineGradientDescent", "options": { "NumberOfIterations": 100, "LearningRate": 0.05 } }""")! : trainer;
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("t", file, label, task.ToLowerInvariant(), trainers).With("testFraction", 0.2).WithoutCrossValidation().WriteTo(dir));
 
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
 
         result.Manifest.Trainer.Name.Should().Be(trainer);
         result.Manifest.Metrics.Test[metric].Should().BeGreaterThan(floor, $"{trainer} should learn {file}");
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]
     public void Several_trainers_are_compared_by_cross_validation_and_the_best_wins()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "cmp", "house-prices.csv", "MEDV", "regression",
-            """[ { "name": "OnlineGradientDescent", "options": { "NumberOfIterations": 1 } }, { "name": "FastTree", "grid": { "NumberOfLeaves": [4, 8] } } ]""",
-            "\"folds\": 3");
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("cmp", "house-prices.csv", "MEDV", "regression", JsonNode.Parse(
+            """[ { "name": "OnlineGradientDescent", "options": { "NumberOfIterations": 1 } }, { "name": "FastTree", "grid": { "NumberOfLeaves": [4, 8] } } ]""")!)
+            .With("testFraction", 0.2).With("folds", 3).WriteTo(dir));
 
-        var result = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        using var run = TrainedInProcess.Train(spec);
+        var result = run.Result;
 
         result.Comparison.Should().HaveCount(3);
         result.Comparison.Should().OnlyContain(r => r.CrossValidation != null && r.CrossValidation["RSquared"].StdDev >= 0);
@@ -58,14 +60,13 @@ public class TrainerTests
         result.Winner.Should().Be(best.Candidate);
         result.Manifest.Trainer.Name.Should().Be("FastTree");
         result.Manifest.Metrics.CrossValidation.Should().ContainKey("RSquared");
-        Directory.Delete(result.PackageDirectory, recursive: true);
     }
 
     [Fact]
     public void Unknown_trainer_option_is_refused_with_the_known_options()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "t", "iris.csv", "species", "multiclass", """{ "name": "LightGbm", "options": { "NumberOfLeavs": 8 } }""");
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("t", "iris.csv", "species", "multiclass", JsonNode.Parse("""{ "name": "LightGbm", "options": { "NumberOfLeavs": 8 } }""")!).With("testFraction", 0.2).WithoutCrossValidation().WriteTo(dir));
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
 
@@ -76,7 +77,7 @@ public class TrainerTests
     public void Option_of_the_wrong_type_is_refused_naming_the_expected_type()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "t", "iris.csv", "species", "multiclass", """{ "name": "LightGbm", "options": { "NumberOfLeaves": 2.5 } }""");
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("t", "iris.csv", "species", "multiclass", JsonNode.Parse("""{ "name": "LightGbm", "options": { "NumberOfLeaves": 2.5 } }""")!).With("testFraction", 0.2).WithoutCrossValidation().WriteTo(dir));
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
 
@@ -87,7 +88,7 @@ public class TrainerTests
     public void Trainer_of_another_task_is_refused_with_the_trainers_of_this_task()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "t", "iris.csv", "species", "multiclass", "\"Sdca\"");
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("t", "iris.csv", "species", "multiclass", "Sdca").With("testFraction", 0.2).WithoutCrossValidation().WriteTo(dir));
 
         var act = () => new TrainingRun(spec, SilentProgress.Instance).Execute();
 
@@ -98,13 +99,11 @@ public class TrainerTests
     public void Same_spec_and_seed_train_the_same_model()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "t", "house-prices.csv", "MEDV", "regression", "\"Sdca\"");
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("t", "house-prices.csv", "MEDV", "regression", "Sdca").With("testFraction", 0.2).WithoutCrossValidation().WriteTo(dir));
 
-        var first = new TrainingRun(spec, SilentProgress.Instance).Execute();
-        var second = new TrainingRun(spec, SilentProgress.Instance).Execute();
+        using var first = TrainedInProcess.Train(spec);
+        using var second = TrainedInProcess.Train(spec);
 
         second.Manifest.Metrics.Test.Should().Equal(first.Manifest.Metrics.Test);
-        Directory.Delete(first.PackageDirectory, recursive: true);
-        Directory.Delete(second.PackageDirectory, recursive: true);
     }
 }

@@ -14,9 +14,10 @@ public sealed class TrainingProfileTests
     public void The_manifest_profiles_the_training_split_and_the_test_scores()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "penguins-profile", "penguins.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"",
-            "\"columns\": { \"year\": \"ignore\" }, \"monitoring\": { \"exclude\": [\"sex\"] }");
-        var manifest = new TrainingRun(spec, SilentProgress.Instance).Execute().Manifest;
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("penguins-profile", "penguins.csv", "species", "multiclass", "LbfgsMaximumEntropy")
+            .With("testFraction", 0.2).WithoutCrossValidation().With("columns", new { year = "ignore" }).With("monitoring", new { exclude = new[] { "sex" } }).WriteTo(dir));
+        using var run = TrainedInProcess.Train(spec);
+        var manifest = run.Manifest;
 
         var profile = manifest.Profile!;
         ManifestValidator.FindProblem(manifest).Should().BeNull();
@@ -44,8 +45,8 @@ public sealed class TrainingProfileTests
     public void Monitoring_exclude_naming_no_input_column_is_a_spec_error()
     {
         using var dir = new TempFolder();
-        var spec = TestSpecs.Load(dir, "penguins-bad-exclude", "penguins.csv", "species", "multiclass", "\"LbfgsMaximumEntropy\"",
-            "\"monitoring\": { \"exclude\": [\"species\"] }");
+        var spec = SpecLoader.Load(TestSpec.OverBundledData("penguins-bad-exclude", "penguins.csv", "species", "multiclass", "LbfgsMaximumEntropy")
+            .With("testFraction", 0.2).WithoutCrossValidation().With("monitoring", new { exclude = new[] { "species" } }).WriteTo(dir));
 
         FluentActions.Invoking(() => new TrainingRun(spec, SilentProgress.Instance).Execute())
             .Should().Throw<SpecException>().WithMessage("*monitoring.exclude names 'species', which is not an input column of the model.");

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs.Models;
@@ -13,6 +14,8 @@ public static class BlobFailures
     /// <summary>True for exceptions the SDK raises for a failing or refusing store.</summary>
     public static bool IsStoreFailure(Exception ex) =>
         ex is RequestFailedException or AuthenticationFailedException or AggregateException or HttpRequestException
+            // A connection reset while the response is read reaches the caller as the socket's own error.
+            or SocketException or IOException { InnerException: SocketException }
             // The SDK's per-request network timeout (not the caller's cancellation).
             or TaskCanceledException { InnerException: TimeoutException };
 
@@ -36,9 +39,9 @@ public static class BlobFailures
                 Unreachable(prefix, location, ex),
             RequestFailedException rf =>
                 new ModelStoreException($"{prefix}: HTTP {rf.Status} {rf.ErrorCode}. Check the store URI and that the account allows this operation.", ex),
-            HttpRequestException or OperationCanceledException =>
+            HttpRequestException or SocketException or IOException { InnerException: SocketException } or OperationCanceledException =>
                 Unreachable(prefix, location, ex),
-            _ => new ModelStoreException($"{prefix}: {ex.GetType().Name}. Check the store URI and the network.", ex),
+            var other => new ModelStoreException($"{prefix}: {other.GetType().Name}. Check the store URI and the network.", ex),
         };
     }
 

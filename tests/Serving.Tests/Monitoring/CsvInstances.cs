@@ -1,5 +1,6 @@
 using System.Globalization;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests.Monitoring;
 
@@ -8,7 +9,7 @@ public static class CsvInstances
 {
     public static List<(Dictionary<string, object?> Instance, string Label)> Read(string dataFile, ModelManifest manifest)
     {
-        var lines = File.ReadAllLines(RepoPaths.Data(dataFile)).Where(l => l.Length > 0).ToList();
+        var lines = File.ReadAllLines(RepositoryRoot.Data(dataFile)).Where(l => l.Length > 0).ToList();
         var header = lines[0].Split(',');
         var label = Array.IndexOf(header, manifest.Label.Column);
         return [.. lines.Skip(1).Select(line =>

@@ -133,6 +133,31 @@ public sealed class FeedbackQualityTests(TrainedModelsFixture fixture)
         public float Score { get; set; }
     }
 
+    [Fact]
+    public async Task Feedback_for_a_model_that_is_not_monitored_is_409_and_a_bad_body_or_id_is_400_naming_the_field()
+    {
+        using var logs = new TempFolder("monitoring-feedback-");
+        await using var app = MonitoringApp.Create(Models, logs.Path, ($"Serving:Monitoring:Models:{TrainedModels.Iris}:LogPercent", "100"));
+        var client = await app.ReadyClientAsync();
+
+        async Task<JsonElement> Refused(string model, object body, HttpStatusCode status)
+        {
+            using var response = await client.PostAsJsonAsync($"/models/{model}/feedback", body);
+            response.StatusCode.Should().Be(status);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+            return await ServingApp.JsonAsync(response);
+        }
+
+        var item = new { id = "order-1", label = 1.5 };
+        (await Refused(TrainedModels.HousePrices, new { items = new[] { item } }, HttpStatusCode.Conflict))
+            .GetProperty("detail").GetString().Should().Contain($"Serving:Monitoring:Models:{TrainedModels.HousePrices}:LogPercent");
+        (await Refused(TrainedModels.Iris, new { items = new[] { new { id = "not an id!", label = "setosa" } } }, HttpStatusCode.BadRequest))
+            .GetProperty("field").GetString().Should().Be("items[0].id");
+        (await Refused(TrainedModels.Iris, new { rows = new[] { item } }, HttpStatusCode.BadRequest))
+            .GetProperty("field").GetString().Should().Be("items");
+        await Refused("no-such-model", new { items = new[] { item } }, HttpStatusCode.NotFound);
+    }
+
     private sealed class BinaryRow
     {
         public bool Label { get; set; }

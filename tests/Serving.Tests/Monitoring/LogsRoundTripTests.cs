@@ -36,11 +36,8 @@ public sealed class LogsRoundTripTests(TrainedModelsFixture fixture)
         lines[0].Should().Be(string.Join(',', Models.HousePricesMain.Inputs.Select(i => i.Name).Append("MEDV")));
         lines.Skip(1).Should().HaveCount(rows.Count);
 
-        var spec = folder.Combine("from-log.json");
-        await File.WriteAllTextAsync(spec, $$"""
-            { "name": "from-log", "data": { "path": {{JsonSerializer.Serialize(csv)}} }, "label": "MEDV", "task": "regression",
-              "columns": { "CHAS": "categorical" }, "trainers": "Sdca", "testFraction": 0.2, "folds": 0, "seed": 3, "export": { "onnx": false } }
-            """);
+        var spec = new TestSpec("from-log", csv, "MEDV", "regression", "Sdca").With("columns", new { CHAS = "categorical" })
+            .With("testFraction", 0.2).WithoutCrossValidation().With("seed", 3).With("export", new { onnx = false }).WriteTo(folder);
         var train = await ConsoleAsync(folder.Path, "train", spec, "--store", folder.Combine("trained"));
         train.ExitCode.Should().Be(0, train.ToString());
         (await new FileModelStore(folder.Combine("trained")).ListVersionsAsync("from-log")).Single().TrainingData.Rows.Should().Be(rows.Count);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MLPipeline.Serving.Pool;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Serving.Tests.Onnx;
 
@@ -24,17 +25,11 @@ public sealed class OnnxServingApp(string store, IReadOnlyDictionary<string, str
     public async Task<HttpClient> ReadyClientAsync()
     {
         var client = CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await client.GetAsync("/healthz/ready")).StatusCode != System.Net.HttpStatusCode.OK || Pool.Models.Any(m => m.Current is null))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The service did not become ready: " + string.Join("; ", Pool.Models.Select(m => $"{m.Name}: {m.LastError}")));
-            }
-
-            await Task.Delay(50);
-        }
-
+        await Eventually.ValueAsync(
+            async () => (await client.GetAsync("/healthz/ready")).StatusCode == System.Net.HttpStatusCode.OK && Pool.Models.All(m => m.Current is not null),
+            ready => ready,
+            TimeSpan.FromSeconds(60),
+            _ => "The service did not become ready: " + string.Join("; ", Pool.Models.Select(m => $"{m.Name}: {m.LastError}")));
         return client;
     }
 }

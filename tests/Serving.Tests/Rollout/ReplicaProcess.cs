@@ -54,32 +54,38 @@ public sealed class ReplicaProcess : IAsyncDisposable
         replica._process.ErrorDataReceived += (_, e) => replica.Append(e.Data);
         replica._process.BeginOutputReadLine();
         replica._process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
+        bool live;
+        try
         {
-            try
-            {
-                using var response = await replica.Client.GetAsync(new Uri("/healthz/live", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
-                {
-                    return replica;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+            live = await Eventually.ValueAsync(replica.AnswersLiveAsync, answered => answered || replica._process.HasExited, TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException)
+        {
+            live = false;
+        }
 
-            if (DateTime.UtcNow > deadline || replica._process.HasExited)
-            {
-                var log = replica.Log;
-                await replica.DisposeAsync();
-                throw log.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
-                    ? new PortInUseException(port)
-                    : new TimeoutException("The service did not start:\n" + log);
-            }
+        if (live)
+        {
+            return replica;
+        }
 
-            await Task.Delay(100);
+        var log = replica.Log;
+        await replica.DisposeAsync();
+        throw log.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+            ? new PortInUseException(port)
+            : new TimeoutException("The service did not start:\n" + log);
+    }
+
+    private async Task<bool> AnswersLiveAsync()
+    {
+        try
+        {
+            using var response = await Client.GetAsync(new Uri("/healthz/live", UriKind.Relative));
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
         }
     }
 

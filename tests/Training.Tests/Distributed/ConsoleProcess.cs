@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLPipeline.TestSupport;
 
 namespace MLPipeline.Training.Tests.Distributed;
 
@@ -34,7 +35,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = RepositoryRoot.Path,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlpipeline.dll"));
         foreach (var arg in args)
@@ -44,7 +45,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
 
         start.Environment["COLUMNS"] = "250";
         start.Environment["NO_COLOR"] = "1";
-        foreach (var name in MLPipeline.TestSupport.ExternalTool.Scrubbed)
+        foreach (var name in ExternalTool.Scrubbed)
         {
             start.Environment.Remove(name);
         }
@@ -64,26 +65,21 @@ public sealed class ConsoleProcess : IAsyncDisposable
         return console;
     }
 
-    /// <summary>Waits for a line of output that matches, or fails with the output so far.</summary>
+    /// <summary>Waits for a line of output that matches, or fails with the output so far (at once if the process ended without one).</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        string? line = null;
+        try
         {
-            if (Lines.FirstOrDefault(match) is { } line)
-            {
-                return line;
-            }
-
-            if (_process.HasExited)
-            {
-                break;
-            }
-
-            await Task.Delay(20);
+            line = await Eventually.ValueAsync(() => Task.FromResult(Lines.FirstOrDefault(match)), found => found is not null || _process.HasExited, timeout);
+        }
+        catch (TimeoutException)
+        {
         }
 
-        throw new TimeoutException($"No matching line within {timeout.TotalSeconds} s (exited: {_process.HasExited}):{Environment.NewLine}{Output}");
+        // One more look: the process may have written the line just before it ended.
+        return line ?? Lines.FirstOrDefault(match)
+            ?? throw new TimeoutException($"No matching line within {timeout.TotalSeconds} s (exited: {_process.HasExited}):{Environment.NewLine}{Output}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

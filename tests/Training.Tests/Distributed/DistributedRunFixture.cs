@@ -20,25 +20,31 @@ public sealed class DistributedRunFixture : IAsyncLifetime
 
     public string FailingSpecPath { get; private set; } = "";
 
-    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?> { ["MLPIPELINE_STORAGE_CONNECTION_STRING"] = Azurite.ConnectionString };
+    /// <summary>
+    /// The console processes' environment: Azurite's connection string, and a temp folder of the fixture's own, so the
+    /// files of the workers and coordinators the tests kill (fetched data, stored rows, staging folders) go with it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
+    {
+        ["MLPIPELINE_STORAGE_CONNECTION_STRING"] = Azurite.ConnectionString,
+        ["TMPDIR"] = Directory.CreateDirectory(_folder.Combine("temp")).FullName,
+    };
 
     public async Task InitializeAsync()
     {
         _azurite = await AzuriteServer.StartAsync(queue: true);
         var container = await _azurite.CreateContainerAsync("data");
-        await _azurite.ServiceClient().GetBlobContainerClient(container).UploadBlobAsync("iris.csv", File.OpenRead(Path.Combine(RepoPaths.Data, "iris.csv")));
+        await _azurite.ServiceClient().GetBlobContainerClient(container).UploadBlobAsync("iris.csv", File.OpenRead(RepositoryRoot.Data("iris.csv")));
         var data = $"{_azurite.BlobEndpoint}/data/iris.csv";
-        SpecPath = _folder.File("iris-search.json", $$"""
-            { "name": "iris-search", "data": { "path": "{{data}}" }, "label": "species", "task": "multiclass", "folds": 3, "seed": 11,
-              "trainers": [{ "name": "LbfgsMaximumEntropy", "space": { "L2Regularization": { "float": [0.01, 10], "log": true }, "L1Regularization": { "float": [0.001, 1], "log": true } } }],
-              "search": { "strategy": "halving", "trials": 7, "eta": 2, "seed": 3 }, "export": { "onnx": false } }
-            """);
+        SpecPath = new TestSpec("iris-search", data, "species", "multiclass", JsonNode.Parse("""
+                [{ "name": "LbfgsMaximumEntropy", "space": { "L2Regularization": { "float": [0.01, 10], "log": true }, "L1Regularization": { "float": [0.001, 1], "log": true } } }]
+                """)!)
+            .With("folds", 3).With("seed", 11).With("search", new { strategy = "halving", trials = 7, eta = 2, seed = 3 }).With("export", new { onnx = false })
+            .WriteTo(_folder);
 
         // LightGbm refuses one leaf only once it trains: the trial throws on every attempt.
-        FailingSpecPath = _folder.File("iris-failing.json", $$"""
-            { "name": "iris-failing", "data": { "path": "{{data}}" }, "label": "species", "task": "multiclass", "folds": 3,
-              "trainers": [{ "name": "LightGbm", "options": { "NumberOfLeaves": 1 } }, "LbfgsMaximumEntropy"], "export": { "onnx": false } }
-            """);
+        FailingSpecPath = new TestSpec("iris-failing", data, "species", "multiclass", JsonNode.Parse("""[{ "name": "LightGbm", "options": { "NumberOfLeaves": 1 } }, "LbfgsMaximumEntropy"]""")!)
+            .With("folds", 3).With("export", new { onnx = false }).WriteTo(_folder);
         _reference = new(TrainInProcessAsync);
     }
 

@@ -13,14 +13,14 @@ public sealed class FineFoodsOnnxFixture : IDisposable
     public FineFoodsOnnxFixture()
     {
         var columns = new Dictionary<string, string> { ["review"] = "text", ["product"] = "ignore" };
-        Run = OnnxTestSpecs.Train(OnnxTestSpecs.Write("fine-foods", "fine-foods.csv", "score", "binary", JsonValue.Create("SdcaLogisticRegression"), columns, positiveClass: "great"));
+        Run = TrainedInProcess.Train(OnnxTestSpecs.Quick("fine-foods", "fine-foods.csv", "score", "binary", "SdcaLogisticRegression").With("columns", columns).With("positiveClass", "great"));
         Ml = new MLContext(1);
         Model = Ml.Model.Load(Run.ModelZip, out _);
         Onnx = File.Exists(Run.ModelOnnx) ? File.ReadAllBytes(Run.ModelOnnx) : [];
         Inputs = Run.Result.Manifest.Inputs.Select(i => new FeatureInput(i.Name, i.Role)).ToList();
     }
 
-    public OnnxTestSpecs.TrainingResultScope Run { get; }
+    public TrainedInProcess Run { get; }
 
     public MLContext Ml { get; }
 

@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Transforms;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Onnx;
 
 namespace MLPipeline.Training.Tests.Onnx;
@@ -76,7 +77,7 @@ public sealed class InternalMembersTests
             HasHeader = true,
             AllowQuoting = true,
             MissingRealsAsNaNs = true,
-        }).Load(Path.Combine(RepoPaths.Data, "penguins.csv"));
+        }).Load(RepositoryRoot.Data("penguins.csv"));
         var imputer = ml.Transforms.ReplaceMissingValues([new("bill_length_mm"), new("body_mass_g")], MissingValueReplacingEstimator.ReplacementMode.Mean).Fit(data);
         var inputs = new[] { new FeatureInput("bill_length_mm", ColumnRole.Numeric), new FeatureInput("body_mass_g", ColumnRole.Numeric) };
 
@@ -91,7 +92,7 @@ public sealed class InternalMembersTests
 
     private static IDataView Iris(MLContext ml) => ml.Transforms.Conversion.MapValueToKey("Label", "species").Fit(Load(ml)).Transform(Load(ml));
 
-    private static IDataView Load(MLContext ml) => ml.Data.LoadFromTextFile(Path.Combine(RepoPaths.Data, "iris.csv"), [
+    private static IDataView Load(MLContext ml) => ml.Data.LoadFromTextFile(RepositoryRoot.Data("iris.csv"), [
         new TextLoader.Column("sepal_length", DataKind.Single, 0),
         new TextLoader.Column("sepal_width", DataKind.Single, 1),
         new TextLoader.Column("petal_length", DataKind.Single, 2),

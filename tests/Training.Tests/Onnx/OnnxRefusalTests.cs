@@ -15,9 +15,9 @@ public sealed class OnnxRefusalTests
     [Fact]
     public void Text_column_is_refused_by_our_exporter_and_exported_by_the_official_converter_instead()
     {
-        var spec = OnnxTestSpecs.Write("credit-text", "credit.csv", "Status", "binary", JsonValue.Create("LbfgsLogisticRegression"), HomeAsText, positiveClass: "bad", onnx: true);
+        var spec = OnnxTestSpecs.Quick("credit-text", "credit.csv", "Status", "binary", "LbfgsLogisticRegression").With("columns", HomeAsText).With("positiveClass", "bad").With("export", new { onnx = true });
 
-        using var run = OnnxTestSpecs.Train(spec);
+        using var run = TrainedInProcess.Train(spec);
 
         var onnx = run.Result.Manifest.Onnx!;
         onnx.Exported.Should().BeTrue(onnx.Reason);
@@ -31,9 +31,9 @@ public sealed class OnnxRefusalTests
     public void Two_text_columns_are_refused_by_both_exporters_naming_the_columns()
     {
         var twoTextColumns = new Dictionary<string, string> { ["Home"] = "text", ["Job"] = "text" };
-        var spec = OnnxTestSpecs.Write("credit-two-texts", "credit.csv", "Status", "binary", JsonValue.Create("LbfgsLogisticRegression"), twoTextColumns, positiveClass: "bad");
+        var spec = OnnxTestSpecs.Quick("credit-two-texts", "credit.csv", "Status", "binary", "LbfgsLogisticRegression").With("columns", twoTextColumns).With("positiveClass", "bad");
 
-        using var run = OnnxTestSpecs.Train(spec);
+        using var run = TrainedInProcess.Train(spec);
 
         run.Result.Manifest.Onnx!.Exported.Should().BeFalse();
         run.Result.Manifest.Onnx.Reason.Should().StartWith("Transform FeaturizeText on column 'Home' cannot be exported to ONNX")
@@ -47,9 +47,9 @@ public sealed class OnnxRefusalTests
     public void Categorical_tree_splits_are_refused_by_both_exporters_and_published_without_onnx(string trainer, string option, string failure)
     {
         var withCategoricalSplits = new JsonObject { ["name"] = trainer, ["options"] = new JsonObject { [option] = true } };
-        var spec = OnnxTestSpecs.Write("credit-categorical-splits", "credit.csv", "Status", "binary", withCategoricalSplits, positiveClass: "bad");
+        var spec = OnnxTestSpecs.Quick("credit-categorical-splits", "credit.csv", "Status", "binary", withCategoricalSplits).With("positiveClass", "bad");
 
-        using var run = OnnxTestSpecs.Train(spec);
+        using var run = TrainedInProcess.Train(spec);
 
         // Neither exporter gives a usable file: the official converter writes one that ONNX Runtime would refuse
         // (LightGbm: a split on feature -1, caught before ONNX Runtime sees it) or that scores differently
@@ -66,9 +66,9 @@ public sealed class OnnxRefusalTests
     public void A_model_neither_exporter_handles_fails_the_run_when_the_spec_asks_for_onnx_explicitly()
     {
         var withCategoricalSplits = new JsonObject { ["name"] = "FastTree", ["options"] = new JsonObject { ["CategoricalSplit"] = true } };
-        var spec = OnnxTestSpecs.Write("credit-categorical-splits", "credit.csv", "Status", "binary", withCategoricalSplits, positiveClass: "bad", onnx: true);
+        var spec = OnnxTestSpecs.Quick("credit-categorical-splits", "credit.csv", "Status", "binary", withCategoricalSplits).With("positiveClass", "bad").With("export", new { onnx = true });
 
-        var train = () => OnnxTestSpecs.Train(spec);
+        var train = () => TrainedInProcess.Train(spec);
 
         train.Should().Throw<OnnxExportException>().Which.Should().NotBeOfType<OnnxParityException>()
             .And.Subject.As<OnnxExportException>().Message.Should().Contain("categorical tree splits").And.Contain("Microsoft.ML.OnnxConverter");
@@ -77,9 +77,9 @@ public sealed class OnnxRefusalTests
     [Fact]
     public void Export_switched_off_writes_no_onnx_and_says_so()
     {
-        var spec = OnnxTestSpecs.Write("iris-no-onnx", "iris.csv", "species", "multiclass", JsonValue.Create("LbfgsMaximumEntropy"), onnx: false);
+        var spec = OnnxTestSpecs.Quick("iris-no-onnx", "iris.csv", "species", "multiclass", "LbfgsMaximumEntropy").With("export", new { onnx = false });
 
-        using var run = OnnxTestSpecs.Train(spec);
+        using var run = TrainedInProcess.Train(spec);
 
         run.Result.Manifest.Onnx!.Exported.Should().BeFalse();
         run.Result.Manifest.Onnx.Reason.Should().Contain("export.onnx");

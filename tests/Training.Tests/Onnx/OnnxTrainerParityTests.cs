@@ -45,7 +45,7 @@ public sealed class OnnxTrainerParityTests(ITestOutputHelper output)
     [InlineData("iris.csv", "species", "multiclass", "OneVersusAllFastTree")]
     public void Other_bundled_data_sets_export_with_parity(string data, string label, string task, string trainer)
     {
-        using var run = OnnxTestSpecs.Train(OnnxTestSpecs.Write(Path.GetFileNameWithoutExtension(data), data, label, task, JsonValue.Create(trainer)));
+        using var run = TrainedInProcess.Train(OnnxTestSpecs.Quick(Path.GetFileNameWithoutExtension(data), data, label, task, trainer));
 
         run.Result.Manifest.Onnx!.Exported.Should().BeTrue(run.Result.Manifest.Onnx.Reason);
         run.Result.Manifest.Onnx.MaxAbsoluteDifference.Should().BeLessThanOrEqualTo(1e-5);
@@ -58,12 +58,12 @@ public sealed class OnnxTrainerParityTests(ITestOutputHelper output)
         // Multiclass: penguins (categoricals and missing values).
         var spec = task switch
         {
-            "regression" => OnnxTestSpecs.Write("house", "house-prices.csv", "MEDV", task, trainerSpec, HouseColumns),
-            "binary" => OnnxTestSpecs.Write("credit", "credit.csv", "Status", task, trainerSpec, positiveClass: "bad"),
-            _ => OnnxTestSpecs.Write("penguins", "penguins.csv", "species", task, trainerSpec),
+            "regression" => OnnxTestSpecs.Quick("house", "house-prices.csv", "MEDV", task, trainerSpec).With("columns", HouseColumns),
+            "binary" => OnnxTestSpecs.Quick("credit", "credit.csv", "Status", task, trainerSpec).With("positiveClass", "bad"),
+            _ => OnnxTestSpecs.Quick("penguins", "penguins.csv", "species", task, trainerSpec),
         };
 
-        using var run = OnnxTestSpecs.Train(spec);
+        using var run = TrainedInProcess.Train(spec);
         var onnx = run.Result.Manifest.Onnx;
         onnx.Should().NotBeNull();
         onnx!.Reason.Should().BeNull();

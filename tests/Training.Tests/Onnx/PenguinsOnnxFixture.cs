@@ -9,14 +9,14 @@ public sealed class PenguinsOnnxFixture : IDisposable
 {
     public PenguinsOnnxFixture()
     {
-        Run = OnnxTestSpecs.Train(OnnxTestSpecs.Write("penguins", "penguins.csv", "species", "multiclass", JsonValue.Create("LbfgsMaximumEntropy")));
+        Run = TrainedInProcess.Train(OnnxTestSpecs.Quick("penguins", "penguins.csv", "species", "multiclass", "LbfgsMaximumEntropy"));
         Ml = new MLContext(1);
         Model = Ml.Model.Load(Run.ModelZip, out _);
         Onnx = File.ReadAllBytes(Run.ModelOnnx);
         Inputs = Run.Result.Manifest.Inputs.Select(i => new FeatureInput(i.Name, i.Role)).ToList();
     }
 
-    public OnnxTestSpecs.TrainingResultScope Run { get; }
+    public TrainedInProcess Run { get; }
 
     public MLContext Ml { get; }
 

@@ -1,9 +1,11 @@
+using MLPipeline.TestSupport;
+
 namespace MLPipeline.Training.Tests.OnnxImport;
 
 /// <summary>The ONNX models exported by other frameworks, bundled in data/onnx-models (see its PROVENANCE.md).</summary>
 public static class OnnxModelFiles
 {
-    public static string Folder => Path.Combine(RepoPaths.Data, "onnx-models");
+    public static string Folder => RepositoryRoot.Data("onnx-models");
 
     public static string Model(string name) => Path.Combine(Folder, name + ".onnx");
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Cli;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Evaluation;
@@ -13,18 +14,19 @@ public static class BundledSearch
 {
     public static TrainingSpec Spec(string name, JsonNode? trainers = null, JsonNode? search = null)
     {
-        var json = JsonNode.Parse(File.ReadAllText(RepoPaths.Spec(name)))!.AsObject();
+        var spec = TestSpec.FromBundled(name);
         if (trainers is not null)
         {
-            json["trainers"] = trainers;
+            spec.With("trainers", trainers);
         }
 
         if (search is not null)
         {
-            json["search"] = search;
+            spec.With("search", search);
         }
 
-        return SpecLoader.Parse(json.ToJsonString(), RepoPaths.Spec(name));
+        // Parsed as if it were the bundled file, so its relative data path still resolves.
+        return SpecLoader.Parse(spec.Json, RepositoryRoot.Spec(name));
     }
 
     public static async Task<SearchOutcome> RunAsync(TrainingSpec spec, int? parallelism = null)

@@ -18,11 +18,8 @@ public class SearchOutputTests
     public async Task A_halving_run_shows_every_trial_in_the_output_the_manifest_and_the_report()
     {
         using var dir = new TempFolder();
-        var data = Path.Combine(RepoPaths.Data, "iris.csv").Replace("\\", "/", StringComparison.Ordinal);
-        var spec = dir.File("iris-halving.json", $$"""
-            { "name": "iris-halving", "data": { "path": "{{data}}" }, "label": "species", "task": "multiclass", "folds": 3,
-              "trainers": {{IrisSpace}}, "search": { "strategy": "halving", "trials": 7, "eta": 2, "seed": 3 }, "export": { "onnx": false } }
-            """);
+        var spec = TestSpec.OverBundledData("iris-halving", "iris.csv", "species", "multiclass", JsonNode.Parse(IrisSpace)!).With("folds", 3)
+            .With("search", new { strategy = "halving", trials = 7, eta = 2, seed = 3 }).With("export", new { onnx = false }).WriteTo(dir);
 
         var result = await CliRunner.RunAsync("train", spec, "--store", Path.Combine(dir.Path, "store"));
 

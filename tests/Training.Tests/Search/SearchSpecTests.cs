@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using MLPipeline.TestSupport;
 using MLPipeline.Training.Search;
 using MLPipeline.Training.Specs;
 
@@ -6,10 +8,12 @@ namespace MLPipeline.Training.Tests.Search;
 /// <summary>The spec's search and spaces: read as written, and every mistake named by its field.</summary>
 public class SearchSpecTests
 {
-    private static string Spec(string search, string trainer) => $$"""
-        { "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "seed": 9,
-          "trainers": [ "Sdca", {{trainer}} ]{{(search.Length > 0 ? ", \"search\": " + search : "")}} }
-        """;
+    /// <summary>The JSON of a spec with Sdca and <paramref name="trainer"/>, and <paramref name="search"/> unless empty.</summary>
+    private static string Spec(string search, string trainer)
+    {
+        var spec = new TestSpec("m", "d.csv", "y", "regression", new JsonArray("Sdca", JsonNode.Parse(trainer))).With("seed", 9);
+        return (search.Length > 0 ? spec.WithJson("search", search) : spec).Json;
+    }
 
     private const string Space = """{ "name": "LightGbm", "options": { "NumberOfIterations": 50 }, "space": { "NumberOfLeaves": { "int": [4, 256], "log": true }, "LearningRate": { "float": [0.005, 0.3], "log": true }, "L2CategoricalRegularization": { "float": [0.5, 1.0] }, "UseCategoricalSplit": { "choice": [true, false] } } }""";
 

@@ -31,7 +31,7 @@ public sealed class BlobStoreCommandTests(AzuriteFixture azurite) : IDisposable
     {
         var store = Azurite.StoreUriWithSas(await Azurite.CreateContainerAsync(), "ml");
 
-        var trained = await StoreCli.RunAsync("train", RepoPaths.Spec("linear-2x-minus-1"), "--store", store, "--alias", "staging", "--version", "v1");
+        var trained = await StoreCli.RunAsync("train", RepositoryRoot.Spec("linear-2x-minus-1"), "--store", store, "--alias", "staging", "--version", "v1");
 
         trained.ExitCode.Should().Be(0, trained.ToString());
         var versions = (await Succeed("list", "linear-2x-minus-1", "--store", store, "--json")).Json;

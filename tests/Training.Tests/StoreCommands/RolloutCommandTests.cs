@@ -81,6 +81,19 @@ public sealed class RolloutCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Wait_exits_7_when_the_rollout_is_still_running_at_the_timeout()
+    {
+        // Five minutes a step and no traffic: nothing can end the rollout within the one-second wait.
+        await Succeed("rollout", "start", "house", "--candidate", "v2", "--step-time", "5m", "--store", _store);
+
+        var waited = await Run("rollout", "wait", "house", "--timeout", "1s", "--interval", "1s", "--store", _store);
+
+        waited.ExitCode.Should().Be(ExitCodes.StillRunning, waited.ToString());
+        waited.Error.Should().Contain("rollout of house still running at");
+        (await new FileModelStore(_store).FindAliasAsync("house", "production"))!.Version.Should().Be("v1");
+    }
+
+    [Fact]
     public async Task Figures_files_are_kept_in_the_history_when_a_rollout_ends_and_deleted_then_and_before_the_next_start()
     {
         var rollouts = new RolloutStore(new FileModelStore(_store));
