@@ -147,7 +147,7 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
         answers.Select(a => a.Version).Distinct().Should().BeEquivalentTo(["v1", "v2"], "both versions answered callers, so both were measured");
         var last = record.History[^1];
         output.WriteLine(last.Reason);
-        last.Reason.Should().StartWith("live quality: AreaUnderRocCurve candidate");
+        last.Reason.Should().StartWith("live quality: Accuracy candidate");
         var stable = last.Figures!["v1"].Quality!;
         var candidate = last.Figures!["v2"].Quality!;
         stable.Value.Should().BeGreaterThan(candidate.Value + 0.1);
@@ -237,7 +237,19 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
 
             if (DateTime.UtcNow > end)
             {
-                throw new TimeoutException($"Rollout of {name} still {record.State} at {record.Weight}% after {Deadline}: {JsonSerializer.Serialize(record.History)}\n{replicas.Logs}");
+                // What the judge sees now, criterion by criterion: the reason a rollout that should have ended did not.
+                var figures = await replicas.Rollouts.SumFiguresAsync(record);
+                var verdict = RolloutDecision.Decide(record, figures, DateTimeOffset.UtcNow);
+                var checks = string.Join("; ", verdict.Checks.Select(c => $"{c.Criterion} {c.Outcome}: {c.Detail}"));
+                var monitoring = new List<string>();
+                foreach (var replica in replicas.Replicas)
+                {
+                    using var response = await replica.Client.GetAsync(new Uri($"/models/{name}/monitoring", UriKind.Relative));
+                    monitoring.Add(await response.Content.ReadAsStringAsync());
+                }
+
+                throw new TimeoutException($"Rollout of {name} still {record.State} at {record.Weight}% after {Deadline}: {JsonSerializer.Serialize(record.History)}\n"
+                    + $"judge now: {verdict.Kind} ({verdict.Reason}); {checks}\nreplicas: {string.Join(", ", figures.Replicas)}\nmonitoring: {string.Join("\n", monitoring)}\n{replicas.Logs}");
             }
         }
     }
@@ -258,13 +270,13 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
 
     /// <summary>The last column of every row of a bundled CSV, in the order <see cref="RolloutReplicas.Bodies"/> makes the bodies.</summary>
     private static List<string> CsvLabels(string csv) =>
-        [.. File.ReadAllLines(RepoPaths.Data(csv)).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[^1])];
+        [.. File.ReadAllLines(RepositoryRoot.Data(csv)).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[^1])];
 
     /// <summary>The cancer model as v1 behind production and the same recipe trained on shuffled labels as v2.</summary>
     private async Task PublishShuffledCancerPairAsync(string name)
     {
         using var scratch = new TempFolder("rollout-shuffled-");
-        var package = TrainShuffledCancer(scratch.Path);
+        var package = TrainShuffledCancer(scratch);
         try
         {
             await PublishPairAsync(name, Folder(Models.CancerModel), package);
@@ -275,20 +287,19 @@ public sealed class RolloutReplicaTests(TrainedModelsFixture fixture, RolloutRep
         }
     }
 
-    /// <summary>The cancer model's recipe trained on the same rows with the label column shuffled (it learned nothing); its version folder.</summary>
-    private static string TrainShuffledCancer(string dir)
+    /// <summary>
+    /// The cancer model's recipe trained on the same rows with the label column shuffled (a fixed shuffle: it learned
+    /// nothing, the same way every run); its version folder.
+    /// </summary>
+    private static string TrainShuffledCancer(TempFolder scratch)
     {
-        var lines = File.ReadAllLines(RepoPaths.Data("breast-cancer.csv"));
+        var lines = File.ReadAllLines(RepositoryRoot.Data("breast-cancer.csv"));
         var rows = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
-        var labels = rows.Select(r => r[^1]).OrderBy(_ => Random.Shared.Next()).ToList();
-        var csv = Path.Combine(dir, "shuffled.csv");
-        File.WriteAllLines(csv, [lines[0], .. rows.Select((r, i) => string.Join(',', r[..^1].Append(labels[i])))]);
-        var spec = $$"""
-            {
-              "name": "cancer", "data": { "path": {{JsonSerializer.Serialize(csv)}} }, "label": "malignant", "task": "binary",
-              "trainers": "LbfgsLogisticRegression", "testFraction": 0.2, "folds": 0, "seed": 7, "export": { "onnx": false }
-            }
-            """;
-        return new TrainingRun(SpecLoader.Parse(spec, Path.Combine(dir, "spec.json")), SilentProgress.Instance).Execute("shuffled").PackageDirectory;
+        var shuffle = new Random(7);
+        var labels = rows.Select(r => r[^1]).OrderBy(_ => shuffle.Next()).ToList();
+        var csv = scratch.File("shuffled.csv", string.Join('\n', [lines[0], .. rows.Select((r, i) => string.Join(',', r[..^1].Append(labels[i])))]) + "\n");
+        var spec = new TestSpec("cancer", csv, "malignant", "binary", "LbfgsLogisticRegression")
+            .With("testFraction", 0.2).WithoutCrossValidation().With("seed", 7).With("export", new { onnx = false });
+        return new TrainingRun(SpecLoader.Parse(spec.Json, spec.WriteTo(scratch)), SilentProgress.Instance).Execute("shuffled").PackageDirectory;
     }
 }

@@ -172,7 +172,7 @@ public sealed class RolloutReplicas : IAsyncLifetime
     /// <summary>Request bodies of one instance each, from the rows of a bundled CSV, typed by the manifest's inputs.</summary>
     public static IReadOnlyList<string> Bodies(ModelManifest manifest, string csv)
     {
-        var lines = File.ReadAllLines(RepoPaths.Data(csv));
+        var lines = File.ReadAllLines(RepositoryRoot.Data(csv));
         var header = lines[0].Split(',');
         var columns = manifest.Inputs.ToDictionary(c => c.Name, c => c.Type == "String");
         return lines.Skip(1).Where(l => l.Length > 0).Select(line =>
