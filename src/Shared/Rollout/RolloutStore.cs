@@ -37,13 +37,21 @@ public sealed class RolloutStore(IModelStore store)
         return record with { ETag = document.ETag };
     }
 
-    /// <summary>Writes <paramref name="next"/> only if the record is still <paramref name="read"/> (null: none existed).</summary>
+    /// <summary>
+    /// Writes <paramref name="next"/> only if the record is still <paramref name="read"/> (null: none existed). A write
+    /// that ends a rollout also deletes the replicas' figures files: the figures that ended it are in the history.
+    /// </summary>
     /// <exception cref="DocumentConflictException">Someone wrote the record since it was read.</exception>
     public async Task<RolloutRecord> WriteAsync(RolloutRecord next, RolloutRecord? read, CancellationToken cancellationToken = default)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(next with { ETag = null }, RolloutJsonContext.Default.RolloutRecord);
         var condition = read is null ? DocumentCondition.Absent : DocumentCondition.Matching(read.ETag ?? throw new ArgumentException("The record read carries no ETag.", nameof(read)));
         var etag = await Store.WriteDocumentAsync(next.Model, RolloutRecord.FileName, bytes, condition, cancellationToken);
+        if (read is { IsActive: true } && !next.IsActive)
+        {
+            await DeleteFiguresAsync(next.Model, cancellationToken);
+        }
+
         return next with { ETag = etag };
     }
 
@@ -104,11 +112,6 @@ public sealed class RolloutStore(IModelStore store)
             {
                 record = await WriteAsync(RolloutTransitions.Apply(record, verdict, figures, by, now), record, cancellationToken);
                 applied = true;
-                if (!record.IsActive)
-                {
-                    // The figures that decided it are in the history now; the files would only pile up, one per replica.
-                    await DeleteFiguresAsync(record.Model, cancellationToken);
-                }
             }
             catch (DocumentConflictException)
             {

@@ -16,8 +16,8 @@ public static class RolloutCommand
         Start(), Status(), Step(), Wait(),
         Change("pause", "Hold the rollout at its weight; nothing is judged until resume.", (r, figures, by, reason, now) => RolloutTransitions.Pause(r, by, now)),
         Change("resume", "Run a paused rollout again; its step starts over with fresh figures.", (r, figures, by, reason, now) => RolloutTransitions.Resume(r, by, now)),
-        Change("promote", "Promote the candidate now, whatever the figures say: the alias moves to it.", (r, figures, by, reason, now) => RolloutTransitions.Promote(r, reason ?? "promoted by hand", figures, by, now)),
-        Change("abort", "Roll back now: weight 0, the alias stays on the stable version.", (r, figures, by, reason, now) => RolloutTransitions.RollBack(r, reason ?? "aborted by hand", figures, by, now)),
+        Change("promote", "Promote the candidate now, whatever the figures say: the alias moves to it.", (r, figures, by, reason, now) => RolloutTransitions.Promote(r, reason ?? "promoted by hand", figures, by, now), recordsFigures: true),
+        Change("abort", "Roll back now: weight 0, the alias stays on the stable version.", (r, figures, by, reason, now) => RolloutTransitions.RollBack(r, reason ?? "aborted by hand", figures, by, now), recordsFigures: true),
     };
 
     private static Argument<string> NameArgument() => new("name") { Description = "The model name." };
@@ -180,8 +180,8 @@ public static class RolloutCommand
         return command;
     }
 
-    /// <summary>A change by hand; the history keeps the figures of the moment, and a rollout it ends has its figures files deleted.</summary>
-    private static Command Change(string verb, string description, Func<RolloutRecord, RolloutFigures?, string, string?, DateTimeOffset, RolloutRecord> change)
+    /// <summary>A change by hand; one that ends the rollout (<paramref name="recordsFigures"/>) keeps the figures of the moment in the history.</summary>
+    private static Command Change(string verb, string description, Func<RolloutRecord, RolloutFigures?, string, string?, DateTimeOffset, RolloutRecord> change, bool recordsFigures = false)
     {
         var name = NameArgument();
         var reason = new Option<string?>("--reason") { Description = "Why, for the history." };
@@ -195,12 +195,8 @@ public static class RolloutCommand
                 var record = await ReadAsync(rollouts, parse.GetValue(name)!, cancellationToken);
                 var by = AliasMover.Identity;
                 var why = parse.GetValue(reason) is { } text ? $"{verb} by hand: {text}" : null;
-                var figures = record.State == RolloutState.Running ? await rollouts.SumFiguresAsync(record, cancellationToken) : null;
+                var figures = recordsFigures && record.State == RolloutState.Running ? await rollouts.SumFiguresAsync(record, cancellationToken) : null;
                 record = await rollouts.WriteAsync(change(record, figures, by, why, DateTimeOffset.UtcNow), record, cancellationToken);
-                if (!record.IsActive)
-                {
-                    await rollouts.DeleteFiguresAsync(record.Model, cancellationToken);
-                }
 
                 record = await rollouts.CompletePromotionAsync(record, by, cancellationToken);
                 RolloutOutput.Write(new CommandOutput(parse), record, RolloutFigures.Empty, RolloutDecision.Decide(record, RolloutFigures.Empty, DateTimeOffset.UtcNow), parse.GetValue(json));
