@@ -141,7 +141,8 @@ public sealed class SmokeTestScriptTests
 
         public async ValueTask DisposeAsync()
         {
-            listener.Stop();
+            // Close alone: on Linux, Stop then Close unregisters the port twice, and the second time binds it again to look
+            // it up, failing with "address already in use" when another test has taken the port meanwhile.
             listener.Close();
             await loop.ContinueWith(_ => { }, TaskScheduler.Default);
         }
