@@ -8,6 +8,7 @@ using MLPipeline.Training.Cli;
 using MLPipeline.Training.Data;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Specs;
+using MLPipeline.Training.Trainers;
 
 namespace MLPipeline.Training.Tests;
 
@@ -102,6 +103,37 @@ public class ScaleTests
         // Without a cache every pass re-reads the CSV, which cannot be shuffled: same data, rows in file order.
         models[0].Test["RSquared"].Should().BeApproximately(models[1].Test["RSquared"], 0.02);
         Directory.GetFiles(scratch).Should().BeEmpty("the disk cache and the stored rows are deleted after training");
+    }
+
+    [Theory]
+    [InlineData("OnlineGradientDescent", "{}", false)]
+    [InlineData("OnlineGradientDescent", "{\"NumberOfIterations\": 3}", true)]
+    [InlineData("Sdca", "{}", true)]
+    [InlineData("LightGbm", "{}", false)]
+    [InlineData("FastTree", "{}", false)]
+    public void Only_a_trainer_that_reads_its_rows_more_than_once_gets_a_cache(string trainer, string options, bool multiPass)
+    {
+        var values = JsonNode.Parse(options)!.AsObject().ToDictionary(o => o.Key, o => System.Text.Json.JsonSerializer.SerializeToElement(o.Value));
+        new TrainerCandidate(TrainerCatalog.Find(trainer, ModelTask.Regression, "spec.json"), values).MultiPass.Should().Be(multiPass);
+    }
+
+    [Fact]
+    public void One_iteration_of_online_gradient_descent_reads_the_rows_once_whatever_the_cache()
+    {
+        using var dir = new TempFolder();
+        var path = Generate(dir, ModelTask.Regression, 3000);
+
+        // A cache shuffles differently from the stored rows: equal predictions show that no cache was made.
+        var predictions = new[] { "none", "memory", "disk" }.Select(cache =>
+        {
+            var spec = new TestSpec("s", path, "label", "regression", new JsonObject { ["name"] = "OnlineGradientDescent" })
+                .WithoutCrossValidation().With("cache", cache);
+            using var run = TrainedInProcess.Train(SpecLoader.Load(spec.WriteTo(dir, $"ogd-{cache}.json")));
+            return Score(run.Result.PackageDirectory, path);
+        }).ToList();
+
+        predictions[1].Should().Equal(predictions[0]);
+        predictions[2].Should().Equal(predictions[0]);
     }
 
     [Fact]

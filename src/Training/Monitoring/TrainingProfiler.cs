@@ -11,14 +11,20 @@ namespace MLPipeline.Training.Monitoring;
 /// The manifest's training profile: one cursor over the training split reads every numeric and categorical feature
 /// column; numeric deciles come from a uniform reservoir sample of each column (exact below its size, bounded memory
 /// for any data size), categorical shares are exact counts. The score's profile comes from the test split's predictions
-/// the report already holds. Text columns get no profile (every value is its own category).
+/// the report already holds. Text columns get no profile (every value is its own category). The features' pass needs
+/// only the training split, so a run makes it beside the final fit and adds the score once the test split is scored.
 /// </summary>
 public static class TrainingProfiler
 {
     /// <summary>Values kept per numeric column to place the decile edges.</summary>
     public const int ReservoirSize = 100_000;
 
-    public static TrainingProfile Build(IDataView train, DataProfile profile, TestPredictions predictions, IReadOnlyList<string>? classes, int seed)
+    /// <summary>The score's profile added to the features'. The test predictions are fewer than a reservoir holds, so they are all kept.</summary>
+    public static TrainingProfile WithScore(TrainingProfile features, TestPredictions predictions, IReadOnlyList<string>? classes, int seed) =>
+        features with { Score = ScoreProfile(predictions, classes, new Random(seed)) };
+
+    /// <summary>One pass over the training split: every numeric and categorical feature column's profile, no score yet.</summary>
+    public static TrainingProfile Features(IDataView train, DataProfile profile, int seed)
     {
         var random = new Random(seed);
         var columns = profile.Features.Where(f => f.Kind is ColumnKind.Numeric or ColumnKind.Categorical).ToList();
@@ -55,7 +61,7 @@ public static class TrainingProfiler
             profiles[column.Name] = column.Kind == ColumnKind.Numeric ? numeric[column.Name].Profile() : categorical[column.Name].Profile();
         }
 
-        return new TrainingProfile(rows, profiles, ScoreProfile(predictions, classes, random));
+        return new TrainingProfile(rows, profiles, Score: null);
     }
 
     /// <summary>Regression: the score; binary: the probability; multiclass: the predicted class.</summary>

@@ -23,39 +23,31 @@ public static class OnnxExportStep
         }
 
         using var step = progress.Start("Exporting ONNX and checking parity with ML.NET");
+
+        // Export what is published: the model as loaded back from model.zip, not the in-memory one.
+        var saved = ml.Model.Load(Path.Combine(directory, ModelManifest.ModelFileName), out _);
+        var inputs = profile.Features.Select(f => new FeatureInput(f.Name, f.Role)).ToList();
+        var classes = spec.Task == ModelTask.Multiclass ? profile.LabelClasses : null;
+        var testRows = RawRows.Read(test, inputs);
+        CheckedOnnxFile file;
         try
         {
-            // Export what is published: the model as loaded back from model.zip, not the in-memory one.
-            var saved = ml.Model.Load(Path.Combine(directory, ModelManifest.ModelFileName), out _);
-            var inputs = profile.Features.Select(f => new FeatureInput(f.Name, f.Role)).ToList();
-            var classes = spec.Task == ModelTask.Multiclass ? profile.LabelClasses : null;
-            var testRows = RawRows.Read(test, inputs);
-            CheckedOnnxFile file;
-            try
-            {
-                file = CheckedOnnxExport.Run(new OnnxExportRequest(saved, inputs, spec.Task, classes, Trainer: null, spec.Name), OnnxExporterChoice.Auto, ParityRows.WithEdgeCases(testRows), testRows.Count);
-            }
-            catch (OnnxExportException ex) when (ex is not OnnxParityException && !spec.Export.OnnxExplicit)
-            {
-                progress.Note($"No ONNX file: {ex.Message}");
-                return new OnnxInfo { Exported = false, Reason = ex.Message };
-            }
-
-            File.WriteAllBytes(Path.Combine(directory, ModelManifest.OnnxFileName), file.Bytes);
-            var report = file.Parity;
-            if (file.FallbackReason is not null)
-            {
-                progress.Note($"ONNX written by {file.Exporter} {file.ExporterVersion} (our exporter refused the model: {file.FallbackReason})");
-            }
-
-            progress.Note($"ONNX parity on {report.Rows} rows: max |diff| {report.MaxAbsoluteDifference:G3}; scoring {report.TimedRows} test rows: ONNX Runtime {report.OnnxRuntimeMilliseconds:F1} ms, ML.NET {report.MLNetMilliseconds:F1} ms.");
-            return file.Describe();
+            file = CheckedOnnxExport.Run(new OnnxExportRequest(saved, inputs, spec.Task, classes, Trainer: null, spec.Name), OnnxExporterChoice.Auto, ParityRows.WithEdgeCases(testRows), testRows.Count);
         }
-        catch (OnnxExportException)
+        catch (OnnxExportException ex) when (ex is not OnnxParityException && !spec.Export.OnnxExplicit)
         {
-            // Nothing may be published: drop the staging folder the run created.
-            Directory.Delete(directory, recursive: true);
-            throw;
+            progress.Note($"No ONNX file: {ex.Message}");
+            return new OnnxInfo { Exported = false, Reason = ex.Message };
         }
+
+        File.WriteAllBytes(Path.Combine(directory, ModelManifest.OnnxFileName), file.Bytes);
+        var report = file.Parity;
+        if (file.FallbackReason is not null)
+        {
+            progress.Note($"ONNX written by {file.Exporter} {file.ExporterVersion} (our exporter refused the model: {file.FallbackReason})");
+        }
+
+        progress.Note($"ONNX parity on {report.Rows} rows: max |diff| {report.MaxAbsoluteDifference:G3}; scoring {report.TimedRows} test rows: ONNX Runtime {report.OnnxRuntimeMilliseconds:F1} ms, ML.NET {report.MLNetMilliseconds:F1} ms.");
+        return file.Describe();
     }
 }

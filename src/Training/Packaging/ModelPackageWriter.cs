@@ -10,9 +10,10 @@ namespace MLPipeline.Training.Packaging;
 /// </summary>
 public static class ModelPackageWriter
 {
-    public static string CreateStagingDirectory()
+    /// <param name="parent">The folder the package is staged under: the system's temp folder unless a caller gives its own.</param>
+    public static string CreateStagingDirectory(string? parent = null)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "mlpipeline", Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(parent ?? Path.GetTempPath(), "mlpipeline", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -15,25 +15,10 @@ public static class TrainingReport
 {
     public const string FileName = "report.md";
 
-    public static void Write(string directory, ModelManifest manifest, TestPredictions predictions, DataProfile profile,
-        IReadOnlyList<CandidateResult> comparison, IReadOnlyList<GateOutcome> gates)
-    {
-        var classes = manifest.Label.Classes ?? [];
-        var plots = manifest.Task switch
-        {
-            ModelTask.Regression => RegressionPlots.Write(predictions, directory),
-            ModelTask.Binary => BinaryPlots.Write(predictions, manifest.Metrics.ConfusionMatrix, classes, directory),
-            _ => MulticlassPlots.Write(manifest.Metrics.ConfusionMatrix!, manifest.Metrics.PerClassRecall!, classes, directory),
-        };
-        if (manifest.FeatureImportance is { Count: > 0 } importance)
-        {
-            var bars = Plots.Bars($"Permutation feature importance (drop in {manifest.MainMetric})", $"Drop in {manifest.MainMetric}",
-                importance.Take(25).Select(kv => (kv.Key, kv.Value)).ToList());
-            plots = [.. plots, ("Feature importance", Plots.Save(bars, directory, "plot-feature-importance.png"))];
-        }
-
+    /// <param name="plots">The plots <see cref="ReportPlots.Write"/> drew into the same folder.</param>
+    public static void Write(string directory, ModelManifest manifest, DataProfile profile,
+        IReadOnlyList<CandidateResult> comparison, IReadOnlyList<GateOutcome> gates, IReadOnlyList<(string Title, string File)> plots) =>
         File.WriteAllText(Path.Combine(directory, FileName), Markdown(manifest, profile, comparison, gates, plots));
-    }
 
     private static string Markdown(ModelManifest m, DataProfile profile, IReadOnlyList<CandidateResult> comparison,
         IReadOnlyList<GateOutcome> gates, IReadOnlyList<(string Title, string File)> plots)

@@ -72,7 +72,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
     /// <summary>Opens the data file; tests pass one that counts the bytes read.</summary>
     internal Func<string, Stream>? OpenData { get; init; }
 
-    /// <summary>Where the run's temporary files go (the stored rows, disk caches): the system's temp folder unless a test gives its own.</summary>
+    /// <summary>Where the run's temporary files go (the stored rows, disk caches, the package being made): the system's temp folder unless a test gives its own.</summary>
     internal string ScratchFolder { get; init; } = Path.GetTempPath();
 
     private async Task<TrainingResult> TrainAsync(StoredRows data, SearchPlan plan, IReadOnlyList<QualityGate> gates, string mainMetric, string? version, ChampionModel? champion, Stopwatch clock, CancellationToken cancellationToken)
@@ -121,6 +121,12 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             progress.Note($"Winner: {best.Candidate.DisplayName} ({mainMetric} {best.Score(mainMetric):F4})");
         }
 
+        // The drift profile reads only the training split, so it is made beside the final fit: in its own context (the
+        // fit's random numbers stay the fit's) and without the run's row counter (the fit's meter counts its rows alone).
+        var driftContext = new MLContext(spec.Seed);
+        var driftRows = prepared.TrainSplitOf(driftContext, data.Load(driftContext));
+        await using var trainingFeatures = new BesideStep<TrainingProfile>(() => TrainingProfiler.Features(driftRows, profile, spec.Seed));
+
         ITransformer scoring;
         using (var step = progress.Start($"Fitting {best.Candidate.DisplayName} on {(spec.TestFraction > 0 ? "the training split" : "all rows")}"))
         using (Meter(step))
@@ -150,11 +156,12 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         }
 
         TrainingProfile trainingProfile;
-        using (progress.Start("Profiling the training split for drift"))
-        using (_timings.Measure("training profile"))
+        using (progress.Start("Profiling the training split for drift (beside the fit)"))
         {
-            trainingProfile = TrainingProfiler.Build(train, profile, predictions, label.Classes, spec.Seed);
+            trainingProfile = TrainingProfiler.WithScore(await trainingFeatures.Result, predictions, label.Classes, spec.Seed);
         }
+
+        _timings.Add("training profile (beside the final fit)", trainingFeatures.Elapsed);
 
         var testRows = spec.TestFraction > 0 ? testCounter.RowsRead : profile.Rows;
         var trainingRows = spec.TestFraction > 0 ? profile.Rows - testRows : profile.Rows;
@@ -201,60 +208,79 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
 
         // ONNX Runtime's native memory comes on top of whatever the steps before left resident.
         StepMemory.Release();
-        var directory = ModelPackageWriter.CreateStagingDirectory();
-        var inputSchema = DataLoading.FeatureSchema(profile);
-        OnnxInfo onnx;
-        using (_timings.Measure("ONNX export and parity"))
-        {
-            ModelPackageWriter.SaveModel(ml, model, inputSchema, directory);
-            // Parity is checked on the rows the plots use: thorough, and bounded for any size of test split.
-            onnx = OnnxExportStep.Run(ml, model, profile, spec, ml.Data.TakeRows(test, TestPredictions.MaxRows), directory, progress);
-        }
+        var directory = ModelPackageWriter.CreateStagingDirectory(ScratchFolder);
 
-        var created = DateTimeOffset.UtcNow;
-        var modelHash = Shared.Store.ArtifactHash.Describe(Path.Combine(directory, ModelManifest.ModelFileName)).Sha256;
-        var draft = new ModelManifest
+        // The plots need only the evaluation: they are drawn beside the ONNX export and its parity check.
+        var plots = new BesideStep<IReadOnlyList<(string Title, string File)>>(() =>
+            ReportPlots.Write(directory, spec.Task, mainMetric, predictions, evaluation, label.Classes, importance));
+        try
         {
-            Name = spec.Name,
-            Version = version ?? ModelPackageWriter.NewVersion(created, modelHash),
-            Task = spec.Task,
-            CreatedUtc = created,
-            Inputs = ManifestInputs.Of(profile),
-            Outputs = OutputsOf(model, inputSchema),
-            Label = new LabelInfo(spec.Label, label.Classes, label.PositiveClass),
-            Trainer = new TrainerDescription(best.Candidate.Definition.Name, best.Candidate.Options.Count > 0 ? best.Candidate.Options : null, best.Candidate.MaxRows),
-            Metrics = new ModelMetrics
+            var inputSchema = DataLoading.FeatureSchema(profile);
+            OnnxInfo onnx;
+            using (_timings.Measure("ONNX export and parity"))
             {
-                MainMetric = mainMetric,
-                Test = evaluation.Metrics,
-                CrossValidation = best.CrossValidation,
-                ConfusionMatrix = evaluation.ConfusionMatrix,
-                PerClassRecall = evaluation.PerClassRecall,
-            },
-            TrainingData = new TrainingDataInfo(spec.Data.Path, profile.Rows, profile.Sha256, trainingRows, testRows),
-            Artifacts = new Dictionary<string, ArtifactInfo>(),
-            Lineage = Lineage.Describe(spec.SourcePath),
-            SampleInput = profile.SampleRow,
-            Spec = spec.Raw,
-            Onnx = onnx,
-            Champion = championResult,
-            FeatureImportance = importance,
-            Search = results.Count == 0 ? null : SearchRecord.Describe(spec, plan, results, mainMetric),
-            Timings = [.. _timings.Steps],
-            Profile = trainingProfile,
-            Monitoring = spec.MonitoringExclude.Count > 0 ? new MonitoringSettings(spec.MonitoringExclude) : null,
-        };
-        StepMemory.Release();
-        using (progress.Start("Writing the report and plots"))
-        using (_timings.Measure("report"))
-        {
-            TrainingReport.Write(directory, draft, predictions, profile, results, gateOutcomes);
+                ModelPackageWriter.SaveModel(ml, model, inputSchema, directory);
+                // Parity is checked on the rows the plots use: thorough, and bounded for any size of test split.
+                onnx = OnnxExportStep.Run(ml, model, profile, spec, ml.Data.TakeRows(test, TestPredictions.MaxRows), directory, progress);
+            }
+
+            IReadOnlyList<(string Title, string File)> plotFiles;
+            using (progress.Start("Drawing the plots (beside the ONNX export)"))
+            {
+                plotFiles = await plots.Result;
+            }
+
+            _timings.Add("plots (beside the ONNX export)", plots.Elapsed);
+            var created = DateTimeOffset.UtcNow;
+            var modelHash = Shared.Store.ArtifactHash.Describe(Path.Combine(directory, ModelManifest.ModelFileName)).Sha256;
+            var draft = new ModelManifest
+            {
+                Name = spec.Name,
+                Version = version ?? ModelPackageWriter.NewVersion(created, modelHash),
+                Task = spec.Task,
+                CreatedUtc = created,
+                Inputs = ManifestInputs.Of(profile),
+                Outputs = OutputsOf(model, inputSchema),
+                Label = new LabelInfo(spec.Label, label.Classes, label.PositiveClass),
+                Trainer = new TrainerDescription(best.Candidate.Definition.Name, best.Candidate.Options.Count > 0 ? best.Candidate.Options : null, best.Candidate.MaxRows),
+                Metrics = new ModelMetrics
+                {
+                    MainMetric = mainMetric,
+                    Test = evaluation.Metrics,
+                    CrossValidation = best.CrossValidation,
+                    ConfusionMatrix = evaluation.ConfusionMatrix,
+                    PerClassRecall = evaluation.PerClassRecall,
+                },
+                TrainingData = new TrainingDataInfo(spec.Data.Path, profile.Rows, profile.Sha256, trainingRows, testRows),
+                Artifacts = new Dictionary<string, ArtifactInfo>(),
+                Lineage = Lineage.Describe(spec.SourcePath),
+                SampleInput = profile.SampleRow,
+                Spec = spec.Raw,
+                Onnx = onnx,
+                Champion = championResult,
+                FeatureImportance = importance,
+                Search = results.Count == 0 ? null : SearchRecord.Describe(spec, plan, results, mainMetric),
+                Timings = [.. _timings.Steps],
+                Profile = trainingProfile,
+                Monitoring = spec.MonitoringExclude.Count > 0 ? new MonitoringSettings(spec.MonitoringExclude) : null,
+            };
+            using (progress.Start("Writing the report"))
+            using (_timings.Measure("report"))
+            {
+                TrainingReport.Write(directory, draft, profile, results, gateOutcomes, plotFiles);
+            }
+
+            // The manifest, written after the report, also has the report's time; publishing comes after both.
+            var manifest = ModelPackageWriter.WriteManifest(directory, draft with { Timings = [.. _timings.Steps] });
+            return new TrainingResult(manifest, directory, results, best.Candidate, gateOutcomes, clock.Elapsed);
         }
-
-        // The manifest, written after the report, also has the report's time; publishing comes after both.
-        var manifest = ModelPackageWriter.WriteManifest(directory, draft with { Timings = [.. _timings.Steps] });
-
-        return new TrainingResult(manifest, directory, results, best.Candidate, gateOutcomes, clock.Elapsed);
+        catch
+        {
+            // A failed export or parity check leaves no half-made package behind.
+            await plots.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Fits one candidate; a candidate with maxRows sees a uniform sample of the rows, never the test rows' share.</summary>

@@ -14,7 +14,7 @@ public static class CandidateEstimator
     {
         var features = FeaturePipeline.Build(ml, profile.Features, normalize: candidate.Definition.IsLinear, statisticsTimed);
         var trainer = candidate.CreateEstimator(ml, spec.Seed);
-        return (candidate.Definition.MultiPass ? spec.Cache : CacheMode.None) switch
+        return (candidate.MultiPass ? spec.Cache : CacheMode.None) switch
         {
             CacheMode.Memory => features.AppendCacheCheckpoint(ml).Append(trainer),
             CacheMode.Disk => new DiskCachedEstimator(ml, features, trainer, scratchFolder),

@@ -14,8 +14,17 @@ public sealed record TrainerCandidate(TrainerDefinition Definition, IReadOnlyDic
         (Options.Count == 0 ? Definition.Name : $"{Definition.Name}({string.Join(", ", Options.Select(o => $"{o.Key}={o.Value.ToString()}"))})")
         + (MaxRows is { } max ? string.Create(CultureInfo.InvariantCulture, $" (sample of {max:N0} rows)") : "");
 
+    /// <summary>
+    /// Whether the trainer reads its rows more than once, so that a cache pays for itself. Linear trainers iterate,
+    /// except OnlineGradientDescent at its default of one iteration, where a cache would only write the featurized
+    /// rows and read them back once; tree trainers read the rows once into their own binned dataset.
+    /// </summary>
+    public bool MultiPass => Definition.IsLinear && BuildOptions(seed: 0) is not OnlineLinearOptions { NumberOfIterations: <= 1 };
+
     /// <summary>A fresh estimator with the spec's options applied over ML.NET's defaults and the run's seed.</summary>
-    public IEstimator<ITransformer> CreateEstimator(MLContext ml, int seed)
+    public IEstimator<ITransformer> CreateEstimator(MLContext ml, int seed) => Definition.Create(ml, BuildOptions(seed));
+
+    private object BuildOptions(int seed)
     {
         var options = Activator.CreateInstance(Definition.OptionsType)!;
         TrainerOptionsBinder.Set(options, "LabelColumnName", LabelPreparation.LabelColumn);
@@ -33,7 +42,7 @@ public sealed record TrainerCandidate(TrainerDefinition Definition, IReadOnlyDic
             TrainerOptionsBinder.Apply(options, Definition.Name, name, value);
         }
 
-        return Definition.Create(ml, options);
+        return options;
     }
 
     public override string ToString() => DisplayName.ToString(CultureInfo.InvariantCulture);

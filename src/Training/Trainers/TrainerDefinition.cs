@@ -16,12 +16,6 @@ public sealed record TrainerDefinition(
     Func<MLContext, object, IEstimator<ITransformer>> Create)
 {
     /// <summary>
-    /// Linear trainers iterate over the rows many times and gain from a cache; tree trainers read the rows
-    /// once into their own binned dataset, so a cache would only double the memory.
-    /// </summary>
-    public bool MultiPass => IsLinear;
-
-    /// <summary>
     /// FastTree and FastForest copy every training row into an in-memory table of doubles (about 9 bytes per
     /// row and feature slot) before binning it; LightGbm bins as it reads and linear trainers stream.
     /// </summary>

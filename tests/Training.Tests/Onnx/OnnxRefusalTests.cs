@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.TestSupport;
+using MLPipeline.Training.Cli;
 using MLPipeline.Training.Onnx;
+using MLPipeline.Training.Runs;
+using MLPipeline.Training.Specs;
 
 namespace MLPipeline.Training.Tests.Onnx;
 
@@ -68,10 +72,13 @@ public sealed class OnnxRefusalTests
         var withCategoricalSplits = new JsonObject { ["name"] = "FastTree", ["options"] = new JsonObject { ["CategoricalSplit"] = true } };
         var spec = OnnxTestSpecs.Quick("credit-categorical-splits", "credit.csv", "Status", "binary", withCategoricalSplits).With("positiveClass", "bad").With("export", new { onnx = true });
 
-        var train = () => TrainedInProcess.Train(spec);
+        using var folder = new TempFolder();
+        var scratch = Directory.CreateDirectory(Path.Combine(folder.Path, "scratch")).FullName;
+        var train = () => new TrainingRun(SpecLoader.Load(spec.WriteTo(folder)), SilentProgress.Instance) { ScratchFolder = scratch }.Execute();
 
         train.Should().Throw<OnnxExportException>().Which.Should().NotBeOfType<OnnxParityException>()
             .And.Subject.As<OnnxExportException>().Message.Should().Contain("categorical tree splits").And.Contain("Microsoft.ML.OnnxConverter");
+        Directory.EnumerateFiles(scratch, "*", SearchOption.AllDirectories).Should().BeEmpty("no half-made package (model.zip, plots) and no stored rows stay behind");
     }
 
     [Fact]
