@@ -137,6 +137,25 @@ public class ScaleTests
     }
 
     [Fact]
+    public void The_drift_profile_made_beside_a_one_pass_fit_equals_the_one_made_after_a_multi_pass_fit()
+    {
+        using var dir = new TempFolder();
+        var path = Generate(dir, ModelTask.Regression, 3000);
+
+        var profiles = new[] { new JsonObject(), new JsonObject { ["NumberOfIterations"] = 2 } }.Select((options, i) =>
+        {
+            var spec = new TestSpec("s", path, "label", "regression", new JsonObject { ["name"] = "OnlineGradientDescent", ["options"] = options })
+                .WithoutCrossValidation();
+            using var run = TrainedInProcess.Train(SpecLoader.Load(spec.WriteTo(dir, $"ogd-{i}.json")));
+            run.Manifest.Timings!.Select(t => t.Step).Should().Contain(i == 0 ? "training profile (beside the final fit)" : "training profile");
+            return run.Manifest.Profile!;
+        }).ToList();
+
+        profiles[0].Rows.Should().Be(profiles[1].Rows);
+        profiles[0].Columns.Should().BeEquivalentTo(profiles[1].Columns, "the same training split is profiled the same way");
+    }
+
+    [Fact]
     public void Row_sample_keeps_about_max_rows_uniformly_and_the_same_rows_for_the_same_seed()
     {
         var ml = new MLContext();

@@ -3,9 +3,11 @@ using MLPipeline.Shared.Manifest;
 namespace MLPipeline.Training.Monitoring;
 
 /// <summary>A numeric column's missing count and a uniform reservoir sample of its present values (Vitter's algorithm R).</summary>
-internal sealed class NumericSample(int capacity)
+/// <param name="expectedValues">How many values will come, at most: the list is sized once, with no copies as it grows.</param>
+internal sealed class NumericSample(int capacity, long expectedValues = 0)
 {
-    private readonly List<double> _values = [];
+    // Floats, as the rows hold them: half the memory of doubles for the same edges.
+    private readonly List<float> _values = new((int)Math.Clamp(expectedValues, 0, capacity));
     private long _present;
     private long _missing;
 

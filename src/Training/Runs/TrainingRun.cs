@@ -121,11 +121,10 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             progress.Note($"Winner: {best.Candidate.DisplayName} ({mainMetric} {best.Score(mainMetric):F4})");
         }
 
-        // The drift profile reads only the training split, so it is made beside the final fit: in its own context (the
-        // fit's random numbers stay the fit's) and without the run's row counter (the fit's meter counts its rows alone).
-        var driftContext = new MLContext(spec.Seed);
-        var driftRows = prepared.TrainSplitOf(driftContext, data.Load(driftContext));
-        await using var trainingFeatures = new BesideStep<TrainingProfile>(() => TrainingProfiler.Features(driftRows, profile, spec.Seed));
+        // The drift profile reads only the training split. Beside a fit that is one streaming pass on one core it takes
+        // the other core; beside a multi-pass or multi-threaded fit it only competed for memory (measured: a slower
+        // fit and a higher peak), so those get it after the evaluation.
+        await using var earlyFeatures = best.Candidate.StreamsOnce ? ProfileFeaturesBeside(prepared, data, profile) : null;
 
         ITransformer scoring;
         using (var step = progress.Start($"Fitting {best.Candidate.DisplayName} on {(spec.TestFraction > 0 ? "the training split" : "all rows")}"))
@@ -156,12 +155,23 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         }
 
         TrainingProfile trainingProfile;
-        using (progress.Start("Profiling the training split for drift (beside the fit)"))
+        if (earlyFeatures is not null)
         {
-            trainingProfile = TrainingProfiler.WithScore(await trainingFeatures.Result, predictions, label.Classes, spec.Seed);
-        }
+            using (progress.Start("Profiling the training split for drift (beside the fit)"))
+            {
+                trainingProfile = TrainingProfiler.WithScore(await earlyFeatures.Result, predictions, label.Classes, spec.Seed);
+            }
 
-        _timings.Add("training profile (beside the final fit)", trainingFeatures.Elapsed);
+            _timings.Add("training profile (beside the final fit)", earlyFeatures.Elapsed);
+        }
+        else
+        {
+            using (progress.Start("Profiling the training split for drift"))
+            using (_timings.Measure("training profile"))
+            {
+                trainingProfile = TrainingProfiler.WithScore(TrainingProfiler.Features(train, profile, spec.Seed), predictions, label.Classes, spec.Seed);
+            }
+        }
 
         var testRows = spec.TestFraction > 0 ? testCounter.RowsRead : profile.Rows;
         var trainingRows = spec.TestFraction > 0 ? profile.Rows - testRows : profile.Rows;
@@ -281,6 +291,24 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             Directory.Delete(directory, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The drift profile's pass, started beside the fit: in its own context (the fit's random numbers stay the fit's)
+    /// and without the run's row counter (the fit's meter counts the fit's rows alone).
+    /// </summary>
+    private BesideStep<TrainingProfile> ProfileFeaturesBeside(PreparedData prepared, StoredRows data, DataProfile profile)
+    {
+        var context = new MLContext(spec.Seed);
+        var rows = prepared.TrainSplitOf(context, data.Load(context));
+        return new BesideStep<TrainingProfile>(() =>
+        {
+            var features = TrainingProfiler.Features(rows, profile, spec.Seed);
+
+            // Its samples and buffers would otherwise stay resident under the rest of the fit.
+            StepMemory.Release();
+            return features;
+        });
     }
 
     /// <summary>Fits one candidate; a candidate with maxRows sees a uniform sample of the rows, never the test rows' share.</summary>

@@ -21,6 +21,9 @@ public sealed record TrainerCandidate(TrainerDefinition Definition, IReadOnlyDic
     /// </summary>
     public bool MultiPass => Definition.IsLinear && BuildOptions(seed: 0) is not OnlineLinearOptions { NumberOfIterations: <= 1 };
 
+    /// <summary>Whether the fit is one streaming pass on one core: a linear trainer that reads its rows once.</summary>
+    public bool StreamsOnce => Definition.IsLinear && !MultiPass;
+
     /// <summary>A fresh estimator with the spec's options applied over ML.NET's defaults and the run's seed.</summary>
     public IEstimator<ITransformer> CreateEstimator(MLContext ml, int seed) => Definition.Create(ml, BuildOptions(seed));
 
