@@ -15,9 +15,6 @@ public static class CsvProfiler
     /// <summary>Rows read ahead to choose how each undeclared column is stored: as a number or as text.</summary>
     internal const int HeadRows = 1000;
 
-    /// <summary>Bytes per read of the file: large reads keep the hashing thread's hand-offs few.</summary>
-    private const int ReadBufferBytes = 1 << 16;
-
     /// <summary>A non-numeric column with at most this many distinct values (or 5% of rows) is categorical.</summary>
     private const int MaxCategoricalDistinct = 100;
 
@@ -59,8 +56,7 @@ public static class CsvProfiler
     private static DataProfile ReadOnce(TrainingSpec spec, string path, string? binaryPath, int headRows, HashSet<int> storedAsText, Func<string, Stream> open)
     {
         var data = spec.Data;
-        var hashed = new BackgroundHashStream(open(path));
-        using var text = new StreamReader(hashed, bufferSize: ReadBufferBytes);
+        using var text = new BackgroundTextReader(open(path));
         using var reader = CsvFormat.Open(text, data);
         var first = NextRow(reader) ?? throw new DataException($"{path}: the file is empty.");
         var header = data.HasHeader ? first.Fields.Select(h => h.Trim()).ToList() : first.Fields.Select((_, i) => $"Column{i}").ToList();
@@ -92,7 +88,7 @@ public static class CsvProfiler
 
         // Sep has read to the end; reading on lets the hash take in every byte and finish.
         text.ReadToEnd();
-        return Describe(spec, path, header, pass, Convert.ToHexStringLower(hashed.Finish()));
+        return Describe(spec, path, header, pass, Convert.ToHexStringLower(text.Finish()));
     }
 
     private static CsvPass.BufferedRow? NextRow(nietras.SeparatedValues.SepReader reader)
