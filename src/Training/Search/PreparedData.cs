@@ -11,33 +11,36 @@ namespace MLPipeline.Training.Search;
 /// </summary>
 public sealed record PreparedData(DataProfile Profile, IDataView Raw, IDataView Train, IDataView Test, long TrainRows, IReadOnlyList<string>? Classes, string? PositiveClass)
 {
-    private Func<MLContext, IDataView, IDataView> _trainSplitOf = (_, rows) => rows;
+    private ITransformer LabelTransform { get; init; } = null!;
 
-    /// <summary>
-    /// The same training split of another view of the same stored rows (the label prepared the same way, the same
-    /// seeded split), made in another context: a pass beside the run's own reads it without moving the run's row
-    /// counter or drawing from the random numbers the run's trainers draw from.
-    /// </summary>
-    public IDataView TrainSplitOf(MLContext ml, IDataView rows) => _trainSplitOf(ml, rows);
+    private TrainingSpec Spec { get; init; } = null!;
 
     /// <param name="raw">The stored rows (a counting view in a run, to meter long steps).</param>
     public static PreparedData Create(MLContext ml, TrainingSpec spec, DataProfile profile, IDataView raw)
     {
         var label = LabelPreparation.Create(ml, spec, profile);
         var labelTransform = label.Estimator.Fit(raw);
-        var prepared = labelTransform.Transform(raw);
+        var (train, test) = Split(ml, spec, labelTransform.Transform(raw));
+        var trainRows = spec.TestFraction <= 0 ? profile.Rows : (long)(profile.Rows * (1 - spec.TestFraction));
+        return new PreparedData(profile, raw, train, test, trainRows, label.Classes, label.PositiveClass) { LabelTransform = labelTransform, Spec = spec };
+    }
+
+    /// <summary>
+    /// The same training split of another view of the same stored rows (the label prepared the same way, the same
+    /// seeded split), made in another context: a pass beside the run's own reads it without moving the run's row
+    /// counter or drawing from the random numbers the run's trainers draw from.
+    /// </summary>
+    public IDataView TrainSplitOf(MLContext ml, IDataView rows) => Split(ml, Spec, LabelTransform.Transform(rows)).Train;
+
+    /// <summary>With no test fraction, the test metrics are measured on the training rows.</summary>
+    private static (IDataView Train, IDataView Test) Split(MLContext ml, TrainingSpec spec, IDataView prepared)
+    {
         if (spec.TestFraction <= 0)
         {
-            return new PreparedData(profile, raw, prepared, prepared, profile.Rows, label.Classes, label.PositiveClass)
-            {
-                _trainSplitOf = (_, rows) => labelTransform.Transform(rows),
-            };
+            return (prepared, prepared);
         }
 
         var split = ml.Data.TrainTestSplit(prepared, spec.TestFraction, seed: spec.Seed);
-        return new PreparedData(profile, raw, split.TrainSet, split.TestSet, (long)(profile.Rows * (1 - spec.TestFraction)), label.Classes, label.PositiveClass)
-        {
-            _trainSplitOf = (other, rows) => other.Data.TrainTestSplit(labelTransform.Transform(rows), spec.TestFraction, seed: spec.Seed).TrainSet,
-        };
+        return (split.TrainSet, split.TestSet);
     }
 }
