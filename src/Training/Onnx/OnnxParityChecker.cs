@@ -6,7 +6,8 @@ namespace MLPipeline.Training.Onnx;
 
 /// <summary>
 /// Scores the same raw rows with ML.NET and with ONNX Runtime (in batches larger than one row) and demands
-/// identical predicted labels and scores / probabilities within max(1e-5 absolute, 1e-5 relative).
+/// identical predicted labels and scores / probabilities within max(1e-5 absolute, 1e-5 relative), or for a linear
+/// model within the float rounding its sum allows for the row, where that is larger (<see cref="LinearRoundingAllowance"/>).
 /// </summary>
 internal static class OnnxParityChecker
 {
@@ -19,6 +20,7 @@ internal static class OnnxParityChecker
         using var runtime = new OnnxRuntimeScorer(onnx, task);
         var expected = MLNetScorer.Score(model, rows, task);
         var actual = runtime.Score(rows, BatchSize);
+        var rounding = LinearRoundingAllowance.Of(model, rows);
 
         var problems = new List<string>();
         var outputs = new List<(string Name, float[] Expected, float[] Actual)> { (task == ModelTask.Multiclass ? "scores" : "score", expected.Scores, actual.Scores) };
@@ -31,6 +33,7 @@ internal static class OnnxParityChecker
         var width = expected.Scores.Length / Math.Max(1, rows.Count);
         foreach (var (name, want, got) in outputs)
         {
+            var perRow = name == "probability" ? 1 : width;
             if (want.Length != got.Length)
             {
                 throw new OnnxParityException($"ONNX output '{name}' has {got.Length} values, ML.NET's has {want.Length}.");
@@ -43,13 +46,20 @@ internal static class OnnxParityChecker
                     continue;
                 }
 
+                var row = i / perRow;
+                var allowed = Math.Max(Tolerance, Tolerance * Math.Abs((double)want[i]));
+                if (rounding is not null)
+                {
+                    allowed = Math.Max(allowed, name == "probability" ? rounding.Probability(row) : rounding.Score(row));
+                }
+
                 var absolute = Math.Abs((double)want[i] - got[i]);
                 var relative = absolute / Math.Max(Math.Abs((double)want[i]), double.Epsilon);
                 maxAbsolute = Math.Max(maxAbsolute, double.IsNaN(absolute) ? double.PositiveInfinity : absolute);
                 maxRelative = Math.Max(maxRelative, double.IsNaN(relative) ? double.PositiveInfinity : relative);
-                if (!(absolute <= Math.Max(Tolerance, Tolerance * Math.Abs((double)want[i]))) && problems.Count < 5)
+                if (!(absolute <= allowed) && problems.Count < 5)
                 {
-                    problems.Add($"row {(i / (name == "probability" ? 1 : width)) + 1} {name}: ML.NET {want[i]:R}, ONNX {got[i]:R}");
+                    problems.Add($"row {row + 1} {name}: ML.NET {want[i]:R}, ONNX {got[i]:R}");
                 }
             }
         }
@@ -64,7 +74,7 @@ internal static class OnnxParityChecker
 
         if (problems.Count > 0)
         {
-            throw new OnnxParityException($"ONNX Runtime disagrees with ML.NET on {rows.Count} parity rows (tolerance max({Tolerance} abs, {Tolerance} rel)): {string.Join("; ", problems)}.");
+            throw new OnnxParityException($"ONNX Runtime disagrees with ML.NET on {rows.Count} parity rows (tolerance max({Tolerance} abs, {Tolerance} rel{(rounding is null ? "" : ", the linear sum's float rounding")})): {string.Join("; ", problems)}.");
         }
 
         var (onnxMs, mlnetMs) = Time(model, runtime, rows.Slice(0, Math.Min(timedRows, rows.Count)), task);
