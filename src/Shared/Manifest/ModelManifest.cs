@@ -171,7 +171,10 @@ public sealed record OnnxInfo
     /// <summary>Rows of the test split scored for the timings below.</summary>
     public long? TimedRows { get; init; }
 
-    /// <summary>Best warm time for ONNX Runtime to score the test split in one batch.</summary>
+    /// <summary>Rows per ONNX Runtime call in the timing (up to 1,024; fewer for a wide model). Absent: one batch, as written before.</summary>
+    public int? TimedBatchSize { get; init; }
+
+    /// <summary>Best warm time for ONNX Runtime to score the test split, in batches of <see cref="TimedBatchSize"/>.</summary>
     public double? OnnxRuntimeMilliseconds { get; init; }
 
     /// <summary>Best warm time for ML.NET to score the test split in one pass.</summary>

@@ -32,6 +32,7 @@ internal sealed record CheckedOnnxFile(
         ParityRows = Parity.Rows,
         ParityBatchSize = Parity.BatchSize,
         TimedRows = Parity.TimedRows,
+        TimedBatchSize = Parity.TimedBatchSize,
         OnnxRuntimeMilliseconds = Math.Round(Parity.OnnxRuntimeMilliseconds, 3),
         MLNetMilliseconds = Math.Round(Parity.MLNetMilliseconds, 3),
     };

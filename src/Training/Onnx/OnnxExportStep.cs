@@ -47,7 +47,7 @@ public static class OnnxExportStep
             progress.Note($"ONNX written by {file.Exporter} {file.ExporterVersion} (our exporter refused the model: {file.FallbackReason})");
         }
 
-        progress.Note($"ONNX parity on {report.Rows} rows: max |diff| {report.MaxAbsoluteDifference:G3}; scoring {report.TimedRows} test rows: ONNX Runtime {report.OnnxRuntimeMilliseconds:F1} ms, ML.NET {report.MLNetMilliseconds:F1} ms.");
+        progress.Note($"ONNX parity on {report.Rows} rows: max |diff| {report.MaxAbsoluteDifference:G3}; scoring {report.TimedRows} test rows in batches of {report.TimedBatchSize}: ONNX Runtime {report.OnnxRuntimeMilliseconds:F1} ms, ML.NET {report.MLNetMilliseconds:F1} ms.");
         return file.Describe();
     }
 }

@@ -7,5 +7,6 @@ public sealed record ParityReport(
     long Rows,
     int BatchSize,
     long TimedRows,
+    int TimedBatchSize,
     double OnnxRuntimeMilliseconds,
     double MLNetMilliseconds);

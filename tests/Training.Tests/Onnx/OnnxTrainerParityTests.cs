@@ -74,6 +74,7 @@ public sealed class OnnxTrainerParityTests(ITestOutputHelper output)
         onnx.MaxAbsoluteDifference.Should().NotBeNull();
         onnx.ParityRows.Should().Be(run.Result.Manifest.TrainingData.TestRows + 2);
         onnx.ParityBatchSize.Should().BeGreaterThan(1);
+        onnx.TimedBatchSize.Should().Be(OnnxParityChecker.MaxTimedBatchSize, "the bundled data sets' models are narrow");
         run.Result.Manifest.Artifacts.Should().ContainKey(ModelManifest.OnnxFileName);
         File.Exists(run.ModelOnnx).Should().BeTrue();
         run.Result.Manifest.Artifacts[ModelManifest.OnnxFileName].Sha256.Should()
