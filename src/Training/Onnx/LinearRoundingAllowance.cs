@@ -62,15 +62,18 @@ internal sealed class LinearRoundingAllowance
         for (var row = 0; cursor.MoveNext(); row++)
         {
             getFeatures(ref features);
-            var x = features.DenseValues().ToArray();
+            var values = features.GetValues();
+            var indices = features.IsDense ? default : features.GetIndices();
             var bound = 0.0;
             for (var k = 0; k < weights.Length; k++)
             {
-                // |b| + sum|w_i * x_i|, in double: the largest value either float sum may have passed through.
+                // |b| + sum|w_i * x_i|, in double: the largest value either float sum may have passed through. A one-hot
+                // vector is sparse; its zeros add nothing.
                 var magnitude = Math.Abs((double)biases[k]);
-                for (var i = 0; i < Math.Min(x.Length, weights[k].Length); i++)
+                for (var j = 0; j < values.Length; j++)
                 {
-                    magnitude += Math.Abs((double)weights[k][i] * x[i]);
+                    var i = features.IsDense ? j : indices[j];
+                    magnitude += i < weights[k].Length ? Math.Abs((double)weights[k][i] * values[j]) : 0;
                 }
 
                 bound = Math.Max(bound, 2 * gamma * magnitude);
