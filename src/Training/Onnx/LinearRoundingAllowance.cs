@@ -20,11 +20,13 @@ internal sealed class LinearRoundingAllowance
 
     private readonly double[] _score;
     private readonly double[]? _probability;
+    private readonly float? _threshold;
 
-    private LinearRoundingAllowance(double[] score, double[]? probability)
+    private LinearRoundingAllowance(double[] score, double[]? probability, float? threshold)
     {
         _score = score;
         _probability = probability;
+        _threshold = threshold;
     }
 
     /// <summary>The allowance for one row's score (every class's score in a multiclass model).</summary>
@@ -32,6 +34,23 @@ internal sealed class LinearRoundingAllowance
 
     /// <summary>The allowance for one row's probability (a binary model).</summary>
     public double Probability(int row) => _probability?[row] ?? 0;
+
+    /// <summary>
+    /// Whether the two engines' predicted labels may differ on this row through rounding alone: a binary score within the
+    /// row's allowance of the threshold the label turns at, or (multiclass) ML.NET's best class score within twice the
+    /// allowance of the score of the class ONNX Runtime chose (either score may move by the allowance).
+    /// </summary>
+    public bool LabelsMayDiffer(int row, ReadOnlySpan<float> mlnetScores, ReadOnlySpan<float> onnxScores)
+    {
+        if (_threshold is { } threshold)
+        {
+            return Math.Abs((double)mlnetScores[0] - threshold) <= _score[row];
+        }
+
+        var best = ArgMax(mlnetScores);
+        var chosen = ArgMax(onnxScores);
+        return (double)mlnetScores[best] - mlnetScores[chosen] <= 2 * _score[row];
+    }
 
     /// <summary>The allowance for each row, or null when the model's predictor is not linear (trees have no long sum to reorder).</summary>
     public static LinearRoundingAllowance? Of(ITransformer model, RawRows rows)
@@ -92,7 +111,22 @@ internal sealed class LinearRoundingAllowance
 
         // Platt's sigmoid(a * s + b) moves by at most |a| / 4 per unit of s.
         var probability = calibrator is null ? null : allowances.Select(a => a * Math.Abs((double)calibrator.Slope) / 4).ToArray();
-        return new LinearRoundingAllowance(allowances, probability);
+        var threshold = predictor.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(BinaryPredictionTransformer<>)
+            ? InternalMembers.BinaryThreshold(predictor).Threshold
+            : (float?)null;
+        return new LinearRoundingAllowance(allowances, probability, threshold);
+    }
+
+    /// <summary>The first largest score's index, as ONNX's ArgMax (select_last_index 0) picks it.</summary>
+    private static int ArgMax(ReadOnlySpan<float> scores)
+    {
+        var best = 0;
+        for (var k = 1; k < scores.Length; k++)
+        {
+            best = scores[k] > scores[best] ? k : best;
+        }
+
+        return best;
     }
 
     private enum Output

@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.TestSupport;
 using MLPipeline.Training.Data;
+using MLPipeline.Training.Featurization;
 using MLPipeline.Training.Onnx;
 using MLPipeline.Training.Onnx.Proto;
 using Xunit.Abstractions;
@@ -39,11 +40,7 @@ public sealed class LinearRoundingTests(ITestOutputHelper output)
     {
         using var folder = new TempFolder();
         using var run = TrainedInProcess.Train(Spec(folder));
-        var ml = new MLContext(1);
-        var model = ml.Model.Load(run.ModelZip, out _);
-        var inputs = run.Manifest.Inputs.Select(i => new FeatureInput(i.Name, ColumnRole.Numeric)).ToList();
-        var loader = ml.Data.CreateTextLoader([.. inputs.Select((c, i) => new TextLoader.Column(c.Name, DataKind.Single, i))], separatorChar: ',', hasHeader: true);
-        var rows = RawRows.Read(ml.Data.TakeRows(loader.Load(Path.Combine(folder.Path, "cancelling.csv")), 500), inputs);
+        var (model, rows) = ModelAndRows(folder, run);
         var file = ModelProto.Parser.ParseFrom(File.ReadAllBytes(run.ModelOnnx));
 
         // The file as published passes on these rows; the same file with its first weight 1% larger does not.
@@ -55,14 +52,57 @@ public sealed class LinearRoundingTests(ITestOutputHelper output)
         check.Should().Throw<OnnxParityException>().WithMessage("*the linear sum's float rounding*row *score: ML.NET *");
     }
 
-    private static TestSpec Spec(TempFolder folder)
+    [Fact]
+    public void A_binary_label_may_differ_only_where_the_score_is_within_its_rounding_of_the_threshold()
+    {
+        using var folder = new TempFolder();
+        using var run = TrainedInProcess.Train(Spec(folder, ModelTask.Binary, "SdcaLogisticRegression"));
+        var (model, rows) = ModelAndRows(folder, run);
+        var predictor = TransformerChains.Flatten(model).OfType<ISingleFeaturePredictionTransformer<object>>().Last();
+        var threshold = InternalMembers.BinaryThreshold(predictor).Threshold;
+
+        var rounding = LinearRoundingAllowance.Of(model, rows)!;
+
+        var allowance = (float)rounding.Score(0);
+        allowance.Should().BePositive();
+        rounding.LabelsMayDiffer(0, [threshold + (allowance / 2)], [threshold - (allowance / 2)]).Should().BeTrue();
+        rounding.LabelsMayDiffer(0, [threshold + (3 * allowance)], [threshold + (2 * allowance)]).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_binary_file_with_another_threshold_still_fails_on_its_labels()
+    {
+        using var folder = new TempFolder();
+        using var run = TrainedInProcess.Train(Spec(folder, ModelTask.Binary, "SdcaLogisticRegression"));
+        var (model, rows) = ModelAndRows(folder, run);
+        var file = ModelProto.Parser.ParseFrom(File.ReadAllBytes(run.ModelOnnx));
+        var threshold = file.Graph.Initializer.Single(t => t.Name.StartsWith("label_threshold", StringComparison.Ordinal));
+        threshold.FloatData[0] += 1;
+
+        var check = () => OnnxParityChecker.Check(model, file.ToByteArray(), rows, 0, ModelTask.Binary);
+
+        check.Should().Throw<OnnxParityException>().WithMessage("*row * label: ML.NET *");
+    }
+
+    private static TestSpec Spec(TempFolder folder, ModelTask task = ModelTask.Regression, string trainer = "Sdca")
     {
         var data = Path.Combine(folder.Path, "cancelling.csv");
         using (var writer = new StreamWriter(data))
         {
-            SyntheticDataGenerator.Write(new SyntheticDataOptions(ModelTask.Regression, 6000, Features, 0, 0, 42), writer);
+            SyntheticDataGenerator.Write(new SyntheticDataOptions(task, 6000, Features, 0, 0, 42), writer);
         }
 
-        return new TestSpec("cancelling", data, "label", "regression", "Sdca").With("testFraction", 0.5).WithoutCrossValidation();
+        var spec = new TestSpec("cancelling", data, "label", task.ToString().ToLowerInvariant(), trainer).With("testFraction", 0.5).WithoutCrossValidation();
+        return task == ModelTask.Binary ? spec.With("positiveClass", "true") : spec;
+    }
+
+    /// <summary>The published model.zip loaded back, and the data set's first 500 rows as the parity check reads them.</summary>
+    private static (ITransformer Model, RawRows Rows) ModelAndRows(TempFolder folder, TrainedInProcess run)
+    {
+        var ml = new MLContext(1);
+        var model = ml.Model.Load(run.ModelZip, out _);
+        var inputs = run.Manifest.Inputs.Select(i => new FeatureInput(i.Name, ColumnRole.Numeric)).ToList();
+        var loader = ml.Data.CreateTextLoader([.. inputs.Select((c, i) => new TextLoader.Column(c.Name, DataKind.Single, i))], separatorChar: ',', hasHeader: true);
+        return (model, RawRows.Read(ml.Data.TakeRows(loader.Load(Path.Combine(folder.Path, "cancelling.csv")), 500), inputs));
     }
 }
