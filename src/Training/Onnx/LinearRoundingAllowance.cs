@@ -38,7 +38,7 @@ internal sealed class LinearRoundingAllowance
     /// <summary>
     /// Whether the two engines' predicted labels may differ on this row through rounding alone: a binary score within the
     /// row's allowance of the threshold the label turns at, or (multiclass) ML.NET's best class score within twice the
-    /// allowance of the score of the class ONNX Runtime chose (either score may move by the allowance).
+    /// allowance of the score of another class ONNX Runtime chose (either score may move by the allowance).
     /// </summary>
     public bool LabelsMayDiffer(int row, ReadOnlySpan<float> mlnetScores, ReadOnlySpan<float> onnxScores)
     {
@@ -49,7 +49,8 @@ internal sealed class LinearRoundingAllowance
 
         var best = ArgMax(mlnetScores);
         var chosen = ArgMax(onnxScores);
-        return (double)mlnetScores[best] - mlnetScores[chosen] <= 2 * _score[row];
+        // The same class under two names is no rounding: the file's class names are wrong.
+        return best != chosen && (double)mlnetScores[best] - mlnetScores[chosen] <= 2 * _score[row];
     }
 
     /// <summary>The allowance for each row, or null when the model's predictor is not linear (trees have no long sum to reorder).</summary>

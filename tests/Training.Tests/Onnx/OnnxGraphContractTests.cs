@@ -94,4 +94,17 @@ public sealed class OnnxGraphContractTests(PenguinsOnnxFixture penguins) : IClas
 
         check.Should().Throw<OnnxParityException>().WithMessage("*row 1 label: ML.NET*");
     }
+
+    [Fact]
+    public void A_multiclass_label_may_differ_only_between_two_classes_tied_within_the_rounding_allowance()
+    {
+        var rounding = LinearRoundingAllowance.Of(penguins.Model, penguins.Rows(new Dictionary<string, string?> { ["island"] = "Biscoe", ["bill_length_mm"] = "45" }))!;
+        var a = (float)rounding.Score(0);
+        var s = 100 * a;
+
+        a.Should().BePositive();
+        rounding.LabelsMayDiffer(0, [s, s - a, 0], [s - a, s, 0]).Should().BeTrue("either engine may pick either of two classes this close");
+        rounding.LabelsMayDiffer(0, [s, s - (3 * a), 0], [s - (3 * a), s, 0]).Should().BeFalse("the scores may not move this far");
+        rounding.LabelsMayDiffer(0, [s, s - a, 0], [s, s - a, 0]).Should().BeFalse("the same class under two names is a wrong file");
+    }
 }
