@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MLPipeline.Training.Featurization;
 
@@ -10,4 +11,8 @@ public static class TransformerChains
 {
     public static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
         transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];
+
+    /// <summary>The model's prediction step (its trained parameters and the feature column it reads), or null.</summary>
+    public static ISingleFeaturePredictionTransformer<object>? Predictor(ITransformer model) =>
+        Flatten(model).OfType<ISingleFeaturePredictionTransformer<object>>().LastOrDefault();
 }

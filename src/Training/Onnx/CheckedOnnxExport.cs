@@ -128,7 +128,7 @@ internal static class CheckedOnnxExport
     }
 
     private static string TrainerOf(ITransformer model) =>
-        TransformerChains.Flatten(model).OfType<IPredictionTransformer<object>>().LastOrDefault()?.Model is { } parameters
+        TransformerChains.Predictor(model)?.Model is { } parameters
             ? TrainerNames.Of(parameters)
             : "an unknown trainer";
 }

@@ -56,7 +56,7 @@ internal sealed class LinearRoundingAllowance
     /// <summary>The allowance for each row, or null when the model's predictor is not linear (trees have no long sum to reorder).</summary>
     public static LinearRoundingAllowance? Of(ITransformer model, RawRows rows)
     {
-        if (TransformerChains.Flatten(model).OfType<ISingleFeaturePredictionTransformer<object>>().LastOrDefault() is not { } predictor)
+        if (TransformerChains.Predictor(model) is not { } predictor)
         {
             return null;
         }

@@ -97,7 +97,7 @@ internal static class OnnxParityChecker
     /// </summary>
     internal static int TimedBatchSize(ITransformer model)
     {
-        var features = TransformerChains.Flatten(model).OfType<ISingleFeaturePredictionTransformer<object>>().LastOrDefault()?.FeatureColumnType;
+        var features = TransformerChains.Predictor(model)?.FeatureColumnType;
         var width = features is VectorDataViewType { Size: > 0 } vector ? vector.Size : 1;
         return Math.Clamp(TimedBatchFloats / width, BatchSize, MaxTimedBatchSize);
     }

@@ -58,7 +58,7 @@ public sealed class LinearRoundingTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         using var run = TrainedInProcess.Train(Spec(folder, ModelTask.Binary, "SdcaLogisticRegression"));
         var (model, rows) = ModelAndRows(folder, run);
-        var predictor = TransformerChains.Flatten(model).OfType<ISingleFeaturePredictionTransformer<object>>().Last();
+        var predictor = TransformerChains.Predictor(model)!;
         var threshold = InternalMembers.BinaryThreshold(predictor).Threshold;
 
         var rounding = LinearRoundingAllowance.Of(model, rows)!;

@@ -36,7 +36,7 @@ public sealed class WideModelTimingTests
         var onnx = run.Manifest.Onnx!;
         onnx.Exported.Should().BeTrue(onnx.Reason);
         var model = new MLContext(1).Model.Load(run.ModelZip, out _);
-        var features = TransformerChains.Flatten(model).OfType<ISingleFeaturePredictionTransformer<object>>().Last().FeatureColumnType;
+        var features = TransformerChains.Predictor(model)!.FeatureColumnType;
         var width = ((VectorDataViewType)features).Size;
         width.Should().BeGreaterThan(4_000, "every city seen in training is a one-hot slot");
         onnx.TimedRows.Should().BeGreaterThan(onnx.TimedBatchSize!.Value, "the test split is scored in several batches");
