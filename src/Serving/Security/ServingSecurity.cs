@@ -17,6 +17,9 @@ public static class ServingSecurity
     public const string PredictPolicy = "predict";
     public const string AdminPolicy = "admin";
 
+    /// <summary>The application property by which <c>UseAuthentication</c> tells WebApplication it is in place.</summary>
+    internal const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     public static bool IsEnabled(ServingOptions options) => options.ApiKeys.Count > 0 || options.Jwt.Enabled;
 
     /// <param name="configuration">The app's configuration; security settings are read once, at start.</param>
@@ -86,16 +89,24 @@ public static class ServingSecurity
 
     /// <summary>
     /// Authentication, authorization, the per-caller rate limiter and the global concurrency limit, in that order. A part
-    /// that is switched off is not in the pipeline at all: with no key and no authority nothing authenticates (and the
-    /// routes carry no policy), with no rate a request never meets the limiter. Each would otherwise cost every request
-    /// a DI scope, a handler and a policy evaluation for nothing (tests/Benchmarks/RESULTS.md).
+    /// that has nothing to do is not in the pipeline at all: requests are authenticated by the authorization step, for
+    /// the routes whose policy asks (with no key and no authority routes carry no policy), and with no rate a request
+    /// never meets the limiter. Each would otherwise cost every request a DI scope, a handler and a policy evaluation for
+    /// nothing (tests/Benchmarks/RESULTS.md).
     /// </summary>
     public static IApplicationBuilder UseServingSecurity(this IApplicationBuilder app)
     {
         var switches = app.ApplicationServices.GetRequiredService<SecuritySwitches>();
-        if (switches.Authentication)
+        if (AuthenticationMiddlewareHasWork(app.ApplicationServices))
         {
             app.UseAuthentication();
+        }
+        else
+        {
+            // WebApplication puts ASP.NET Core's authentication middleware in front of the whole pipeline whenever an
+            // authentication service is registered (the pages' MVC registers one even with security off), unless this
+            // key says the app placed it itself. Here it would only cost every request a DI scope (0.5 us in perf).
+            app.Properties[AuthenticationMiddlewareSetKey] = true;
         }
 
         // Always in place: a route that does carry a policy must never run without its check.
@@ -107,6 +118,17 @@ public static class ServingSecurity
 
         return app.UseMiddleware<LoadSheddingMiddleware>();
     }
+
+    /// <summary>
+    /// Whether ASP.NET Core's authentication middleware would do anything: it offers each request to the schemes that
+    /// handle requests themselves (remote sign-in callbacks) and authenticates the default scheme. The service has
+    /// neither: its policies name their schemes (authenticated by the policy evaluator, for the routes that need it),
+    /// and the pages' Entra ID callback is an endpoint of its own (<see cref="Ui.UiAuthenticationSchemes"/>).
+    /// </summary>
+    private static bool AuthenticationMiddlewareHasWork(IServiceProvider services) =>
+        services.GetService<IAuthenticationSchemeProvider>() is { } schemes
+        && (schemes.GetRequestHandlerSchemesAsync().GetAwaiter().GetResult().Any()
+            || schemes.GetDefaultAuthenticateSchemeAsync().GetAwaiter().GetResult() is not null);
 
     /// <summary>Predict role (or admin), the per-caller rate limiter and the concurrency limit.</summary>
     public static TBuilder RequireServingAccess<TBuilder>(this TBuilder builder)
