@@ -1,3 +1,4 @@
+using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Security;
 
 namespace MLPipeline.Serving.Endpoints;
@@ -14,7 +15,23 @@ public static class BaselineEndpoint
     {
         app.MapPost("/baseline", async (HttpContext context) =>
             {
-                using var body = await RequestBody.ReadAsync(context.Request, 1024 * 1024, context.RequestAborted);
+                try
+                {
+                    using var body = await RequestBody.ReadAsync(context.Request, 1024 * 1024, context.RequestAborted);
+                }
+                catch (BadHttpRequestException ex)
+                {
+                    // A body cut short (a load generator stopping mid-request): the client's error, as on the predict routes.
+                    context.Response.StatusCode = ex.StatusCode;
+                    return;
+                }
+                catch (ServingException ex)
+                {
+                    // Too large, or not UTF-8.
+                    await Problems.From(ex).ExecuteAsync(context);
+                    return;
+                }
+
                 context.Response.ContentType = "application/json; charset=utf-8";
                 context.Response.ContentLength = Answer.Length;
                 await context.Response.Body.WriteAsync(Answer, context.RequestAborted);
