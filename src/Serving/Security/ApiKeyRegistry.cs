@@ -42,6 +42,20 @@ public sealed class ApiKeyRegistry
 
     public bool IsEmpty => _entries.Length == 0;
 
+    /// <summary>Whether <paramref name="principal"/> is one of the principals built here (the same object, not an equal one).</summary>
+    internal bool Issued(ClaimsPrincipal principal)
+    {
+        foreach (var entry in _entries)
+        {
+            if (ReferenceEquals(entry.Principal, principal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The id and role of the key, or null when no configured key matches.</summary>
     public (string Id, string Role)? Find(string presented) => Match(presented) is { } match ? (match.Id, match.Role) : null;
 
@@ -98,5 +112,7 @@ public sealed class ApiKeyRegistry
                 [new Claim(ClaimTypes.Name, Id), new Claim(ServingClaims.Caller, Id, ClaimValueTypes.String, ApiKeyAuthenticationHandler.SchemeName), new Claim(ServingClaims.Role, Role)],
                 ApiKeyAuthenticationHandler.SchemeName)),
             ApiKeyAuthenticationHandler.SchemeName)));
+
+        public ClaimsPrincipal Principal => Result.Result.Principal!;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -21,11 +22,18 @@ namespace MLPipeline.Serving.Security;
 public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, ApiKeyRegistry keys, ILogger<ServingPolicyEvaluator> logger, ILogger<ApiKeyAuthenticationHandler> keyLogger)
     : IPolicyEvaluator
 {
+    // The most key-and-policy answers kept, should a policy provider hand out a new policy object per request.
+    private const int MaxKeyDecisions = 1024;
+
     private static readonly Task<PolicyAuthorizationResult> Succeeded = Task.FromResult(PolicyAuthorizationResult.Success());
     private static readonly Task<PolicyAuthorizationResult> Challenged = Task.FromResult(PolicyAuthorizationResult.Challenge());
     private static readonly Task<AuthenticateResult> NoResult = Task.FromResult(AuthenticateResult.NoResult());
 
     private readonly PolicyEvaluator _framework = new(authorization);
+
+    // A key's principal is built once and shared by its requests (ApiKeyRegistry), and a role policy depends on the
+    // caller alone: each key's answer to each policy is worked out once (a few keys times three policies).
+    private readonly ConcurrentDictionary<(AuthorizationPolicy Policy, ClaimsPrincipal User), IAuthorizationRequirement[]?> _keyDecisions = new();
 
     public Task<AuthenticateResult> AuthenticateAsync(AuthorizationPolicy policy, HttpContext context)
     {
@@ -73,15 +81,10 @@ public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, 
             return _framework.AuthorizeAsync(policy, authenticationResult, context, resource);
         }
 
-        List<IAuthorizationRequirement>? unmet = null;
-        foreach (var requirement in policy.Requirements)
-        {
-            if (!IsMet(requirement, context.User))
-            {
-                (unmet ??= []).Add(requirement);
-            }
-        }
-
+        var user = context.User;
+        var unmet = keys.Issued(user) && (_keyDecisions.Count < MaxKeyDecisions || _keyDecisions.ContainsKey((policy, user)))
+            ? _keyDecisions.GetOrAdd((policy, user), static key => Unmet(key.Policy, key.User))
+            : Unmet(policy, user);
         if (unmet is null)
         {
             return Succeeded;
@@ -91,6 +94,21 @@ public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, 
         return authenticationResult.Succeeded
             ? Task.FromResult(PolicyAuthorizationResult.Forbid(AuthorizationFailure.Failed(unmet)))
             : Challenged;
+    }
+
+    /// <summary>The requirements of the policy the user does not meet, or null when it meets them all.</summary>
+    private static IAuthorizationRequirement[]? Unmet(AuthorizationPolicy policy, ClaimsPrincipal user)
+    {
+        List<IAuthorizationRequirement>? unmet = null;
+        foreach (var requirement in policy.Requirements)
+        {
+            if (!IsMet(requirement, user))
+            {
+                (unmet ??= []).Add(requirement);
+            }
+        }
+
+        return unmet?.ToArray();
     }
 
     /// <summary>Only an authenticated user and claims: requirements whose outcome depends on the caller alone.</summary>
