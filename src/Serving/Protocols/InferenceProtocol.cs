@@ -245,8 +245,9 @@ public sealed class InferenceProtocol : IPredictProtocol
 
         switch (value.ValueKind)
         {
-            case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number) && Math.Abs(number) <= float.MaxValue:
-                batch.SetNumber(column, row, (float)number);
+            // Straight to float, as the instances protocol reads numbers (not through a double: double rounding).
+            case JsonValueKind.Number when value.TryGetSingle(out var number) && float.IsFinite(number):
+                batch.SetNumber(column, row, number);
                 break;
             case JsonValueKind.Number:
                 throw new InvalidInputException($"{name}.data[{row}]", "is out of range for a 32-bit float.");

@@ -192,12 +192,14 @@ public sealed class InstancesProtocol : IPredictProtocol
         switch (reader.TokenType)
         {
             case JsonTokenType.Number:
-                if (!reader.TryGetDouble(out var value) || !double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+                // Parsed straight to float, as training's CSV reader and a typed System.Text.Json binding do: through a
+                // double first, a decimal near a float rounding midpoint (1.0000000596046448) could round differently.
+                if (!reader.TryGetSingle(out var value) || !float.IsFinite(value))
                 {
                     throw new InvalidInputException(Field(row, rows.Binding.Columns[column].Name), "is out of range for a 32-bit float.");
                 }
 
-                rows.SetNumber(column, row, (float)value);
+                rows.SetNumber(column, row, value);
                 break;
             case JsonTokenType.Null:
                 // A missing value: the model replaces it the way it did in training.
