@@ -16,16 +16,44 @@ namespace MLPipeline.Training.Tests.Onnx;
 /// them) differs between ML.NET and ONNX Runtime by more than 1e-5 of its scores through the order of its float sums
 /// alone. The parity check allows that rounding, row by row, and still refuses a file whose weights are wrong.
 /// </summary>
-public sealed class LinearRoundingTests(ITestOutputHelper output)
+public sealed class LinearRoundingTests(LinearRoundingTests.Models models, ITestOutputHelper output) : IClassFixture<LinearRoundingTests.Models>
 {
     private const int Features = 150;
+
+    /// <summary>The regression and the binary model of these tests, each trained once (on its own data folder) for the tests that read it.</summary>
+    public sealed class Models : IDisposable
+    {
+        private readonly TempFolder _regressionFolder = new();
+        private readonly TempFolder _binaryFolder = new();
+        private readonly Lazy<TrainedInProcess> _regression;
+        private readonly Lazy<TrainedInProcess> _binary;
+
+        public Models()
+        {
+            _regression = new(() => TrainedInProcess.Train(Spec(_regressionFolder)));
+            _binary = new(() => TrainedInProcess.Train(Spec(_binaryFolder, ModelTask.Binary, "SdcaLogisticRegression")));
+        }
+
+        public (TempFolder Folder, TrainedInProcess Run) Regression => (_regressionFolder, _regression.Value);
+
+        public (TempFolder Folder, TrainedInProcess Run) Binary => (_binaryFolder, _binary.Value);
+
+        public void Dispose()
+        {
+            foreach (var run in new[] { _regression, _binary }.Where(r => r.IsValueCreated))
+            {
+                run.Value.Dispose();
+            }
+
+            _regressionFolder.Dispose();
+            _binaryFolder.Dispose();
+        }
+    }
 
     [Fact]
     public void A_linear_model_whose_terms_cancel_exports_within_the_float_rounding_of_its_sums()
     {
-        using var folder = new TempFolder();
-
-        using var run = TrainedInProcess.Train(Spec(folder));
+        var (_, run) = models.Regression;
 
         var onnx = run.Manifest.Onnx!;
         onnx.Exported.Should().BeTrue(onnx.Reason);
@@ -38,8 +66,7 @@ public sealed class LinearRoundingTests(ITestOutputHelper output)
     [Fact]
     public void A_weight_one_percent_off_still_fails_the_parity_check()
     {
-        using var folder = new TempFolder();
-        using var run = TrainedInProcess.Train(Spec(folder));
+        var (folder, run) = models.Regression;
         var (model, rows) = ModelAndRows(folder, run);
         var file = ModelProto.Parser.ParseFrom(File.ReadAllBytes(run.ModelOnnx));
 
@@ -55,8 +82,7 @@ public sealed class LinearRoundingTests(ITestOutputHelper output)
     [Fact]
     public void A_binary_label_may_differ_only_where_the_score_is_within_its_rounding_of_the_threshold()
     {
-        using var folder = new TempFolder();
-        using var run = TrainedInProcess.Train(Spec(folder, ModelTask.Binary, "SdcaLogisticRegression"));
+        var (folder, run) = models.Binary;
         var (model, rows) = ModelAndRows(folder, run);
         var predictor = TransformerChains.Predictor(model)!;
         var threshold = InternalMembers.BinaryThreshold(predictor).Threshold;
@@ -72,8 +98,7 @@ public sealed class LinearRoundingTests(ITestOutputHelper output)
     [Fact]
     public void A_binary_file_with_another_threshold_still_fails_on_its_labels()
     {
-        using var folder = new TempFolder();
-        using var run = TrainedInProcess.Train(Spec(folder, ModelTask.Binary, "SdcaLogisticRegression"));
+        var (folder, run) = models.Binary;
         var (model, rows) = ModelAndRows(folder, run);
         var file = ModelProto.Parser.ParseFrom(File.ReadAllBytes(run.ModelOnnx));
         var threshold = file.Graph.Initializer.Single(t => t.Name.StartsWith("label_threshold", StringComparison.Ordinal));
