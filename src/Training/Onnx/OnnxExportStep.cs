@@ -15,9 +15,17 @@ namespace MLPipeline.Training.Onnx;
 /// </summary>
 public static class OnnxExportStep
 {
-    public static OnnxInfo Run(MLContext ml, ITransformer model, DataProfile profile, TrainingSpec spec, IDataView test, string directory, IRunProgress progress)
+    /// <summary>
+    /// The rows parity is checked on (at most <paramref name="maxRows"/> of the test split), or none when the spec exports
+    /// no ONNX. Read ahead of the step, so that the memory reading them took goes back to the OS before ONNX Runtime's
+    /// comes on top of it.
+    /// </summary>
+    internal static RawRows? ReadRows(MLContext ml, DataProfile profile, TrainingSpec spec, IDataView test, int maxRows) =>
+        spec.Export.Onnx ? RawRows.Read(ml.Data.TakeRows(test, maxRows), Inputs(profile)) : null;
+
+    internal static OnnxInfo Run(MLContext ml, ITransformer model, DataProfile profile, TrainingSpec spec, RawRows? testRows, string directory, IRunProgress progress)
     {
-        if (!spec.Export.Onnx)
+        if (!spec.Export.Onnx || testRows is null)
         {
             return new OnnxInfo { Exported = false, Reason = "The spec sets export.onnx to false." };
         }
@@ -26,9 +34,8 @@ public static class OnnxExportStep
 
         // Export what is published: the model as loaded back from model.zip, not the in-memory one.
         var saved = ml.Model.Load(Path.Combine(directory, ModelManifest.ModelFileName), out _);
-        var inputs = profile.Features.Select(f => new FeatureInput(f.Name, f.Role)).ToList();
+        var inputs = Inputs(profile);
         var classes = spec.Task == ModelTask.Multiclass ? profile.LabelClasses : null;
-        var testRows = RawRows.Read(test, inputs);
         CheckedOnnxFile file;
         try
         {
@@ -50,4 +57,6 @@ public static class OnnxExportStep
         progress.Note($"ONNX parity on {report.Rows} rows: max |diff| {report.MaxAbsoluteDifference:G3}; scoring {report.TimedRows} test rows in batches of {report.TimedBatchSize}: ONNX Runtime {report.OnnxRuntimeMilliseconds:F1} ms, ML.NET {report.MLNetMilliseconds:F1} ms.");
         return file.Describe();
     }
+
+    private static List<FeatureInput> Inputs(DataProfile profile) => profile.Features.Select(f => new FeatureInput(f.Name, f.Role)).ToList();
 }

@@ -113,6 +113,9 @@ internal static class OnnxParityChecker
         double onnx = double.MaxValue, mlnet = double.MaxValue;
         for (var run = 0; run < 4; run++)
         {
+            // Each run starts from a collected heap, as benchmark harnesses do: no run pays for the one before's garbage,
+            // and the step holds one run's garbage, not four (the GC's budget on a large cache is tens of MB).
+            GC.Collect();
             var clock = Stopwatch.StartNew();
             runtime.Score(rows, batchSize);
             var onnxElapsed = clock.Elapsed.TotalMilliseconds;
