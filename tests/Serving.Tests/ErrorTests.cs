@@ -66,6 +66,20 @@ public sealed class ErrorTests(TrainedModelsFixture fixture, ErrorTests.App shar
         problem.GetProperty("detail").GetString().Should().Contain(message);
     }
 
+    [Theory]
+    [InlineData("CRIM", "5")]
+    [InlineData("CHAS", "\"1\"")]
+    public async Task A_column_sent_twice_in_one_instance_is_400_naming_it(string column, string json)
+    {
+        var fields = string.Join(", ", Row().Select(p => $"\"{p.Key}\": {System.Text.Json.JsonSerializer.Serialize(p.Value)}"));
+        var response = await PostRaw("/models/house-prices/predict", $"{{\"instances\": [{{{fields}}}, {{{fields}, \"{column}\": {json}}}]}}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = await ServingApp.JsonAsync(response);
+        problem.GetProperty("field").GetString().Should().Be($"instances[1].{column}");
+        problem.GetProperty("detail").GetString().Should().Contain("appears twice");
+    }
+
     [Fact]
     public async Task More_instances_than_the_batch_limit_is_400()
     {

@@ -49,6 +49,40 @@ public sealed class StoreResilienceTests(TrainedModelsFixture fixture, AzuriteFi
         await AssertOnlyBrokenFailsAsync(app, TrainedModels.HousePrices);
     }
 
+    /// <summary>Manifests that parse but name an input column or a class twice.</summary>
+    public static TheoryData<string> Duplicates => new() { "input", "class" };
+
+    [Theory]
+    [MemberData(nameof(Duplicates))]
+    public async Task A_manifest_naming_a_column_or_class_twice_fails_that_model_only(string duplicate)
+    {
+        await new FileModelStore(StorePath).PublishAsync(_packages.Renamed(Models.HousePricesMain, "good"));
+        var source = duplicate == "input" ? Models.HousePricesMain : Models.IrisModel;
+        var manifest = source with
+        {
+            Name = "broken",
+            Version = "v1",
+            Artifacts = new Dictionary<string, ArtifactInfo> { [ModelManifest.ModelFileName] = source.Artifacts[ModelManifest.ModelFileName] },
+            Onnx = null,
+            Inputs = duplicate == "input" ? [.. source.Inputs, source.Inputs[0]] : source.Inputs,
+            Label = duplicate == "class" ? source.Label with { Classes = [.. source.Label.Classes!, source.Label.Classes![0]] } : source.Label,
+        };
+        var broken = Directory.CreateDirectory(Path.Combine(StorePath, "broken", "versions", "v1")).FullName;
+        File.Copy(Models.ModelPath(source), Path.Combine(broken, ModelManifest.ModelFileName));
+        File.WriteAllBytes(Path.Combine(broken, ModelManifest.FileName), ManifestJson.Serialize(manifest));
+        Directory.CreateDirectory(Path.Combine(StorePath, "broken", "aliases"));
+        File.WriteAllText(
+            Path.Combine(StorePath, "broken", "aliases", "production.json"),
+            """{"model": "broken", "alias": "production", "version": "v1", "movedBy": "test", "movedUtc": "2026-01-01T00:00:00Z"}""");
+
+        await using var app = new ServingApp(Models, HotReloadSettings.With(("Serving:Store", StorePath)));
+        await AssertOnlyBrokenFailsAsync(app, TrainedModels.HousePrices);
+        var client = app.CreateClient();
+        (await client.GetAsync("/models/broken/openapi.json")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "a model that never loaded has no document");
+        var listed = (await ServingApp.JsonAsync(await client.GetAsync("/models"))).EnumerateArray().Single(m => m.GetProperty("name").GetString() == "broken");
+        listed.GetProperty("lastError").GetString().Should().Contain("listed twice");
+    }
+
     [Fact]
     public async Task An_alias_naming_an_invalid_version_fails_that_model_only()
     {

@@ -81,6 +81,9 @@ public sealed class RowBatch
         Place(column, row, Encoding.UTF8.GetChars(utf8, _chars.AsSpan(_charCount)));
     }
 
+    /// <summary>Whether the last added row has set <paramref name="column"/> already.</summary>
+    public bool IsSet(int column) => _seenStamp[column] == _stamp;
+
     /// <summary>The first bound column the last added row did not set, or null when it set them all.</summary>
     public string? FirstMissingColumn()
     {

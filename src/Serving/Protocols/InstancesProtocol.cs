@@ -169,6 +169,12 @@ public sealed class InstancesProtocol : IPredictProtocol
                 continue;
             }
 
+            if (rows.IsSet(column))
+            {
+                // JSON leaves a repeated name to the reader (first, last, error): refuse it rather than pick a value.
+                throw new InvalidInputException(Field(row, binding.Columns[column].Name), "appears twice.");
+            }
+
             next = column + 1;
 
             if (binding.Columns[column].IsText)

@@ -25,9 +25,27 @@ public sealed class StoreCatalog(ServingStore servingStore, IOptions<ServingOpti
     public Task<StaleWhileRefresh<IReadOnlyList<string>>.Snapshot> ModelsAsync() =>
         _models.GetAsync();
 
-    public Task<StaleWhileRefresh<ModelHistory>.Snapshot> HistoryAsync(string name) =>
-        _histories.GetOrAdd(StoreNames.Check(name, "model name"), n => new StaleWhileRefresh<ModelHistory>(ct => ReadHistoryAsync(n, ct), options.Value.Ui.StoreRefresh, time))
-            .GetAsync();
+    public async Task<StaleWhileRefresh<ModelHistory>.Snapshot> HistoryAsync(string name)
+    {
+        if (_histories.TryGetValue(StoreNames.Check(name, "model name"), out var kept))
+        {
+            return await kept.GetAsync();
+        }
+
+        var history = new StaleWhileRefresh<ModelHistory>(ct => ReadHistoryAsync(name, ct), options.Value.Ui.StoreRefresh, time);
+        var snapshot = await history.GetAsync();
+
+        // Only a model the store holds is kept: any other name a caller types in a URL would stay for good.
+        if (snapshot.Value is { Versions.Count: > 0 } or { InvalidVersions.Count: > 0 } or { Aliases.Count: > 0 })
+        {
+            _histories.TryAdd(name, history);
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>How many models' histories are kept (the store's models that were looked at).</summary>
+    internal int KeptHistories => _histories.Count;
 
     /// <summary>A version as the cached history has it, else from the store (published since the last read); null when there is none.</summary>
     public async Task<ModelManifest?> FindVersionAsync(string name, string version, CancellationToken cancellationToken) =>

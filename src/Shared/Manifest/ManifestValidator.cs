@@ -205,12 +205,15 @@ public static partial class ManifestValidator
             return new("inputs", Missing);
         }
 
+        // A request names each column once: a second column of the same name could never be given a value.
+        var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
             var problem = input is null
                 ? new($"inputs[{i}]", Missing)
                 : Text($"inputs[{i}].name", input.Name)
+                    ?? (names.Add(input.Name) ? null : new ManifestProblem($"inputs[{i}].name", $"{ArtifactName.Quote(input.Name)} is listed twice"))
                     ?? Text($"inputs[{i}].type", input.Type)
                     ?? (Enum.IsDefined(input.Role) ? null : new ManifestProblem($"inputs[{i}].role", $"{(int)input.Role} is not a column role ({string.Join(", ", Enum.GetNames<ColumnRole>())})"))
                     ?? Categories($"inputs[{i}]", input);
@@ -280,11 +283,18 @@ public static partial class ManifestValidator
             return problem;
         }
 
+        // Each class is a key of a multiclass answer's scores, so one name may appear only once.
+        var classes = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (label.Classes?.Count ?? 0); i++)
         {
             if (label.Classes![i] is null)
             {
                 return new($"label.classes[{i}]", Missing);
+            }
+
+            if (!classes.Add(label.Classes[i]))
+            {
+                return new($"label.classes[{i}]", $"{ArtifactName.Quote(label.Classes[i])} is listed twice");
             }
         }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using MLPipeline.Serving.Ui;
 using MLPipeline.Shared.Store;
 using MLPipeline.TestSupport;
 
@@ -30,6 +32,29 @@ public sealed class UiStoreFailureTests(TrainedModelsFixture fixture) : IDisposa
         model.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         model.Headers.GetValues("Content-Security-Policy").Should().ContainSingle();
         (await model.Content.ReadAsStringAsync()).Should().Contain("The model store cannot be read").And.Contain("production.json is not a valid alias file");
+    }
+
+    [Fact]
+    public async Task Names_the_store_does_not_hold_are_404_and_leave_nothing_behind()
+    {
+        var package = TestModelPackage.Create("house", "v1");
+        await new FileModelStore(_store.Path).PublishAsync(package);
+        Directory.Delete(package, recursive: true);
+
+        await using var app = new ServingApp(fixture.Models, new Dictionary<string, string?> { ["Serving:Store"] = _store.Path });
+        var client = app.CreateClient();
+        (await client.GetAsync("/ui/models/house")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        foreach (var name in Enumerable.Range(0, 50).Select(i => $"nothing-{i}"))
+        {
+            foreach (var page in new[] { $"/ui/models/{name}", $"/ui/models/{name}/versions/v1", $"/ui/models/{name}/versions/v1/files/report.md", $"/ui/models/{name}/compare?a=v1&b=v1" })
+            {
+                (await client.GetAsync(page)).StatusCode.Should().Be(HttpStatusCode.NotFound, page);
+            }
+        }
+
+        app.Services.GetRequiredService<StoreCatalog>().KeptHistories.Should().Be(1, "only the model the store holds is kept; every other name would stay for the life of the process");
+        (await client.GetAsync("/ui/models/house")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     public void Dispose() => _store.Dispose();
