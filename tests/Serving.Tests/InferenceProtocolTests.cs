@@ -89,6 +89,7 @@ public sealed class InferenceProtocolTests(TrainedModelsFixture fixture, Inferen
     [InlineData("""{"inputs": [{"name": "sepal_length", "shape": [1], "datatype": "BYTES", "data": ["a"]}]}""", 400, "datatype")]
     [InlineData("""{"inputs": [{"name": "sepal_length", "shape": [2], "datatype": "FP32", "data": [1]}]}""", 400, "shape")]
     [InlineData("""{"inputs": [{"name": "sepal_length", "shape": [1], "datatype": "FP32", "data": [1e39]}, {"name": "sepal_width", "shape": [1], "datatype": "FP32", "data": [1]}, {"name": "petal_length", "shape": [1], "datatype": "FP32", "data": [1]}, {"name": "petal_width", "shape": [1], "datatype": "FP32", "data": [1]}]}""", 400, "out of range")]
+    [InlineData("""{"inputs": [{"name": "sepal_length", "shape": [1], "datatype": "FP32", "data": [1], "data": [2]}]}""", 400, "twice")]
     [InlineData("""{"nothing": 1}""", 400, "inputs")]
     [InlineData("""{"inputs": [""", 400, "JSON")]
     public async Task Infer_errors_are_the_protocols_error_object(string body, int status, string mentions)

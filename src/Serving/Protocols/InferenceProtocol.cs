@@ -13,8 +13,8 @@ public sealed class InferenceProtocol : IPredictProtocol
 {
     private static readonly HashSet<string> NumericTypes = ["FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64"];
 
-    private static readonly JsonDocumentOptions ColumnDepth = new() { MaxDepth = 16 };
-    private static readonly JsonDocumentOptions TensorDepth = new() { MaxDepth = 64 };
+    private const int ColumnDepth = 16;
+    private const int TensorDepth = 64;
 
     public static InferenceProtocol Instance { get; } = new();
 
@@ -27,7 +27,7 @@ public sealed class InferenceProtocol : IPredictProtocol
     public int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
         // Nested data of a multi-dimensional tensor (ONNX models) may be deeper than a column's.
-        using var document = JsonDocument.Parse(body, lease.Generation.Onnx is null ? ColumnDepth : TensorDepth);
+        using var document = JsonText.Parse(body, lease.Generation.Onnx is null ? ColumnDepth : TensorDepth);
         try
         {
             return lease.Generation.Onnx is null

@@ -45,6 +45,27 @@ internal static class JsonText
         }
     }
 
+    /// <summary>
+    /// A request body as a document, refusing a name given twice in one object: JSON leaves which value counts to the
+    /// reader, so the service answers neither. Comparing names unescapes them, which a lone surrogate makes fail.
+    /// </summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> body, int maxDepth)
+    {
+        try
+        {
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
+        }
+        catch (JsonException ex) when (ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
+        {
+            // Valid JSON, so not "Malformed JSON"; System.Text.Json's message names the property, its path is not known.
+            throw new InvalidInputException("$", $"gives a name twice in one object ({ex.Message.TrimEnd('.')}); give each name once.");
+        }
+        catch (InvalidOperationException ex) when (IsNotText(ex))
+        {
+            throw NotText("$");
+        }
+    }
+
     public static string? GetString(JsonElement element, string field)
     {
         try

@@ -16,7 +16,7 @@ internal static class OnnxInstancesProtocol
     public static int Run(ReadOnlyMemory<byte> body, DynamicLease lease, string modelName, string requestId, int maxBatch, Utf8JsonWriter output)
     {
         var onnx = lease.Generation.Onnx!;
-        using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+        using var document = JsonText.Parse(body, maxDepth: 64);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("instances", out var instances))
         {

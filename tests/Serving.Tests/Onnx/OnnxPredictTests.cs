@@ -134,6 +134,19 @@ public sealed class OnnxPredictTests(OnnxServingFixture fixture) : IClassFixture
         await Refused(notText, "holds an escape that is not text (a lone UTF-16 surrogate");
     }
 
+    [Theory]
+    [InlineData("/v2/models/linear-2x-minus-1/infer", """{"inputs": [{"name": "x", "shape": [1, 1], "datatype": "FP32", "data": [1], "data": [2]}]}""", "Duplicate property 'data'")]
+    [InlineData("/v2/models/linear-2x-minus-1/infer", """{"inputs": [{"name": "x", "shape": [1, 1], "datatype": "FP32", "data": [1]}], "inputs": []}""", "Duplicate property 'inputs'")]
+    [InlineData("/models/linear-2x-minus-1/predict", """{"instances": [{"x": [1], "x": [2]}]}""", "Duplicate property 'x'")]
+    [InlineData("/models/linear-2x-minus-1/predict", """{"instances": [{"x": [1], "\ud800": 1, "\ud800": 2}]}""", "not text")]
+    public async Task A_name_given_twice_in_one_object_is_a_400_naming_it(string path, string body, string mentions)
+    {
+        // JSON leaves a repeated name to the reader: the service refuses it rather than pick one of the values.
+        var response = await _client.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await Refused(response, mentions);
+    }
+
     [Fact]
     public async Task NaN_where_the_graph_takes_float_is_passed_through_as_null()
     {
