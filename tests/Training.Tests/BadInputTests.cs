@@ -106,6 +106,21 @@ public class BadInputTests
     }
 
     [Theory]
+    [InlineData("a,,y\n1,2,3\n")]
+    [InlineData("a,  ,y\n1,2,3\n")]
+    [InlineData("a,\"\",y\n1,2,3\n")]
+    public async Task Empty_column_name_exits_2_naming_the_field(string csv)
+    {
+        using var dir = new TempFolder();
+        dir.File("d.csv", csv);
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv, line 1: field 2 of the header is empty");
+        StoreIsEmpty(dir);
+    }
+
+    [Theory]
     [InlineData("NaN")]
     [InlineData("Infinity")]
     public async Task Regression_label_without_a_usable_value_exits_2_naming_line_and_column(string label)

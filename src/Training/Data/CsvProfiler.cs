@@ -109,6 +109,12 @@ public static class CsvProfiler
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < header.Count; i++)
         {
+            // A nameless column could be neither declared, excluded nor shown; ML.NET refuses it deep inside training.
+            if (header[i].Length == 0)
+            {
+                throw new DataException($"{path}, line 1: field {i + 1} of the header is empty; every column needs a name.");
+            }
+
             if (!seen.TryAdd(header[i], i))
             {
                 throw new DataException($"{path}, line 1: the header names column '{header[i]}' twice (fields {seen[header[i]] + 1} and {i + 1}); every column needs its own name.");
