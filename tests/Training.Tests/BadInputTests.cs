@@ -121,6 +121,21 @@ public class BadInputTests
     }
 
     [Theory]
+    [InlineData("", 1)]
+    [InlineData("a,y\n1,2\n\n", 4)]
+    public async Task Row_longer_than_the_reader_can_hold_exits_2_naming_its_line(string before, int line)
+    {
+        // An unclosed quote early in a big file, or a file that is no CSV (/dev/zero): Sep gives up at 16M characters.
+        using var dir = new TempFolder();
+        dir.File("d.csv", before + "1,\"" + new string('x', 17_000_000) + "\n");
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain($"d.csv, line {line}: the row does not end within 16,777,216 characters").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
+    [Theory]
     [InlineData("NaN")]
     [InlineData("Infinity")]
     public async Task Regression_label_without_a_usable_value_exits_2_naming_line_and_column(string label)

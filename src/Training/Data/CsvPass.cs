@@ -81,7 +81,7 @@ internal sealed class CsvPass
             return true;
         }
 
-        while (_reader.MoveNext())
+        while (CsvFormat.MoveNext(_reader, _path))
         {
             var row = _reader.Current;
             if (CsvFormat.IsBlank(row))

@@ -57,8 +57,8 @@ public static class CsvProfiler
     {
         var data = spec.Data;
         using var text = new BackgroundTextReader(open(path));
-        using var reader = CsvFormat.Open(text, data);
-        var first = NextRow(reader) ?? throw new DataException($"{path}: the file is empty.");
+        using var reader = CsvFormat.Open(text, data, path);
+        var first = NextRow(reader, path) ?? throw new DataException($"{path}: the file is empty.");
         var header = data.HasHeader ? first.Fields.Select(h => h.Trim()).ToList() : first.Fields.Select((_, i) => $"Column{i}").ToList();
         CheckHeader(spec, path, header);
 
@@ -68,7 +68,7 @@ public static class CsvProfiler
             head.Add(first);
         }
 
-        while (head.Count < headRows && NextRow(reader) is { } row)
+        while (head.Count < headRows && NextRow(reader, path) is { } row)
         {
             head.Add(row);
         }
@@ -91,9 +91,9 @@ public static class CsvProfiler
         return Describe(spec, path, header, pass, Convert.ToHexStringLower(text.Finish()));
     }
 
-    private static CsvPass.BufferedRow? NextRow(nietras.SeparatedValues.SepReader reader)
+    private static CsvPass.BufferedRow? NextRow(nietras.SeparatedValues.SepReader reader, string path)
     {
-        while (reader.MoveNext())
+        while (CsvFormat.MoveNext(reader, path))
         {
             if (!CsvFormat.IsBlank(reader.Current))
             {
