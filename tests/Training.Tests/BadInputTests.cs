@@ -136,6 +136,21 @@ public class BadInputTests
     }
 
     [Theory]
+    [InlineData(1, "test")]
+    [InlineData(6, "training")]
+    public async Task Too_few_rows_for_the_split_exit_2_naming_the_empty_split(int seed, string split)
+    {
+        // Two rows, half held out: these seeds put both on one side.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n1,2\n2,3\n");
+        var result = await Train(dir, Spec(dir, "d.csv", change: s => s.With("testFraction", 0.5).With("seed", seed)));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain($"d.csv: the {split} split has no rows (2 row(s) in all, testFraction 0.5, seed {seed})").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
+    [Theory]
     [InlineData("NaN")]
     [InlineData("Infinity")]
     public async Task Regression_label_without_a_usable_value_exits_2_naming_line_and_column(string label)

@@ -91,6 +91,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var raw = _rows = new CountingDataView(data.Load(ml));
         _rowsPerPass = profile.Rows;
         var prepared = PreparedData.Create(ml, spec, profile, raw);
+        prepared.CheckSplitsHaveRows();
         if (spec.TestFraction <= 0)
         {
             progress.Note("testFraction is 0: test metrics are measured on the training rows.");
