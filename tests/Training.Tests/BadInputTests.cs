@@ -150,6 +150,18 @@ public class BadInputTests
         StoreIsEmpty(dir);
     }
 
+    [Fact]
+    public async Task Constant_regression_label_exits_2_naming_the_column()
+    {
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},5\n")));
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv, column 'y': every label is 5; a regression task needs at least two different values");
+        StoreIsEmpty(dir);
+    }
+
     [Theory]
     [InlineData("NaN")]
     [InlineData("Infinity")]

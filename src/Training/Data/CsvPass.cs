@@ -163,6 +163,11 @@ internal sealed class CsvPass
             throw new DataException($"{_path}, line {line}, column '{name}': label '{value}' has no usable value; a regression label must be a finite number.");
         }
 
+        if (isLabel)
+        {
+            Stats[column].CountNumber(number);
+        }
+
         if (float.IsNaN(number))
         {
             Stats[column].NotANumberIsMissing(line);

@@ -256,6 +256,12 @@ public static class CsvProfiler
 
         if (spec.Task == ModelTask.Regression)
         {
+            // Nothing to learn, and R-squared divides by the label's variance: it would be infinite.
+            if (!label.NumbersVary)
+            {
+                throw new DataException($"{path}, column '{spec.Label}': every label is {label.FirstNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture)}; a regression task needs at least two different values.");
+            }
+
             return;
         }
 
