@@ -162,6 +162,19 @@ public class BadInputTests
         StoreIsEmpty(dir);
     }
 
+    [Fact]
+    public async Task Test_split_too_small_to_measure_exits_2_naming_the_metric()
+    {
+        // Six rows, a fifth held out: this seed's test split is one row, whose R-squared ML.NET cannot compute.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 6).Select(i => $"{i},{(2 * i) + 1}\n")));
+        var result = await Train(dir, Spec(dir, "d.csv", trainers: "Sdca", change: s => s.With("testFraction", 0.2).With("seed", 1)));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv: the test split (1 row(s)) gives RSquared = NaN").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
     [Theory]
     [InlineData("NaN")]
     [InlineData("Infinity")]

@@ -55,6 +55,20 @@ public static class ModelEvaluator
         }
     }
 
+    /// <summary>
+    /// A metric the test split cannot give (R-squared of labels that are all equal, AUC of one class: a split of
+    /// one or a few rows) has no value a manifest can record or a gate can check: bad data, not a crash later.
+    /// </summary>
+    public static void CheckMeasurable(EvaluationResult result, string path, long testRows)
+    {
+        foreach (var (metric, value) in result.Metrics.Where(m => !double.IsFinite(m.Value)))
+        {
+            throw new Data.DataException(
+                $"{path}: the test split ({testRows} row(s)) gives {metric} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; "
+                + "it has too few or too alike rows to measure the model on: add rows, or change testFraction or seed.");
+        }
+    }
+
     /// <summary>Mean and sample standard deviation of each metric over the folds.</summary>
     public static IReadOnlyDictionary<string, MetricSummary> Summarize(IReadOnlyList<EvaluationResult> folds) =>
         folds[0].Metrics.Keys.ToDictionary(k => k, k =>
