@@ -175,6 +175,19 @@ public class BadInputTests
         StoreIsEmpty(dir);
     }
 
+    [Fact]
+    public async Task Cross_validation_folds_too_small_to_measure_exit_2_naming_the_metric()
+    {
+        // Ten folds of about nine training rows: a fold of one row has no R-squared.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"{i},{i * 7 % 5}\n")));
+        var result = await Train(dir, Spec(dir, "d.csv", change: s => s.With("testFraction", 0.2).With("folds", 10)));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv: cross-validation in 10 folds gives RSquared = NaN").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
     [Theory]
     [InlineData("NaN")]
     [InlineData("Infinity")]

@@ -69,6 +69,17 @@ public static class ModelEvaluator
         }
     }
 
+    /// <summary>The same for the winner's cross-validation: a fold too small or too alike to measure makes the mean NaN.</summary>
+    public static void CheckMeasurable(IReadOnlyDictionary<string, MetricSummary>? crossValidation, string path, int folds)
+    {
+        foreach (var (metric, summary) in (crossValidation ?? new Dictionary<string, MetricSummary>()).Where(m => !double.IsFinite(m.Value.Mean) || !double.IsFinite(m.Value.StdDev)))
+        {
+            throw new Data.DataException(
+                $"{path}: cross-validation in {folds} folds gives {metric} = {summary.Mean.ToString(System.Globalization.CultureInfo.InvariantCulture)}; "
+                + "a fold has too few or too alike rows to measure the model on: add rows, or lower folds.");
+        }
+    }
+
     /// <summary>Mean and sample standard deviation of each metric over the folds.</summary>
     public static IReadOnlyDictionary<string, MetricSummary> Summarize(IReadOnlyList<EvaluationResult> folds) =>
         folds[0].Metrics.Keys.ToDictionary(k => k, k =>

@@ -115,6 +115,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             }
 
             StepMemory.Release();
+            ModelEvaluator.CheckMeasurable(best.CrossValidation, profile.Path, spec.Folds);
         }
 
         if (results.Count > 1)
