@@ -66,6 +66,7 @@ public class SpecLoaderTests
     [InlineData("""{ "name": "bad name!", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": "Sdca" }""", "name")]
     [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": { "name": "FastTree", "maxRows": 0 } }""", "trainers.maxRows")]
     [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": [{ "name": "FastTree", "maxRows": "1M" }] }""", "trainers[0].maxRows")]
+    [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": "Sdca", "seed": 99999999999 }""", "seed: NumberTooBig")]
     public void Spec_that_fails_the_schema_is_refused_naming_the_field(string json, string expected)
     {
         var act = () => SpecLoader.Parse(json, "/specs/bad.json");
