@@ -176,6 +176,19 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Binary_test_split_of_one_class_exits_2_naming_the_split()
+    {
+        // Eight rows, a fifth held out: this seed's test split is one row, of one class, and ML.NET refuses its AUC.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 8).Select(i => $"{i},{"ab"[i % 2]}\n")));
+        var result = await Train(dir, Spec(dir, "d.csv", task: "binary", change: s => s.With("testFraction", 0.2).With("seed", 1).With("positiveClass", "a")));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv: the test split (1 row(s)) cannot be measured (AUC is not defined").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
     public async Task Cross_validation_folds_too_small_to_measure_exit_2_naming_the_metric()
     {
         // Ten folds of about nine training rows: a fold of one row has no R-squared.

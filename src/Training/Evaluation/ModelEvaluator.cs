@@ -56,17 +56,31 @@ public static class ModelEvaluator
     }
 
     /// <summary>
-    /// A metric the test split cannot give (R-squared of labels that are all equal, AUC of one class: a split of
-    /// one or a few rows) has no value a manifest can record or a gate can check: bad data, not a crash later.
+    /// <see cref="Evaluate"/> on the test split, whose every metric must have a value. A metric the split cannot give
+    /// (R-squared of labels that are all equal, AUC of one class, which ML.NET refuses outright: a split of one or a
+    /// few rows) has no value a manifest can record or a gate can check: bad data, not a crash later.
     /// </summary>
-    public static void CheckMeasurable(EvaluationResult result, string path, long testRows)
+    /// <param name="testRows">The rows the evaluation read (known once it has).</param>
+    public static EvaluationResult EvaluateTestSplit(MLContext ml, ModelTask task, IDataView scored, IReadOnlyList<string>? classes, string path, Func<long> testRows)
     {
+        const string advice = "it has too few or too alike rows to measure the model on: add rows, or change testFraction or seed.";
+        EvaluationResult result;
+        try
+        {
+            result = Evaluate(ml, task, scored, classes);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new Data.DataException($"{path}: the test split ({testRows()} row(s)) cannot be measured ({ex.Message}); {advice}", ex);
+        }
+
         foreach (var (metric, value) in result.Metrics.Where(m => !double.IsFinite(m.Value)))
         {
             throw new Data.DataException(
-                $"{path}: the test split ({testRows} row(s)) gives {metric} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; "
-                + "it has too few or too alike rows to measure the model on: add rows, or change testFraction or seed.");
+                $"{path}: the test split ({testRows()} row(s)) gives {metric} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; {advice}");
         }
+
+        return result;
     }
 
     /// <summary>The same for the winner's cross-validation: a fold too small or too alike to measure makes the mean NaN.</summary>

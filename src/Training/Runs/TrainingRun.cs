@@ -151,8 +151,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         using (Meter(step))
         using (_timings.Measure("evaluation"))
         {
-            evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scoring.Transform(testCounter), label.Classes);
-            ModelEvaluator.CheckMeasurable(evaluation, profile.Path, testCounter.RowsRead);
+            evaluation = ModelEvaluator.EvaluateTestSplit(ml, spec.Task, scoring.Transform(testCounter), label.Classes, profile.Path, () => testCounter.RowsRead);
             scored = scoring.Transform(test);
             predictions = TestPredictions.From(spec.Task, ml.Data.TakeRows(scored, TestPredictions.MaxRows));
         }
