@@ -123,6 +123,17 @@ public sealed class FolderStoreCommandTests : IDisposable
         result.Error.Should().Contain(message);
     }
 
+    [Theory]
+    [InlineData("ftp://host/models")]
+    [InlineData("htps://acct.blob.core.windows.net/models")]
+    public async Task A_store_uri_of_another_scheme_is_a_store_error_not_a_local_folder(string location)
+    {
+        var result = await Run("list", "--store", location);
+
+        result.ExitCode.Should().Be(ExitCodes.StoreError, result.ToString());
+        result.Error.Should().Contain($"Store '{location}'").And.Contain("is not a store scheme");
+    }
+
     [Fact]
     public async Task A_broken_local_manifest_is_a_store_error_naming_the_file()
     {
