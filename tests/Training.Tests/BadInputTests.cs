@@ -35,6 +35,18 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Data_path_naming_a_folder_exits_2_saying_so()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "data"));
+        var result = await Train(dir, Spec(dir, "data"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("data: is a folder, not a data file");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
     public async Task Empty_data_file_exits_2()
     {
         using var dir = new TempFolder();

@@ -28,6 +28,11 @@ public static class CsvProfiler
     internal static DataProfile Read(TrainingSpec spec, string? binaryPath, int headRows = HeadRows, Func<string, Stream>? open = null)
     {
         var path = spec.DataPath;
+        if (open is null && Directory.Exists(path))
+        {
+            throw new DataException($"{path}: is a folder, not a data file (spec {spec.SourcePath}, data.path '{spec.Data.Path}').");
+        }
+
         if (open is null && !File.Exists(path))
         {
             throw new DataException($"{path}: data file not found (spec {spec.SourcePath}, data.path '{spec.Data.Path}').");
