@@ -110,6 +110,7 @@ public sealed class FolderStoreCommandTests : IDisposable
     [InlineData(ExitCodes.StoreError, "no previous version", "rollback", "house", "--alias", "staging")]
     [InlineData(ExitCodes.BadUsageOrSpec, "Invalid model name", "show", "../house")]
     [InlineData(ExitCodes.BadUsageOrSpec, "Invalid alias", "promote", "house", "v1", "--alias", "prod/uction")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "use up to 100 letters", "show", "house:v12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901")]
     [InlineData(ExitCodes.BadUsageOrSpec, "--alias", "promote", "house", "v1")]
     [InlineData(ExitCodes.BadUsageOrSpec, "does not exist", "publish", "/no/such/folder")]
     public async Task Bad_references_and_usage_get_their_exit_code_and_a_clear_message(int exitCode, string message, params string[] args)
