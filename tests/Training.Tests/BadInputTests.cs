@@ -35,6 +35,18 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Data_path_naming_a_folder_exits_2_saying_so()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "data"));
+        var result = await Train(dir, Spec(dir, "data"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("data: is a folder, not a data file");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
     public async Task Empty_data_file_exits_2()
     {
         using var dir = new TempFolder();
@@ -102,6 +114,102 @@ public class BadInputTests
 
         result.ExitCode.Should().Be(2);
         result.StdErr.Should().Contain("d.csv, line 1").And.Contain("column 'a' twice (fields 1 and 3)");
+        StoreIsEmpty(dir);
+    }
+
+    [Theory]
+    [InlineData("a,,y\n1,2,3\n")]
+    [InlineData("a,  ,y\n1,2,3\n")]
+    [InlineData("a,\"\",y\n1,2,3\n")]
+    public async Task Empty_column_name_exits_2_naming_the_field(string csv)
+    {
+        using var dir = new TempFolder();
+        dir.File("d.csv", csv);
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv, line 1: field 2 of the header is empty");
+        StoreIsEmpty(dir);
+    }
+
+    [Theory]
+    [InlineData("", 1)]
+    [InlineData("a,y\n1,2\n\n", 4)]
+    public async Task Row_longer_than_the_reader_can_hold_exits_2_naming_its_line(string before, int line)
+    {
+        // An unclosed quote early in a big file, or a file that is no CSV (/dev/zero): Sep gives up at 16M characters.
+        using var dir = new TempFolder();
+        dir.File("d.csv", before + "1,\"" + new string('x', 17_000_000) + "\n");
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain($"d.csv, line {line}: the row does not end within 16,777,216 characters").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
+    [Theory]
+    [InlineData(1, "test")]
+    [InlineData(6, "training")]
+    public async Task Too_few_rows_for_the_split_exit_2_naming_the_empty_split(int seed, string split)
+    {
+        // Two rows, half held out: these seeds put both on one side.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n1,2\n2,3\n");
+        var result = await Train(dir, Spec(dir, "d.csv", change: s => s.With("testFraction", 0.5).With("seed", seed)));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain($"d.csv: the {split} split has no rows (2 row(s) in all, testFraction 0.5, seed {seed})").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Constant_regression_label_exits_2_naming_the_column()
+    {
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},5\n")));
+        var result = await Train(dir, Spec(dir, "d.csv"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv, column 'y': every label is 5; a regression task needs at least two different values");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Test_split_too_small_to_measure_exits_2_naming_the_metric()
+    {
+        // Six rows, a fifth held out: this seed's test split is one row, whose R-squared ML.NET cannot compute.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 6).Select(i => $"{i},{(2 * i) + 1}\n")));
+        var result = await Train(dir, Spec(dir, "d.csv", trainers: "Sdca", change: s => s.With("testFraction", 0.2).With("seed", 1)));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv: the test split (1 row(s)) gives RSquared = NaN").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Binary_test_split_of_one_class_exits_2_naming_the_split()
+    {
+        // Eight rows, a fifth held out: this seed's test split is one row, of one class, and ML.NET refuses its AUC.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 8).Select(i => $"{i},{"ab"[i % 2]}\n")));
+        var result = await Train(dir, Spec(dir, "d.csv", task: "binary", change: s => s.With("testFraction", 0.2).With("seed", 1).With("positiveClass", "a")));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv: the test split (1 row(s)) cannot be measured (AUC is not defined").And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
+    [Fact]
+    public async Task Cross_validation_folds_too_small_to_measure_exit_2_naming_the_metric()
+    {
+        // Ten folds of about nine training rows: a fold of one row has no R-squared.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"{i},{i * 7 % 5}\n")));
+        var result = await Train(dir, Spec(dir, "d.csv", change: s => s.With("testFraction", 0.2).With("folds", 10)));
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("d.csv: cross-validation in 10 folds gives RSquared = NaN").And.NotContain("Unhandled exception");
         StoreIsEmpty(dir);
     }
 

@@ -66,6 +66,10 @@ public class SpecLoaderTests
     [InlineData("""{ "name": "bad name!", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": "Sdca" }""", "name")]
     [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": { "name": "FastTree", "maxRows": 0 } }""", "trainers.maxRows")]
     [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": [{ "name": "FastTree", "maxRows": "1M" }] }""", "trainers[0].maxRows")]
+    [InlineData("""{ "name": "m", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": "Sdca", "seed": 99999999999 }""", "seed: NumberTooBig")]
+    [InlineData("""{ "name": "m", "data": { "path": "d.csv", "separator": "ab" }, "label": "y", "task": "regression", "trainers": "Sdca" }""", "data.separator")]
+    [InlineData("""{ "name": "m", "data": { "path": "d.csv", "separator": "\n" }, "label": "y", "task": "regression", "trainers": "Sdca" }""", "data.separator")]
+    [InlineData("""{ "name": "m", "data": { "path": "d.csv", "separator": "\"" }, "label": "y", "task": "regression", "trainers": "Sdca" }""", "data.separator")]
     public void Spec_that_fails_the_schema_is_refused_naming_the_field(string json, string expected)
     {
         var act = () => SpecLoader.Parse(json, "/specs/bad.json");
@@ -73,6 +77,15 @@ public class SpecLoaderTests
         act.Should().Throw<SpecException>()
             .Which.Message.Should().Contain("/specs/bad.json").And.Contain("spec.schema.json").And.Contain(expected);
     }
+
+    [Theory]
+    [InlineData(";", ';')]
+    [InlineData(" ", ' ')]
+    [InlineData("\\t", '\t')]
+    [InlineData("\\\\t", '\t')]
+    public void Separator_is_one_printable_character_or_a_tab(string separator, char expected) =>
+        SpecLoader.Parse(Minimal.Replace("\"path\": \"d.csv\"", $"\"path\": \"d.csv\", \"separator\": \"{separator}\"", StringComparison.Ordinal), "/specs/m.json")
+            .Data.SeparatorChar.Should().Be(expected);
 
     [Fact]
     public void Unknown_trainer_name_is_refused_by_the_schema_with_the_known_names()

@@ -19,7 +19,14 @@ public static class ModelStoreFactory
             return new BlobModelStore(BlobStoreLocation.Parse(blobUri), blobOptions);
         }
 
-        var path = Uri.TryCreate(location, UriKind.Absolute, out var uri) && uri.IsFile ? uri.LocalPath : location;
-        return new FileModelStore(path);
+        if (Uri.TryCreate(location, UriKind.Absolute, out var uri) && !uri.IsFile)
+        {
+            // Taken as a folder, ftp://host/models or a mistyped htps://... would become ./ftp:/host/models, and
+            // every publish would succeed where no service looks.
+            throw new ModelStoreException(
+                $"Store '{location}': '{uri.Scheme}:' is not a store scheme; use a folder path (./{location} for a folder of that name), file://, or an http(s) blob container URI.");
+        }
+
+        return new FileModelStore(uri?.LocalPath ?? location);
     }
 }

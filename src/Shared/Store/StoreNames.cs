@@ -13,7 +13,7 @@ public static partial class StoreNames
     public static string Check(string value, string what) =>
         IsValid(value)
             ? value
-            : throw new ArgumentException($"Invalid {what} '{value}': use letters, digits, '.', '_' or '-', starting with a letter or digit.", what);
+            : throw new ArgumentException($"Invalid {what} '{value}': use up to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.", what);
 
     public static string VersionPath(string name, string version) => $"{name}/versions/{version}";
 

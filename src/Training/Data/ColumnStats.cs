@@ -56,6 +56,17 @@ internal sealed class ColumnStats
         FirstMissingLine ??= line;
     }
 
+    /// <summary>The first number read (a regression label's), to tell a constant column from one that varies.</summary>
+    public float? FirstNumber { get; private set; }
+
+    public bool NumbersVary { get; private set; }
+
+    public void CountNumber(float number)
+    {
+        FirstNumber ??= number;
+        NumbersVary |= number != FirstNumber;
+    }
+
     /// <summary>A present value that is not a number (the first one is kept for the error message and the inference).</summary>
     public void NotANumber(ReadOnlySpan<char> value, long line) => FirstNonNumeric ??= (line, value.ToString());
 

@@ -11,14 +11,49 @@ namespace MLPipeline.Training.Data;
 /// </summary>
 public static class CsvFormat
 {
-    public static SepReader Open(TextReader text, DataSpec data) =>
-        Sep.New(data.SeparatorChar).Reader(o => o with
+    /// <summary>Sep's largest row (its buffer's limit), in characters.</summary>
+    private const int SepMaxRowLength = 16 * 1024 * 1024;
+
+    /// <param name="path">The file, named when its first row is too long to read (see <see cref="MoveNext"/>).</param>
+    public static SepReader Open(TextReader text, DataSpec data, string path)
+    {
+        try
         {
-            HasHeader = false,
-            Unescape = data.AllowQuoting,
-            DisableQuotesParsing = !data.AllowQuoting,
-            DisableColCountCheck = true,
-        }).From(text);
+            return Sep.New(data.SeparatorChar).Reader(o => o with
+            {
+                HasHeader = false,
+                Unescape = data.AllowQuoting,
+                DisableQuotesParsing = !data.AllowQuoting,
+                DisableColCountCheck = true,
+            }).From(text);
+        }
+        catch (NotSupportedException ex)
+        {
+            // Sep reads its first rows on opening.
+            throw RowTooLong(path, 1, ex);
+        }
+    }
+
+    /// <summary>
+    /// The next row. Sep refuses a row longer than its largest buffer (an unclosed quote early in a big file, or a
+    /// file that is no text, such as /dev/zero): bad data, named by the line the row starts on, just after the
+    /// last row read.
+    /// </summary>
+    public static bool MoveNext(SepReader reader, string path)
+    {
+        try
+        {
+            return reader.MoveNext();
+        }
+        catch (NotSupportedException ex)
+        {
+            var current = reader.Current;
+            throw RowTooLong(path, current.RowIndex < 0 ? 1 : current.LineNumberToExcl, ex);
+        }
+    }
+
+    private static DataException RowTooLong(string path, long line, NotSupportedException ex) =>
+        new($"{path}, line {line}: the row does not end within {SepMaxRowLength:N0} characters; is a closing quote missing, or is the file not a CSV?", ex);
 
     /// <summary>An empty line is no row at all (as before: blank lines between rows are skipped).</summary>
     public static bool IsBlank(SepReader.Row row) => row.ColCount == 1 && row[0].Span.Length == 0;

@@ -7,7 +7,7 @@ internal static class CsvLine
 {
     public static List<string> Split(string line, char separator, bool allowQuoting)
     {
-        using var reader = CsvFormat.Open(new StringReader(line), new DataSpec { Path = "", Separator = separator.ToString(), AllowQuoting = allowQuoting });
+        using var reader = CsvFormat.Open(new StringReader(line), new DataSpec { Path = "", Separator = separator.ToString(), AllowQuoting = allowQuoting }, "(a line)");
         if (!reader.MoveNext())
         {
             return [""];

@@ -81,7 +81,7 @@ internal sealed class CsvPass
             return true;
         }
 
-        while (_reader.MoveNext())
+        while (CsvFormat.MoveNext(_reader, _path))
         {
             var row = _reader.Current;
             if (CsvFormat.IsBlank(row))
@@ -161,6 +161,11 @@ internal sealed class CsvPass
         if (isLabel && !float.IsFinite(number))
         {
             throw new DataException($"{_path}, line {line}, column '{name}': label '{value}' has no usable value; a regression label must be a finite number.");
+        }
+
+        if (isLabel)
+        {
+            Stats[column].CountNumber(number);
         }
 
         if (float.IsNaN(number))

@@ -28,6 +28,11 @@ public static class CsvProfiler
     internal static DataProfile Read(TrainingSpec spec, string? binaryPath, int headRows = HeadRows, Func<string, Stream>? open = null)
     {
         var path = spec.DataPath;
+        if (open is null && Directory.Exists(path))
+        {
+            throw new DataException($"{path}: is a folder, not a data file (spec {spec.SourcePath}, data.path '{spec.Data.Path}').");
+        }
+
         if (open is null && !File.Exists(path))
         {
             throw new DataException($"{path}: data file not found (spec {spec.SourcePath}, data.path '{spec.Data.Path}').");
@@ -57,8 +62,8 @@ public static class CsvProfiler
     {
         var data = spec.Data;
         using var text = new BackgroundTextReader(open(path));
-        using var reader = CsvFormat.Open(text, data);
-        var first = NextRow(reader) ?? throw new DataException($"{path}: the file is empty.");
+        using var reader = CsvFormat.Open(text, data, path);
+        var first = NextRow(reader, path) ?? throw new DataException($"{path}: the file is empty.");
         var header = data.HasHeader ? first.Fields.Select(h => h.Trim()).ToList() : first.Fields.Select((_, i) => $"Column{i}").ToList();
         CheckHeader(spec, path, header);
 
@@ -68,7 +73,7 @@ public static class CsvProfiler
             head.Add(first);
         }
 
-        while (head.Count < headRows && NextRow(reader) is { } row)
+        while (head.Count < headRows && NextRow(reader, path) is { } row)
         {
             head.Add(row);
         }
@@ -91,9 +96,9 @@ public static class CsvProfiler
         return Describe(spec, path, header, pass, Convert.ToHexStringLower(text.Finish()));
     }
 
-    private static CsvPass.BufferedRow? NextRow(nietras.SeparatedValues.SepReader reader)
+    private static CsvPass.BufferedRow? NextRow(nietras.SeparatedValues.SepReader reader, string path)
     {
-        while (reader.MoveNext())
+        while (CsvFormat.MoveNext(reader, path))
         {
             if (!CsvFormat.IsBlank(reader.Current))
             {
@@ -109,6 +114,12 @@ public static class CsvProfiler
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < header.Count; i++)
         {
+            // A nameless column could be neither declared, excluded nor shown; ML.NET refuses it deep inside training.
+            if (header[i].Length == 0)
+            {
+                throw new DataException($"{path}, line 1: field {i + 1} of the header is empty; every column needs a name.");
+            }
+
             if (!seen.TryAdd(header[i], i))
             {
                 throw new DataException($"{path}, line 1: the header names column '{header[i]}' twice (fields {seen[header[i]] + 1} and {i + 1}); every column needs its own name.");
@@ -250,6 +261,12 @@ public static class CsvProfiler
 
         if (spec.Task == ModelTask.Regression)
         {
+            // Nothing to learn, and R-squared divides by the label's variance: it would be infinite.
+            if (!label.NumbersVary)
+            {
+                throw new DataException($"{path}, column '{spec.Label}': every label is {label.FirstNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture)}; a regression task needs at least two different values.");
+            }
+
             return;
         }
 

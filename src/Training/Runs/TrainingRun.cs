@@ -91,6 +91,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         var raw = _rows = new CountingDataView(data.Load(ml));
         _rowsPerPass = profile.Rows;
         var prepared = PreparedData.Create(ml, spec, profile, raw);
+        prepared.CheckSplitsHaveRows();
         if (spec.TestFraction <= 0)
         {
             progress.Note("testFraction is 0: test metrics are measured on the training rows.");
@@ -114,6 +115,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
             }
 
             StepMemory.Release();
+            ModelEvaluator.CheckMeasurable(best.CrossValidation, profile.Path, spec.Folds);
         }
 
         if (results.Count > 1)
@@ -149,7 +151,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         using (Meter(step))
         using (_timings.Measure("evaluation"))
         {
-            evaluation = ModelEvaluator.Evaluate(ml, spec.Task, scoring.Transform(testCounter), label.Classes);
+            evaluation = ModelEvaluator.EvaluateTestSplit(ml, spec.Task, scoring.Transform(testCounter), label.Classes, profile.Path, () => testCounter.RowsRead);
             scored = scoring.Transform(test);
             predictions = TestPredictions.From(spec.Task, ml.Data.TakeRows(scored, TestPredictions.MaxRows));
         }

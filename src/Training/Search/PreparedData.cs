@@ -32,6 +32,30 @@ public sealed record PreparedData(DataProfile Profile, IDataView Raw, IDataView 
     /// </summary>
     public IDataView TrainSplitOf(MLContext ml, IDataView rows) => Split(ml, Spec, LabelTransform.Transform(rows)).Train;
 
+    /// <summary>
+    /// Without rows in a split ML.NET fails deep inside (a trainer's "0 instances", an evaluation of nothing), so a
+    /// file too small for its test fraction is bad data. A split's first row is among the first few of the file, so
+    /// finding one reads a few rows; only an empty split is read to the end.
+    /// </summary>
+    public void CheckSplitsHaveRows()
+    {
+        if (Spec.TestFraction <= 0)
+        {
+            return;
+        }
+
+        foreach (var (split, name) in new[] { (Train, "training"), (Test, "test") })
+        {
+            using var cursor = split.GetRowCursor([]);
+            if (!cursor.MoveNext())
+            {
+                throw new DataException(
+                    $"{Profile.Path}: the {name} split has no rows ({Profile.Rows} row(s) in all, testFraction {Spec.TestFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}, seed {Spec.Seed}); "
+                    + "add rows, or set testFraction to 0 to measure the test metrics on the training rows.");
+            }
+        }
+    }
+
     /// <summary>With no test fraction, the test metrics are measured on the training rows.</summary>
     private static (IDataView Train, IDataView Test) Split(MLContext ml, TrainingSpec spec, IDataView prepared)
     {

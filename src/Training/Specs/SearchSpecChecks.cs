@@ -30,6 +30,12 @@ public static class SearchSpecChecks
                     SpaceDimension.Reals d => (d.Min, d.Max, d.Log),
                     _ => (0d, 0d, false),
                 };
+                // JSON numbers beyond the double range read as infinities: no range to draw from, nor to record.
+                if (!double.IsFinite(min) || !double.IsFinite(max))
+                {
+                    throw new SpecException($"{where}: the range [{min}, {max}] needs finite bounds.");
+                }
+
                 if (min > max)
                 {
                     throw new SpecException($"{where}: the range [{min}, {max}] has its minimum above its maximum.");

@@ -40,17 +40,30 @@ public static class SpecLoader
 
         using (document)
         {
-            var errors = Schema.Value.Validate(json);
-            if (errors.Count > 0)
+            try
             {
-                var lines = errors.SelectMany(Flatten).Distinct().Select(e => "  " + e);
-                throw new SpecException($"{sourcePath}: the spec does not match spec.schema.json:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
+                return ValidateAndMap(document, json, sourcePath);
             }
-
-            var spec = Map(document.RootElement, sourcePath);
-            SearchSpecChecks.Check(spec);
-            return spec;
+            catch (Exception ex) when (ex is FormatException or OverflowException or InvalidCastException)
+            {
+                // A number the schema accepts but no field can hold (an integer of 20 digits): the reader's own words.
+                throw new SpecException($"{sourcePath}: a number is out of range for its field ({ex.Message}).", ex);
+            }
         }
+    }
+
+    private static TrainingSpec ValidateAndMap(JsonDocument document, string json, string sourcePath)
+    {
+        var errors = Schema.Value.Validate(json);
+        if (errors.Count > 0)
+        {
+            var lines = errors.SelectMany(Flatten).Distinct().Select(e => "  " + e);
+            throw new SpecException($"{sourcePath}: the spec does not match spec.schema.json:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
+        }
+
+        var spec = Map(document.RootElement, sourcePath);
+        SearchSpecChecks.Check(spec);
+        return spec;
     }
 
     private static TrainingSpec Map(JsonElement root, string sourcePath)

@@ -40,6 +40,10 @@ public class SearchSpecTests
     [InlineData("""{ "strategy": "random" }""", """{ "name": "LightGbm", "space": { "LearningRate": { "float": [0, 0.3], "log": true } } }""", "trainers[1].space.LearningRate: a log scale needs a minimum above 0")]
     [InlineData("""{ "strategy": "random" }""", """{ "name": "LightGbm", "options": { "NumberOfLeaves": 8 }, "space": { "NumberOfLeaves": { "int": [4, 8] } } }""", "trainers[1].space.NumberOfLeaves: the option is also in")]
     [InlineData("", """{ "name": "LightGbm", "space": { "NumberOfLeaves": { "int": [4, 8] } } }""", "trainers[1].space: a space is searched by")]
+    [InlineData("""{ "strategy": "random", "budget": "99999999999999h" }""", "", "search.budget")]
+    [InlineData("""{ "strategy": "random", "seed": 99999999999 }""", "", "search.seed: NumberTooBig")]
+    [InlineData("""{ "strategy": "random" }""", """{ "name": "LightGbm", "space": { "LearningRate": { "float": [0.1, 1e400] } } }""", "trainers[1].space.LearningRate: the range [0.1, Infinity] needs finite bounds")]
+    [InlineData("""{ "strategy": "random" }""", """{ "name": "LightGbm", "space": { "NumberOfLeaves": { "int": [4, 99999999999999999999] } } }""", "a number is out of range for its field")]
     public void A_bad_search_or_space_names_its_field(string search, string trainer, string expected)
     {
         var act = () => SpecLoader.Parse(Spec(search, trainer.Length > 0 ? trainer : "\"FastTree\""), "/s/m.json");

@@ -110,6 +110,7 @@ public sealed class FolderStoreCommandTests : IDisposable
     [InlineData(ExitCodes.StoreError, "no previous version", "rollback", "house", "--alias", "staging")]
     [InlineData(ExitCodes.BadUsageOrSpec, "Invalid model name", "show", "../house")]
     [InlineData(ExitCodes.BadUsageOrSpec, "Invalid alias", "promote", "house", "v1", "--alias", "prod/uction")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "use up to 100 letters", "show", "house:v12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901")]
     [InlineData(ExitCodes.BadUsageOrSpec, "--alias", "promote", "house", "v1")]
     [InlineData(ExitCodes.BadUsageOrSpec, "does not exist", "publish", "/no/such/folder")]
     public async Task Bad_references_and_usage_get_their_exit_code_and_a_clear_message(int exitCode, string message, params string[] args)
@@ -121,6 +122,17 @@ public sealed class FolderStoreCommandTests : IDisposable
 
         result.ExitCode.Should().Be(exitCode, result.ToString());
         result.Error.Should().Contain(message);
+    }
+
+    [Theory]
+    [InlineData("ftp://host/models")]
+    [InlineData("htps://acct.blob.core.windows.net/models")]
+    public async Task A_store_uri_of_another_scheme_is_a_store_error_not_a_local_folder(string location)
+    {
+        var result = await Run("list", "--store", location);
+
+        result.ExitCode.Should().Be(ExitCodes.StoreError, result.ToString());
+        result.Error.Should().Contain($"Store '{location}'").And.Contain("is not a store scheme");
     }
 
     [Fact]
