@@ -29,6 +29,9 @@ internal sealed class BackgroundTextReader : TextReader
         _reading = Task.Factory.StartNew(() => ReadAll(file), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
+    /// <summary>Where the text first holds U+FFFD (bytes that are not UTF-8), known before that text is handed on.</summary>
+    public ReplacementCharacterLine Replacement { get; } = new();
+
     /// <summary>The SHA-256 of the file's bytes; call it once the text has been read to its end.</summary>
     public byte[] Finish() => _reading.GetAwaiter().GetResult();
 
@@ -111,6 +114,7 @@ internal sealed class BackgroundTextReader : TextReader
                         break;
                     }
 
+                    Replacement.Scan(chunk.AsSpan(0, length));
                     _chunks.Add((chunk, length), _stop.Token);
                 }
             }

@@ -16,13 +16,16 @@ internal sealed class CsvPass
     private readonly IReadOnlyList<string> _header;
     private readonly IReadOnlyList<BufferedRow> _head;
     private readonly SepReader _reader;
+    private readonly ReplacementCharacterLine? _replacement;
     private readonly int[] _numberSlot;
     private readonly int[] _textSlot;
     private readonly bool[] _inferred;
     private int _headPosition;
 
-    public CsvPass(string path, TrainingSpec spec, IReadOnlyList<string> header, IReadOnlyList<StoredColumn> stored, IReadOnlyList<BufferedRow> head, SepReader reader)
+    /// <param name="replacement">Where the text first holds U+FFFD, when the reader knows.</param>
+    public CsvPass(string path, TrainingSpec spec, IReadOnlyList<string> header, IReadOnlyList<StoredColumn> stored, IReadOnlyList<BufferedRow> head, SepReader reader, ReplacementCharacterLine? replacement = null)
     {
+        _replacement = replacement;
         _path = path;
         _spec = spec;
         _header = header;
@@ -104,6 +107,11 @@ internal sealed class CsvPass
             throw new DataException(RaggedRow(fields.Count, line, lastLine));
         }
 
+        if (_replacement is { Line: > 0 and var notUtf8 } && notUtf8 >= line && notUtf8 <= lastLine)
+        {
+            throw new DataException(NotUtf8(fields, notUtf8));
+        }
+
         Rows++;
         for (var i = 0; i < fields.Count; i++)
         {
@@ -178,6 +186,20 @@ internal sealed class CsvPass
         }
 
         return number;
+    }
+
+    private string NotUtf8<TFields>(TFields fields, long line)
+        where TFields : IFields, allows ref struct
+    {
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i].Contains('\uFFFD'))
+            {
+                return ReplacementCharacterLine.Message(_path, line, _header[i]);
+            }
+        }
+
+        return ReplacementCharacterLine.Message(_path, line, column: null);
     }
 
     private string RaggedRow(int count, long line, long lastLine)
