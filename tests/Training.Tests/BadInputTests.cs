@@ -193,6 +193,22 @@ public class BadInputTests
         StoreIsEmpty(dir);
     }
 
+    [Theory]
+    [InlineData("NumberOfLeaves", 1, "LightGBM Error")]
+    [InlineData("NumberOfIterations", -5, "must be >= 0")]
+    public async Task Trainer_options_ML_NET_refuses_exit_1_naming_the_spec_and_the_trainer(string option, int value, string reason)
+    {
+        // ML.NET checks its options when the trainer is built; LightGBM checks some of its own only when it fits.
+        using var dir = new TempFolder();
+        dir.File("d.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 60).Select(i => $"{i},{i % 7}\n")));
+        var spec = Spec(dir, "d.csv", trainers: new JsonObject { ["name"] = "LightGbm", ["options"] = new JsonObject { [option] = value } });
+        var result = await Train(dir, spec);
+
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"spec error: {spec}: trainer LightGbm({option}={value}) refused its options").And.Contain(reason).And.NotContain("Unhandled exception");
+        StoreIsEmpty(dir);
+    }
+
     [Fact]
     public async Task Constant_regression_label_exits_2_naming_the_column()
     {

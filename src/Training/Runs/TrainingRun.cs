@@ -321,8 +321,18 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
     }
 
     /// <summary>Fits one candidate; a candidate with maxRows sees a uniform sample of the rows, never the test rows' share.</summary>
-    private ITransformer Fit(MLContext ml, TrainerCandidate candidate, DataProfile profile, IDataView rows, long expectedRows) =>
-        BuildEstimator(ml, candidate, profile).Fit(RowSample.AtMost(ml, rows, expectedRows, candidate.MaxRows, spec.Seed));
+    private ITransformer Fit(MLContext ml, TrainerCandidate candidate, DataProfile profile, IDataView rows, long expectedRows)
+    {
+        try
+        {
+            return BuildEstimator(ml, candidate, profile).Fit(RowSample.AtMost(ml, rows, expectedRows, candidate.MaxRows, spec.Seed));
+        }
+        catch (Exception ex) when (candidate.Options.Count > 0 && ex is ArgumentException or InvalidOperationException)
+        {
+            // ML.NET checks a trainer's options when it is built, LightGBM its own only when it fits: both are the spec's.
+            throw new SpecException($"{spec.SourcePath}: trainer {candidate.DisplayName} refused its options: {ex.Message.ReplaceLineEndings(" ").Trim()}", ex);
+        }
+    }
 
     private void WarnAboutInMemoryTrainers(IEnumerable<TrainerCandidate> candidates, long trainRows)
     {

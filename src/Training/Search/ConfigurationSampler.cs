@@ -104,15 +104,5 @@ public static class ConfigurationSampler
 
     private static JsonElement Number(double value) => JsonSerializer.SerializeToElement(value);
 
-    private static void Check(TrainingSpec spec, TrainerCandidate candidate)
-    {
-        try
-        {
-            candidate.CreateEstimator(new Microsoft.ML.MLContext(0), 0);
-        }
-        catch (SpecException ex)
-        {
-            throw new SpecException($"{spec.SourcePath}: {ex.Message}", ex);
-        }
-    }
+    private static void Check(TrainingSpec spec, TrainerCandidate candidate) => candidate.CheckOptions(spec.SourcePath);
 }

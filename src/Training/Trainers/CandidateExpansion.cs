@@ -25,15 +25,7 @@ public static class CandidateExpansion
 
                 var candidate = new TrainerCandidate(definition, options, trainer.MaxRows);
 
-                // Fail on a bad option now, before any training time is spent.
-                try
-                {
-                    candidate.CreateEstimator(new Microsoft.ML.MLContext(0), 0);
-                }
-                catch (SpecException ex)
-                {
-                    throw new SpecException($"{spec.SourcePath}: {ex.Message}", ex);
-                }
+                candidate.CheckOptions(spec.SourcePath);
 
                 candidates.Add(candidate);
             }

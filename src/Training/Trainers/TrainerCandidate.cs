@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
 using MLPipeline.Training.Featurization;
+using MLPipeline.Training.Specs;
 
 namespace MLPipeline.Training.Trainers;
 
@@ -23,6 +24,24 @@ public sealed record TrainerCandidate(TrainerDefinition Definition, IReadOnlyDic
 
     /// <summary>Whether the fit is one streaming pass on one core: a linear trainer that reads its rows once.</summary>
     public bool StreamsOnce => Definition.IsLinear && !MultiPass;
+
+    /// <summary>Builds the estimator once, so that an option ML.NET refuses fails the spec before any training time is spent.</summary>
+    public void CheckOptions(string specPath)
+    {
+        try
+        {
+            CreateEstimator(new MLContext(0), 0);
+        }
+        catch (SpecException ex)
+        {
+            throw new SpecException($"{specPath}: {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            // ML.NET's own range checks, made when a trainer is built.
+            throw new SpecException($"{specPath}: trainer {DisplayName} refused its options: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>A fresh estimator with the spec's options applied over ML.NET's defaults and the run's seed.</summary>
     public IEstimator<ITransformer> CreateEstimator(MLContext ml, int seed) => Definition.Create(ml, BuildOptions(seed));
