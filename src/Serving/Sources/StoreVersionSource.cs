@@ -68,11 +68,15 @@ public sealed class StoreVersionSource(IModelStore store, string name, string ve
         }
         catch (ModelStoreException ex)
         {
-            return (null, $"{ModelManifest.OnnxFileName} could not be read: {ex.Message.Replace(store.Location, "the model store", StringComparison.Ordinal)}");
+            return (null, $"{ModelManifest.OnnxFileName} could not be read: {WithoutLocation(store, ex)}");
         }
     }
 
     /// <summary>A store failure as this source's own message: the store's folder or URI is left out (callers see it).</summary>
     internal static ModelSourceException Failed(IModelStore store, string location, string action, ModelStoreException ex) =>
-        new($"{location}: {action} failed: {ex.Message.Replace(store.Location, "the model store", StringComparison.Ordinal)}", ex);
+        new($"{location}: {action} failed: {WithoutLocation(store, ex)}", ex);
+
+    // The store's messages begin "Model store <location>: ", which says nothing more here.
+    private static string WithoutLocation(IModelStore store, ModelStoreException ex) =>
+        ex.Message.Replace($"Model store {store.Location}: ", "", StringComparison.Ordinal).Replace(store.Location, "the model store", StringComparison.Ordinal);
 }
