@@ -30,6 +30,22 @@ public class BackgroundTextReaderTests
         reader.Finish().Should().Equal(SHA256.HashData(bytes));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Bytes_that_are_not_utf8_are_marked_with_their_line_and_a_U_FFFD_of_the_file_is_text(bool byteOrderMark)
+    {
+        // Line 2 holds a U+FFFD written as UTF-8 (data mangled upstream, still valid); line 3 a Latin-1 'é' (0xE9).
+        var bytes = (byteOrderMark ? Encoding.UTF8.GetPreamble() : [])
+            .Concat(Encoding.UTF8.GetBytes("a,b\nC\uFFFDtes,1\ncaf")).Concat(new byte[] { 0xE9 }).Concat(Encoding.UTF8.GetBytes(",2\n")).ToArray();
+        using var reader = new BackgroundTextReader(new MemoryStream(bytes));
+
+        var text = reader.ReadToEnd();
+
+        text.Should().Be($"a,b\nC\uFFFDtes,1\ncaf{InvalidUtf8Line.Marker},2\n");
+        reader.InvalidUtf8.Line.Should().Be(3);
+    }
+
     [Fact]
     public void A_read_that_stops_part_way_ends_the_reading_thread_and_closes_the_file()
     {

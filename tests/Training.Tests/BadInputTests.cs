@@ -166,17 +166,17 @@ public class BadInputTests
     [InlineData("a,c,y\n", "\n", 3, "c")]
     [InlineData("a,c,y\r\n", "\r\n", 3, "c")]
     [InlineData("a,c,y\r", "\r", 3, "c")]
-    [InlineData("a,c\u00e9,y\n", "\n", 1, "c\ufffd")]
+    [InlineData("a,c\u00e9,y\n", "\n", 1, "c\uffff")]
     public async Task Text_that_is_not_utf8_exits_2_naming_line_and_column(string header, string lineEnd, int line, string column)
     {
-        // Saved as Windows-1252 (Excel's plain "CSV"): 'é' is the single byte 0xE9, which UTF-8 reads as U+FFFD.
+        // Saved as Windows-1252 (Excel's plain "CSV"): 'é' is the single byte 0xE9, which is not UTF-8.
         using var dir = new TempFolder();
         var rows = string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i == 1 ? "caf\u00e9" : "tea")},{i % 7}{lineEnd}"));
         File.WriteAllBytes(Path.Combine(dir.Path, "d.csv"), System.Text.Encoding.Latin1.GetBytes(header + rows));
         var result = await Train(dir, Spec(dir, "d.csv"));
 
         result.ExitCode.Should().Be(2);
-        result.StdErr.Should().Contain($"d.csv, line {line}, column '{column}': holds U+FFFD").And.Contain("Save it as UTF-8");
+        result.StdErr.Should().Contain($"d.csv, line {line}, column '{column}': holds bytes that are not UTF-8").And.Contain("Save it as UTF-8");
         StoreIsEmpty(dir);
     }
 
@@ -189,7 +189,7 @@ public class BadInputTests
         var result = await Train(dir, Spec(dir, "d.csv"));
 
         result.ExitCode.Should().Be(2);
-        result.StdErr.Should().Contain("d.csv, line 5, column 'c': holds U+FFFD");
+        result.StdErr.Should().Contain("d.csv, line 5, column 'c': holds bytes that are not UTF-8");
         StoreIsEmpty(dir);
     }
 

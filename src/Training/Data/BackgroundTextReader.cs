@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace MLPipeline.Training.Data;
 
@@ -14,6 +15,10 @@ internal sealed class BackgroundTextReader : TextReader
 {
     private const int ChunkChars = 1 << 18;
     private const int QueuedChunks = 4;
+
+    // UTF-8 whose decoder marks invalid bytes apart from a U+FFFD the file holds. Its preamble is the UTF-8 byte order
+    // mark, so the reader drops that mark itself and keeps this decoder (a UTF-16 or UTF-32 mark still switches it).
+    private static readonly Encoding Utf8WithMarker = CreateUtf8WithMarker();
 
     private readonly BlockingCollection<(char[] Chunk, int Length)> _chunks = new(QueuedChunks);
     private readonly CancellationTokenSource _stop = new();
@@ -29,8 +34,8 @@ internal sealed class BackgroundTextReader : TextReader
         _reading = Task.Factory.StartNew(() => ReadAll(file), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Where the text first holds U+FFFD (bytes that are not UTF-8), known before that text is handed on.</summary>
-    public ReplacementCharacterLine Replacement { get; } = new();
+    /// <summary>Where the file first holds bytes that are not UTF-8, known before that text is handed on.</summary>
+    public InvalidUtf8Line InvalidUtf8 { get; } = new();
 
     /// <summary>The SHA-256 of the file's bytes; call it once the text has been read to its end.</summary>
     public byte[] Finish() => _reading.GetAwaiter().GetResult();
@@ -97,12 +102,19 @@ internal sealed class BackgroundTextReader : TextReader
         return false;
     }
 
+    private static Encoding CreateUtf8WithMarker()
+    {
+        var encoding = (Encoding)new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).Clone();
+        encoding.DecoderFallback = new DecoderReplacementFallback(InvalidUtf8Line.Marker.ToString());
+        return encoding;
+    }
+
     private byte[] ReadAll(Stream file)
     {
         try
         {
             using var sha = SHA256.Create();
-            using (var text = new StreamReader(new CryptoStream(file, sha, CryptoStreamMode.Read), bufferSize: 1 << 16))
+            using (var text = new StreamReader(new CryptoStream(file, sha, CryptoStreamMode.Read), Utf8WithMarker, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16))
             {
                 while (true)
                 {
@@ -114,7 +126,7 @@ internal sealed class BackgroundTextReader : TextReader
                         break;
                     }
 
-                    Replacement.Scan(chunk.AsSpan(0, length));
+                    InvalidUtf8.Scan(chunk.AsSpan(0, length));
                     _chunks.Add((chunk, length), _stop.Token);
                 }
             }

@@ -16,16 +16,16 @@ internal sealed class CsvPass
     private readonly IReadOnlyList<string> _header;
     private readonly IReadOnlyList<BufferedRow> _head;
     private readonly SepReader _reader;
-    private readonly ReplacementCharacterLine? _replacement;
+    private readonly InvalidUtf8Line? _invalidUtf8;
     private readonly int[] _numberSlot;
     private readonly int[] _textSlot;
     private readonly bool[] _inferred;
     private int _headPosition;
 
-    /// <param name="replacement">Where the text first holds U+FFFD, when the reader knows.</param>
-    public CsvPass(string path, TrainingSpec spec, IReadOnlyList<string> header, IReadOnlyList<StoredColumn> stored, IReadOnlyList<BufferedRow> head, SepReader reader, ReplacementCharacterLine? replacement = null)
+    /// <param name="invalidUtf8">Where the file first holds bytes that are not UTF-8, when the reader knows.</param>
+    public CsvPass(string path, TrainingSpec spec, IReadOnlyList<string> header, IReadOnlyList<StoredColumn> stored, IReadOnlyList<BufferedRow> head, SepReader reader, InvalidUtf8Line? invalidUtf8 = null)
     {
-        _replacement = replacement;
+        _invalidUtf8 = invalidUtf8;
         _path = path;
         _spec = spec;
         _header = header;
@@ -107,7 +107,7 @@ internal sealed class CsvPass
             throw new DataException(RaggedRow(fields.Count, line, lastLine));
         }
 
-        if (_replacement is { Line: > 0 and var notUtf8 } && notUtf8 >= line && notUtf8 <= lastLine)
+        if (_invalidUtf8 is { Line: > 0 and var notUtf8 } && notUtf8 >= line && notUtf8 <= lastLine)
         {
             throw new DataException(NotUtf8(fields, notUtf8));
         }
@@ -193,13 +193,13 @@ internal sealed class CsvPass
     {
         for (var i = 0; i < fields.Count; i++)
         {
-            if (fields[i].Contains('\uFFFD'))
+            if (fields[i].Contains(InvalidUtf8Line.Marker))
             {
-                return ReplacementCharacterLine.Message(_path, line, _header[i]);
+                return InvalidUtf8Line.Message(_path, line, _header[i]);
             }
         }
 
-        return ReplacementCharacterLine.Message(_path, line, column: null);
+        return InvalidUtf8Line.Message(_path, line, column: null);
     }
 
     private string RaggedRow(int count, long line, long lastLine)

@@ -66,9 +66,9 @@ public static class CsvProfiler
         var first = NextRow(reader, path) ?? throw new DataException($"{path}: the file is empty.");
         var header = data.HasHeader ? first.Fields.Select(h => h.Trim()).ToList() : first.Fields.Select((_, i) => $"Column{i}").ToList();
         CheckHeader(spec, path, header);
-        if (data.HasHeader && header.FirstOrDefault(h => h.Contains('\uFFFD')) is { } notUtf8)
+        if (data.HasHeader && header.FirstOrDefault(h => h.Contains(InvalidUtf8Line.Marker)) is { } notUtf8)
         {
-            throw new DataException(ReplacementCharacterLine.Message(path, 1, notUtf8));
+            throw new DataException(InvalidUtf8Line.Message(path, 1, notUtf8));
         }
 
         var head = new List<CsvPass.BufferedRow>(headRows);
@@ -83,7 +83,7 @@ public static class CsvProfiler
         }
 
         var stored = Storage(spec, header, head, storedAsText);
-        var pass = new CsvPass(path, spec, header, stored, head, reader, text.Replacement);
+        var pass = new CsvPass(path, spec, header, stored, head, reader, text.InvalidUtf8);
         if (binaryPath is null)
         {
             while (pass.MoveNext())
@@ -97,10 +97,10 @@ public static class CsvProfiler
 
         // Sep has read to the end; reading on lets the hash take in every byte and finish.
         text.ReadToEnd();
-        if (text.Replacement.Line > 0)
+        if (text.InvalidUtf8.Line > 0)
         {
             // Every row's lines were checked; this is text past the last row, where no column can be named.
-            throw new DataException(ReplacementCharacterLine.Message(path, text.Replacement.Line, column: null));
+            throw new DataException(InvalidUtf8Line.Message(path, text.InvalidUtf8.Line, column: null));
         }
 
         return Describe(spec, path, header, pass, Convert.ToHexStringLower(text.Finish()));
