@@ -81,10 +81,7 @@ public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, 
             return _framework.AuthorizeAsync(policy, authenticationResult, context, resource);
         }
 
-        var user = context.User;
-        var unmet = keys.Issued(user) && (_keyDecisions.Count < MaxKeyDecisions || _keyDecisions.ContainsKey((policy, user)))
-            ? _keyDecisions.GetOrAdd((policy, user), static key => Unmet(key.Policy, key.User))
-            : Unmet(policy, user);
+        var unmet = KeyDecision(policy, context.User);
         if (unmet is null)
         {
             return Succeeded;
@@ -94,6 +91,31 @@ public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, 
         return authenticationResult.Succeeded
             ? Task.FromResult(PolicyAuthorizationResult.Forbid(AuthorizationFailure.Failed(unmet)))
             : Challenged;
+    }
+
+    /// <summary>
+    /// <see cref="Unmet"/>, kept per key. The kept answer is looked up first: the dictionary's count takes every one of
+    /// its locks, so it is read only when an answer is about to be added.
+    /// </summary>
+    private IAuthorizationRequirement[]? KeyDecision(AuthorizationPolicy policy, ClaimsPrincipal user)
+    {
+        if (!keys.Issued(user))
+        {
+            return Unmet(policy, user);
+        }
+
+        if (_keyDecisions.TryGetValue((policy, user), out var kept))
+        {
+            return kept;
+        }
+
+        var unmet = Unmet(policy, user);
+        if (_keyDecisions.Count < MaxKeyDecisions)
+        {
+            _keyDecisions.TryAdd((policy, user), unmet);
+        }
+
+        return unmet;
     }
 
     /// <summary>The requirements of the policy the user does not meet, or null when it meets them all.</summary>

@@ -25,7 +25,8 @@ public static class OnnxExportStep
 
     internal static OnnxInfo Run(MLContext ml, ITransformer model, DataProfile profile, TrainingSpec spec, RawRows? testRows, string directory, IRunProgress progress)
     {
-        if (!spec.Export.Onnx || testRows is null)
+        // No rows were read when the spec exports no ONNX.
+        if (testRows is null)
         {
             return new OnnxInfo { Exported = false, Reason = "The spec sets export.onnx to false." };
         }

@@ -330,7 +330,7 @@ public sealed class TrainingRun(TrainingSpec spec, IRunProgress progress)
         catch (Exception ex) when (candidate.Options.Count > 0 && ex is ArgumentException or InvalidOperationException)
         {
             // ML.NET checks a trainer's options when it is built, LightGBM its own only when it fits: both are the spec's.
-            throw new SpecException($"{spec.SourcePath}: trainer {candidate.DisplayName} refused its options: {ex.Message.ReplaceLineEndings(" ").Trim()}", ex);
+            throw candidate.OptionsRefused(spec.SourcePath, ex);
         }
     }
 

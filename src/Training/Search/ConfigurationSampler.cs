@@ -21,7 +21,7 @@ public static class ConfigurationSampler
         foreach (var trainer in trainers.Where(t => t.Dimensions.Count > 0))
         {
             // Fail on a bad option name or value now, before any data is read.
-            Check(spec, new TrainerCandidate(trainer.Definition, Options(trainer.Spec, trainer.Dimensions.ToDictionary(d => d.Key, d => Lowest(d.Value))), trainer.Spec.MaxRows));
+            new TrainerCandidate(trainer.Definition, Options(trainer.Spec, trainer.Dimensions.ToDictionary(d => d.Key, d => Lowest(d.Value))), trainer.Spec.MaxRows).CheckOptions(spec.SourcePath);
         }
 
         var drawn = new List<TrainerCandidate>();
@@ -31,7 +31,7 @@ public static class ConfigurationSampler
             if (drawn.Count < count)
             {
                 var candidate = new TrainerCandidate(fixedTrainer.Definition, Options(fixedTrainer.Spec, new Dictionary<string, JsonElement>()), fixedTrainer.Spec.MaxRows);
-                Check(spec, candidate);
+                candidate.CheckOptions(spec.SourcePath);
                 drawn.Add(candidate);
                 seen.Add(candidate.DisplayName);
             }
@@ -46,7 +46,7 @@ public static class ConfigurationSampler
             var candidate = new TrainerCandidate(trainer.Definition, Options(trainer.Spec, values), trainer.Spec.MaxRows);
             if (seen.Add(candidate.DisplayName))
             {
-                Check(spec, candidate);
+                candidate.CheckOptions(spec.SourcePath);
                 drawn.Add(candidate);
             }
         }
@@ -103,6 +103,4 @@ public static class ConfigurationSampler
     private static JsonElement Number(long value) => JsonSerializer.SerializeToElement(value);
 
     private static JsonElement Number(double value) => JsonSerializer.SerializeToElement(value);
-
-    private static void Check(TrainingSpec spec, TrainerCandidate candidate) => candidate.CheckOptions(spec.SourcePath);
 }

@@ -39,9 +39,13 @@ public sealed record TrainerCandidate(TrainerDefinition Definition, IReadOnlyDic
         catch (ArgumentException ex)
         {
             // ML.NET's own range checks, made when a trainer is built.
-            throw new SpecException($"{specPath}: trainer {DisplayName} refused its options: {ex.Message}", ex);
+            throw OptionsRefused(specPath, ex);
         }
     }
+
+    /// <summary>The spec error for options ML.NET or LightGBM refused, when the trainer was built or when it fitted.</summary>
+    public SpecException OptionsRefused(string specPath, Exception refusal) =>
+        new($"{specPath}: trainer {DisplayName} refused its options: {refusal.Message.ReplaceLineEndings(" ").Trim()}", refusal);
 
     /// <summary>A fresh estimator with the spec's options applied over ML.NET's defaults and the run's seed.</summary>
     public IEstimator<ITransformer> CreateEstimator(MLContext ml, int seed) => Definition.Create(ml, BuildOptions(seed));
