@@ -44,6 +44,7 @@ public static class InferenceProtocolEndpoints
             .WithSummary("Predicts with the version the model serves now, through the Open Inference Protocol v2.")
             .WithDescription("One tensor per input column, every tensor with shape [rows]; the answer holds the task's output tensors. "
                 + "GET /models/{name}/openapi.json types each tensor for one model.")
+            .TakesConcurrencySlotAfterBody()
             .Accepts<InferenceRequest>("application/json")
             .WithInferenceMetadata<InferenceResponse>(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
         models.MapPost("/{name}/versions/{version}/infer", (HttpContext context, string name, string version) =>
@@ -52,6 +53,7 @@ public static class InferenceProtocolEndpoints
             .RequireAdminAccess()
             .WithSummary("Predicts with one version of a store model through the Open Inference Protocol v2 (loaded on first use).")
             .WithDescription("Like the model's infer route, on another version of a store model, loaded on demand through the same checks.")
+            .TakesConcurrencySlotAfterBody()
             .Accepts<InferenceRequest>("application/json")
             .WithInferenceMetadata<InferenceResponse>(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
         return app;

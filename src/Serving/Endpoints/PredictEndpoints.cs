@@ -41,7 +41,8 @@ public static class PredictEndpoints
     }
 
     private static RouteHandlerBuilder WithPredictMetadata(this RouteHandlerBuilder builder) =>
-        builder.Accepts<PredictRequest>("application/json")
+        builder.TakesConcurrencySlotAfterBody()
+            .Accepts<PredictRequest>("application/json")
             .Produces<PredictResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

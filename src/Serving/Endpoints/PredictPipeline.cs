@@ -7,12 +7,14 @@ using MLPipeline.Serving.Options;
 using MLPipeline.Serving.Pool;
 using MLPipeline.Serving.Protocols;
 using MLPipeline.Serving.Rollout;
+using MLPipeline.Serving.Security;
 
 namespace MLPipeline.Serving.Endpoints;
 
 /// <summary>
-/// Every prediction route's one code path, whatever the protocol: resolve the slot, read the body, rent an engine, let
-/// the protocol parse and predict into the engine's buffer, write it, give the engine back. One catch turns every
+/// Every prediction route's one code path, whatever the protocol: read the body, take a concurrency slot, resolve the
+/// model's slot, rent an engine, let the protocol parse and predict into the engine's buffer, write it, give the engine
+/// back. One catch turns every
 /// refusal into the protocol's error format with its status, and one metrics path counts it: no body becomes a 500.
 /// </summary>
 /// <remarks>
@@ -21,7 +23,7 @@ namespace MLPipeline.Serving.Endpoints;
 /// string). Monitoring costs one field read for a model that is not monitored (tests/Benchmarks/RESULTS.md says what
 /// each step cost, and what logging 10% and 100% of requests costs).
 /// </remarks>
-public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, RolloutPredictor rollouts, MonitoringRegistry monitoring)
+public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolver, IOptions<ServingOptions> options, ConcurrencySlots concurrency, RolloutPredictor rollouts, MonitoringRegistry monitoring)
 {
     public const string VersionHeader = "X-Model-Version";
 
@@ -41,17 +43,27 @@ public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolv
         {
             var requestId = PredictionIds.For(context.Request);
             context.Response.Headers[PredictionIds.Header] = requestId;
+
+            // The body first, then a concurrency slot: a client still sending its body holds none (a slow sender would
+            // otherwise keep one for as long as Kestrel's minimum data rate allows).
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
+            using var admitted = await concurrency.EnterAsync(cancellationToken);
+            if (!admitted.Entered)
+            {
+                await concurrency.ShedAsync(context);
+                return;
+            }
+
             slot = version is not null ? await resolver.VersionAsync(name, version, cancellationToken)
                 : alias is not null ? await resolver.AliasAsync(name, alias, cancellationToken)
                 : resolver.Served(name);
             if (slot.Rollout is { } rollout)
             {
                 // The one branch a rollout adds: a model in none pays this null check only.
-                await rollouts.HandleAsync(context, protocol, name, slot, rollout, limits, started);
+                await rollouts.HandleAsync(context, protocol, name, body, slot, rollout, limits, started);
                 return;
             }
 
-            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
             using var lease = PredictionEnginePool.Rent(slot);
             var output = lease.Response.Start();
             var rows = protocol.Run(body.Memory, lease, name, requestId, limits.MaxBatchSize, output);

@@ -18,10 +18,10 @@ namespace MLPipeline.Serving.Rollout;
 /// </summary>
 public sealed partial class RolloutPredictor(ServingMetrics metrics, ShadowScorer shadow, MonitoringRegistry monitoring, ILogger<RolloutPredictor> logger)
 {
-    internal async Task HandleAsync(HttpContext context, IPredictProtocol protocol, string name, ModelSlot stable, RolloutRoute route, LimitOptions limits, long started)
+    /// <param name="body">The request's body, read (and disposed) by the pipeline before it took a concurrency slot.</param>
+    internal async Task HandleAsync(HttpContext context, IPredictProtocol protocol, string name, RequestBody body, ModelSlot stable, RolloutRoute route, LimitOptions limits, long started)
     {
         var cancellationToken = context.RequestAborted;
-        using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
         var picked = route.Picks(context.Request);
         var requestId = RequestId(context);
         DynamicLease? answered = null;

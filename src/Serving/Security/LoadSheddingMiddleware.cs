@@ -1,108 +1,51 @@
-using System.Threading.RateLimiting;
-using Microsoft.Extensions.Options;
-using MLPipeline.Serving.Options;
-
 namespace MLPipeline.Serving.Security;
 
 /// <summary>Marks an endpoint whose requests take one of the global concurrency slots (predict, infer and admin routes).</summary>
 public sealed class LoadSheddingMetadata
 {
-    public static readonly LoadSheddingMetadata Instance = new();
+    /// <summary><see cref="LoadSheddingMiddleware"/> takes the slot before the endpoint runs.</summary>
+    public static readonly LoadSheddingMetadata Instance = new(afterBody: false);
 
-    private LoadSheddingMetadata()
+    /// <summary>
+    /// The endpoint takes the slot itself once the request's whole body has arrived (the predict pipeline), so a client
+    /// sending its body slowly holds none.
+    /// </summary>
+    public static readonly LoadSheddingMetadata AfterBody = new(afterBody: true);
+
+    private LoadSheddingMetadata(bool afterBody)
     {
+        TakenAfterBody = afterBody;
     }
+
+    public bool TakenAfterBody { get; }
 }
 
 /// <summary>
-/// The global concurrency limit: at most <see cref="LimitOptions.MaxConcurrentRequests"/> marked requests in progress
-/// (from the first byte of the body read to the last byte written), <see cref="LimitOptions.ConcurrencyQueue"/> more
-/// waiting; the rest get 503 with <c>Retry-After</c> at once, before latency grows for everyone. It runs after
+/// Takes a <see cref="ConcurrencySlots"/> slot for each request to a route marked <see cref="LoadSheddingMetadata.Instance"/>,
+/// from the endpoint's start to the last byte written, and sheds the request with 503 when none is free. It runs after
 /// authentication, so only authorized callers can hold a slot. Health, metrics and /v2 health are never marked.
 /// </summary>
-/// <remarks>
-/// Built once with the app's pipeline, never per request. Without a queue (the default) a slot is one interlocked
-/// counter, so the limit costs a request two atomic operations; with a queue, requests go through a
-/// <see cref="ConcurrencyLimiter"/>, disposed when the app stops.
-/// </remarks>
-public sealed class LoadSheddingMiddleware : IDisposable
+public sealed class LoadSheddingMiddleware(RequestDelegate next, ConcurrencySlots slots)
 {
-    private const int RetryAfterSeconds = 1;
-
-    private readonly RequestDelegate _next;
-    private readonly ConcurrencyLimiter? _queued;
-    private readonly RequestRejectionMetrics _metrics;
-    private readonly int _limit;
-    private int _inProgress;
-
-    public LoadSheddingMiddleware(RequestDelegate next, IOptions<ServingOptions> options, RequestRejectionMetrics metrics, IHostApplicationLifetime lifetime)
-    {
-        _next = next;
-        _metrics = metrics;
-        var limits = options.Value.Limits;
-        _limit = limits.MaxConcurrentRequests;
-        if (_limit > 0 && limits.ConcurrencyQueue > 0)
-        {
-            _queued = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-            {
-                PermitLimit = _limit,
-                QueueLimit = limits.ConcurrencyQueue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            });
-            lifetime.ApplicationStopped.Register(Dispose);
-        }
-    }
-
     public Task InvokeAsync(HttpContext context)
     {
-        if (_limit <= 0 || context.GetEndpoint()?.Metadata.GetMetadata<LoadSheddingMetadata>() is null)
+        if (!slots.IsLimited || context.GetEndpoint()?.Metadata.GetMetadata<LoadSheddingMetadata>() is not { TakenAfterBody: false })
         {
-            return _next(context);
+            return next(context);
         }
 
-        return _queued is not null ? InvokeQueuedAsync(context, _queued) : InvokeCountedAsync(context);
+        return InvokeLimitedAsync(context);
     }
 
-    private async Task InvokeCountedAsync(HttpContext context)
+    private async Task InvokeLimitedAsync(HttpContext context)
     {
-        if (Interlocked.Increment(ref _inProgress) > _limit)
+        using var slot = await slots.EnterAsync(context.RequestAborted);
+        if (!slot.Entered)
         {
-            Interlocked.Decrement(ref _inProgress);
-            await ShedAsync(context);
+            await slots.ShedAsync(context);
             return;
         }
 
-        try
-        {
-            await _next(context);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inProgress);
-        }
+        await next(context);
     }
-
-    private async Task InvokeQueuedAsync(HttpContext context, ConcurrencyLimiter limiter)
-    {
-        using var lease = await limiter.AcquireAsync(1, context.RequestAborted);
-        if (!lease.IsAcquired)
-        {
-            await ShedAsync(context);
-            return;
-        }
-
-        await _next(context);
-    }
-
-    private Task ShedAsync(HttpContext context)
-    {
-        _metrics.Rejected(RequestRejectionMetrics.Overloaded);
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Results.Problem(
-            detail: $"The service is at its limit of {_limit} requests in progress (Serving:Limits:MaxConcurrentRequests); retry after {RetryAfterSeconds} s.",
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Overloaded").ExecuteAsync(context);
-    }
-
-    public void Dispose() => _queued?.Dispose();
 }

@@ -21,7 +21,7 @@ public sealed class RequestRejectionMetrics
             "Requests refused before reaching a model: unauthenticated (401), forbidden (403), unsupported_media_type (415), rate_limited (429), overloaded (503).",
             "reason");
 
-        // Every reason is exported at 0 from the start (the concurrency middleware, built with the pipeline, creates this class), so
+        // Every reason is exported at 0 from the start (the concurrency slots, built with the pipeline, create this class), so
         // rate() and alerts see the series before the first refusal.
         foreach (var reason in new[] { Unauthenticated, Forbidden, UnsupportedMediaType, RateLimited, Overloaded })
         {

@@ -31,6 +31,7 @@ public static class ServingSecurity
 
         services.AddSingleton<ApiKeyRegistry>();
         services.AddSingleton<RequestRejectionMetrics>();
+        services.AddSingleton<ConcurrencySlots>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ServingAuthorizationResultHandler>();
         services.AddSingleton<IPolicyEvaluator, ServingPolicyEvaluator>();
         services.AddHostedService<LegacyApiKeyNotice>();
@@ -144,6 +145,19 @@ public static class ServingSecurity
     {
         builder.Add(endpoint => AddAccessMetadata(endpoint, AdminPolicy, ServingClaims.AdminRole));
         return builder.AddEndpointFilter(JsonOnlyPostFilter.Instance);
+    }
+
+    /// <summary>
+    /// The route's handler takes its concurrency slot itself, once the request's body has arrived
+    /// (<see cref="LoadSheddingMetadata.AfterBody"/>), instead of <see cref="LoadSheddingMiddleware"/> before the body.
+    /// </summary>
+    public static TBuilder TakesConcurrencySlotAfterBody<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        // Finally runs after every group and route convention, so this marker comes after the access conventions' one:
+        // the last marker of a type is the one an endpoint's metadata answers with.
+        builder.Finally(endpoint => endpoint.Metadata.Add(LoadSheddingMetadata.AfterBody));
+        return builder;
     }
 
     /// <summary>The policy and the rate-limit policy only when they are on (the switches of the app the route is built in).</summary>
