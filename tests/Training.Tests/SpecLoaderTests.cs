@@ -79,6 +79,18 @@ public class SpecLoaderTests
     }
 
     [Theory]
+    [InlineData("CON", "device name on Windows")]
+    [InlineData("com7.house", "device name on Windows")]
+    [InlineData("house.", "must not end with '.'")]
+    public void A_name_no_folder_store_on_Windows_can_hold_is_refused_naming_it(string name, string expected)
+    {
+        var act = () => SpecLoader.Parse($$"""{ "name": "{{name}}", "data": { "path": "d.csv" }, "label": "y", "task": "regression", "trainers": "Sdca" }""", "/specs/bad.json");
+
+        act.Should().Throw<SpecException>()
+            .Which.Message.Should().Contain("/specs/bad.json").And.Contain($"name '{name}'").And.Contain(expected);
+    }
+
+    [Theory]
     [InlineData(";", ';')]
     [InlineData(" ", ' ')]
     [InlineData("\\t", '\t')]

@@ -143,9 +143,9 @@ public static partial class ManifestValidator
             return new(field, Missing);
         }
 
-        if (!StoreNames.IsValid(value))
+        if (StoreNames.Problem(value) is { } problem)
         {
-            return new(field, $"{ArtifactName.Quote(value)} is not a valid {what} (letters, digits, '.', '_' or '-', starting with a letter or digit)");
+            return new(field, $"{ArtifactName.Quote(value)} is not a valid {what} ({problem})");
         }
 
         return expected is not null && !string.Equals(value, expected, StringComparison.Ordinal)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using MLPipeline.Shared.Manifest;
+using MLPipeline.Shared.Store;
 using NJsonSchema;
 using NJsonSchema.Validation;
 
@@ -62,6 +63,12 @@ public static class SpecLoader
         }
 
         var spec = Map(document.RootElement, sourcePath);
+        if (StoreNames.Problem(spec.Name) is { } problem)
+        {
+            // What the schema's pattern cannot say: names every store can hold (no trailing dot, no Windows device name).
+            throw new SpecException($"{sourcePath}: name '{spec.Name}': {problem}.");
+        }
+
         SearchSpecChecks.Check(spec);
         return spec;
     }

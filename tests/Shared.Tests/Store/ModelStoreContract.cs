@@ -338,4 +338,17 @@ public abstract partial class ModelStoreContract : IAsyncLifetime
         await FluentActions.Awaiting(() => Store.FindVersionAsync("../etc", "v1")).Should().ThrowAsync<ArgumentException>().WithMessage("*model name*");
         await FluentActions.Awaiting(() => Store.FindAliasAsync("house", "a/b")).Should().ThrowAsync<ArgumentException>().WithMessage("*alias*");
     }
+
+    [Theory]
+    [InlineData("CON")]
+    [InlineData("lpt1.backup")]
+    [InlineData("v1.")]
+    public async Task Names_a_folder_store_on_Windows_cannot_hold_are_refused_on_every_store(string unportable)
+    {
+        await FluentActions.Awaiting(() => Store.PublishAsync(Package("house", unportable))).Should().ThrowAsync<Exception>().WithMessage("*Windows*");
+        await FluentActions.Awaiting(() => Store.PublishAsync(Package(unportable, "v1"))).Should().ThrowAsync<Exception>().WithMessage("*Windows*");
+        await PublishAsync("house", "v1");
+        await FluentActions.Awaiting(() => Store.MoveAliasAsync("house", unportable, "v1", expected: null)).Should().ThrowAsync<ArgumentException>().WithMessage("*Windows*");
+        (await Store.ListVersionsAsync("house")).Select(v => v.Version).Should().Equal("v1");
+    }
 }
