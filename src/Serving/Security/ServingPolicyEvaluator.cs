@@ -23,7 +23,7 @@ public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, 
     : IPolicyEvaluator
 {
     // The most key-and-policy answers kept, should a policy provider hand out a new policy object per request.
-    private const int MaxKeyDecisions = 1024;
+    internal const int MaxKeyDecisions = 1024;
 
     private static readonly Task<PolicyAuthorizationResult> Succeeded = Task.FromResult(PolicyAuthorizationResult.Success());
     private static readonly Task<PolicyAuthorizationResult> Challenged = Task.FromResult(PolicyAuthorizationResult.Challenge());
@@ -34,6 +34,9 @@ public sealed class ServingPolicyEvaluator(IAuthorizationService authorization, 
     // A key's principal is built once and shared by its requests (ApiKeyRegistry), and a role policy depends on the
     // caller alone: each key's answer to each policy is worked out once (a few keys times three policies).
     private readonly ConcurrentDictionary<(AuthorizationPolicy Policy, ClaimsPrincipal User), IAuthorizationRequirement[]?> _keyDecisions = new();
+
+    /// <summary>How many key-and-policy answers are kept (at most <see cref="MaxKeyDecisions"/>).</summary>
+    internal int KeptDecisions => _keyDecisions.Count;
 
     public Task<AuthenticateResult> AuthenticateAsync(AuthorizationPolicy policy, HttpContext context)
     {
