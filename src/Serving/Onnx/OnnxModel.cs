@@ -55,8 +55,13 @@ public sealed class OnnxModel : IDisposable
     public static OnnxModel Load(byte[] onnx, ModelManifest manifest, OnnxRuntimeOptions settings)
     {
         var graph = manifest.Graph ?? throw new InvalidDataException("the manifest of an onnx model has no graph.");
+        if (OnnxTensorTypes.EmptyGraphProblem(graph.Inputs, graph.Outputs) is { } empty)
+        {
+            throw new InvalidDataException(empty);
+        }
+
         using var options = settings.CreateSessionOptions();
-        var session = new InferenceSession(onnx, options);
+        var session = OnnxSessions.Create(onnx, options);
         try
         {
             Check("input", graph.Inputs, session.InputMetadata, isInput: true);
