@@ -53,10 +53,24 @@ public sealed class JsonTensor
     {
         var values = new List<JsonElement>();
         Flatten(data, values);
-        var size = shape.Aggregate(1L, (a, b) => a * b);
+        // Counted against the data as it goes: dimensions like [1, 2^62, 4] overflow a long to 0, which empty data would match.
+        var size = 1L;
+        foreach (var dim in shape)
+        {
+            if (dim != 0 && size > values.Count / dim)
+            {
+                size = shape.Contains(0) ? 0 : -1;
+                break;
+            }
+
+            size *= dim;
+        }
+
         if (size != values.Count)
         {
-            throw new TensorInputException(field, $"shape [{string.Join(", ", shape)}] holds {size} values but data has {values.Count}.");
+            throw new TensorInputException(field, size < 0
+                ? $"shape [{string.Join(", ", shape)}] holds more values than data has ({values.Count})."
+                : $"shape [{string.Join(", ", shape)}] holds {size} values but data has {values.Count}.");
         }
 
         return new JsonTensor(elementType, shape, Convert(values, elementType, field, i => $"{field}[{i}]"));

@@ -32,6 +32,72 @@ public sealed class HostileOnnxServingTests(HostileOnnxServingTests.Fixture fixt
         fixture.App.Pool.Find("huge")!.LastError.Should().Contain("input 'x' of shape [1073741824, 1] holds more than 4,194,304 values");
     }
 
+    [Fact]
+    public async Task Inputs_whose_shared_batch_dimension_disagrees_are_a_400_naming_both_shapes_on_both_protocols()
+    {
+        var v2 = await _client.PostAsync("/v2/models/pair/infer", Json(Infer(("a", [2, 1], "[1, 2]"), ("b", [3, 1], "[1, 2, 3]"))));
+        var instances = await _client.PostAsync("/models/rows/predict", Json("""{"instances": [{"a": [1, 2], "b": [1, 2, 3]}]}"""));
+
+        await Refused(v2, "inputs[1].shape: input 'b' has shape [3, 1] but input 'a' has shape [2, 1]: the graph names dimension 0 of 'b' and dimension 0 of 'a' both 'N', so they must be the same size (3 vs 2).");
+        await Refused(instances, "instances[0].b: input 'b' has shape [1, 3] but input 'a' has shape [1, 2]: the graph names dimension 1 of 'b' and dimension 1 of 'a' both 'L'");
+    }
+
+    [Fact]
+    public async Task An_operator_that_refuses_the_shapes_is_a_400_naming_them_without_ONNX_Runtime_text()
+    {
+        // The batch dimensions have different names: only Add finds out that 2 rows and 3 rows do not broadcast.
+        var response = await _client.PostAsync("/v2/models/apart/infer", Json(Infer(("a", [2, 1], "[1, 2]"), ("b", [3, 1], "[1, 2, 3]"))));
+
+        var text = await Refused(response, "inputs: the model cannot run on inputs of these shapes ('a' [2, 1], 'b' [3, 1]): an operator of its graph refused them.");
+        text.Should().NotContainAny("onnxruntime", "Add_y", ".cc:", ".h:", "Status Message", "broadcast");
+    }
+
+    [Fact]
+    public async Task A_second_input_with_more_rows_than_the_batch_limit_is_refused()
+    {
+        var data = "[" + string.Join(",", Enumerable.Repeat("1", 1001)) + "]";
+
+        var response = await _client.PostAsync("/v2/models/apart/infer", Json(Infer(("a", [1, 1], "[1]"), ("b", [1001, 1], data))));
+
+        await Refused(response, "inputs: hold 1001 rows, more than 1000 (Serving:Limits:MaxBatchSize).");
+    }
+
+    [Theory]
+    [InlineData("[1, 4611686018427387904, 4]", "shape [1, 4611686018427387904, 4] holds more values than data has (0).")]
+    [InlineData("[4294967296, 4294967296, 1]", "shape [4294967296, 4294967296, 1] holds more values than data has (0).")]
+    [InlineData("[1, 9223372036854775807, 2]", "shape [1, 9223372036854775807, 2] holds more values than data has (0).")]
+    public async Task A_shape_whose_size_overflows_is_a_400_not_an_empty_tensor(string shape, string message)
+    {
+        var response = await _client.PostAsync("/v2/models/cube/infer", Json($$"""{"inputs": [{"name": "x", "shape": {{shape}}, "datatype": "FP32", "data": []}]}"""));
+
+        await Refused(response, "inputs[0].data: " + message);
+    }
+
+    [Fact]
+    public async Task An_empty_tensor_of_a_zero_dimension_is_answered_as_one()
+    {
+        var response = await _client.PostAsync("/v2/models/cube/infer", Json("""{"inputs": [{"name": "x", "shape": [1, 0, 4611686018427387904], "datatype": "FP32", "data": []}]}"""));
+
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
+        text.Should().Contain("\"shape\":[1,0,4611686018427387904],\"data\":[]");
+    }
+
+    [Fact]
+    public async Task Half_a_million_values_or_a_string_near_the_body_limit_are_answered_and_one_over_it_is_413()
+    {
+        var many = "[" + string.Join(",", Enumerable.Repeat("0", 500_000)) + "]";
+        var values = await _client.PostAsync("/v2/models/cube/infer", Json(Infer(("x", [1, 500_000, 1], many))));
+        var longText = new string('a', 1_000_000);
+        var text = await _client.PostAsync("/v2/models/text/infer", Json(Infer(("x", [1, 1], $"[\"{longText}\"]"))));
+        var tooLong = await _client.PostAsync("/v2/models/text/infer", Json(Infer(("x", [1, 1], $"[\"{longText}{longText}\"]"))));
+
+        values.StatusCode.Should().Be(HttpStatusCode.OK, await values.Content.ReadAsStringAsync());
+        text.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await text.Content.ReadAsStringAsync()).Should().Contain(longText);
+        tooLong.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static string Infer(params (string Name, long[] Shape, string Data)[] tensors) => new JsonObject
