@@ -53,22 +53,23 @@ public sealed class JsonTensor
     {
         var values = new List<JsonElement>();
         Flatten(data, values);
-        // Counted against the data as it goes: dimensions like [1, 2^62, 4] overflow a long to 0, which empty data would match.
+        // Multiplied without overflowing: dimensions like [1, 2^62, 4] wrap a long to 0, which empty data would match.
         var size = 1L;
+        var overflows = false;
         foreach (var dim in shape)
         {
-            if (dim != 0 && size > values.Count / dim)
-            {
-                size = shape.Contains(0) ? 0 : -1;
-                break;
-            }
-
-            size *= dim;
+            overflows |= dim != 0 && size > long.MaxValue / dim;
+            size = overflows ? size : size * dim;
         }
 
-        if (size != values.Count)
+        if (shape.Contains(0))
         {
-            throw new TensorInputException(field, size < 0
+            (size, overflows) = (0, false);
+        }
+
+        if (overflows || size != values.Count)
+        {
+            throw new TensorInputException(field, overflows
                 ? $"shape [{string.Join(", ", shape)}] holds more values than data has ({values.Count})."
                 : $"shape [{string.Join(", ", shape)}] holds {size} values but data has {values.Count}.");
         }
