@@ -53,7 +53,7 @@ public sealed class OnnxBatchScorer : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        var session = new InferenceSession(onnx, options);
+        var session = OnnxSessions.Create(onnx, options);
         try
         {
             var scorer = new OnnxBatchScorer(session, binding, task);

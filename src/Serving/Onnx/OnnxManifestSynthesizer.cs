@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using MLPipeline.Shared.Manifest;
 using MLPipeline.Shared.Tensors;
@@ -16,12 +17,19 @@ internal static class OnnxManifestSynthesizer
     public static ModelManifest Describe(string name, byte[] onnx)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(onnx));
-        using var session = new InferenceSession(onnx);
+        using var session = OnnxSessions.Create(onnx);
         List<OnnxTensor> inputs, outputs;
+        JsonElement sample;
         try
         {
             inputs = [.. session.InputMetadata.Select(i => OnnxTensorTypes.Describe(i.Key, i.Value, isInput: true))];
             outputs = [.. session.OutputMetadata.Select(o => OnnxTensorTypes.Describe(o.Key, o.Value, isInput: false))];
+            if (OnnxTensorTypes.EmptyGraphProblem(inputs, outputs) is { } empty)
+            {
+                throw new InvalidDataException(empty);
+            }
+
+            sample = ZeroSample.Of(inputs, "import it with mlpipeline import-onnx --sample");
         }
         catch (NotSupportedException ex)
         {
@@ -52,7 +60,7 @@ internal static class OnnxManifestSynthesizer
                 Opsets = new Dictionary<string, long>(),
                 Inputs = inputs,
                 Outputs = outputs,
-                SampleInput = ZeroSample.Of(inputs),
+                SampleInput = sample,
             },
         };
     }

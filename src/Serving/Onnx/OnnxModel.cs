@@ -21,11 +21,15 @@ public sealed class OnnxModel : IDisposable
     private readonly ObjectPool<ResponseBuffer> _responses = PoolProvider.Create<ResponseBuffer>();
     private readonly string[] _inputNames;
 
+    /// <summary>Per graph input, the name of each dimension the graph names (dim_param, e.g. "batch"), or "".</summary>
+    private readonly string[][] _dimensionNames;
+
     private OnnxModel(InferenceSession session, OnnxGraph graph, LabelInfo label)
     {
         _session = session;
         Graph = graph;
         _inputNames = [.. graph.Inputs.Select(i => i.Name)];
+        _dimensionNames = [.. graph.Inputs.Select(i => session.InputMetadata[i.Name].SymbolicDimensions.Select(d => d ?? "").ToArray())];
         AllOutputs = [.. graph.Outputs.Select(o => o.Name)];
         if (label.Classes is { Count: > 0 } classes && graph.Outputs.FirstOrDefault(o => o.Name == label.Column) is { } scores)
         {
@@ -55,8 +59,13 @@ public sealed class OnnxModel : IDisposable
     public static OnnxModel Load(byte[] onnx, ModelManifest manifest, OnnxRuntimeOptions settings)
     {
         var graph = manifest.Graph ?? throw new InvalidDataException("the manifest of an onnx model has no graph.");
+        if (OnnxTensorTypes.EmptyGraphProblem(graph.Inputs, graph.Outputs) is { } empty)
+        {
+            throw new InvalidDataException(empty);
+        }
+
         using var options = settings.CreateSessionOptions();
-        var session = new InferenceSession(onnx, options);
+        var session = OnnxSessions.Create(onnx, options);
         try
         {
             Check("input", graph.Inputs, session.InputMetadata, isInput: true);
@@ -70,8 +79,50 @@ public sealed class OnnxModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Why the tensors do not fit together, or null: dimensions the graph gives one name (dim_param, such as the batch
+    /// "N" of two inputs) must have one size, which ONNX Runtime does not check before an operator fails on them.
+    /// </summary>
+    /// <param name="culprit">The graph position of the input that disagrees with an earlier one.</param>
+    public string? SharedDimensionProblem(IReadOnlyList<JsonTensor> inputs, out int culprit)
+    {
+        var seen = new Dictionary<string, (int Input, int Dimension)>(StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var names = _dimensionNames[i];
+            var shape = inputs[i].Shape;
+            for (var d = 0; d < Math.Min(names.Length, shape.Length); d++)
+            {
+                if (names[d].Length == 0)
+                {
+                    continue;
+                }
+
+                if (!seen.TryGetValue(names[d], out var first))
+                {
+                    seen[names[d]] = (i, d);
+                    continue;
+                }
+
+                var size = inputs[first.Input].Shape[first.Dimension];
+                if (size != shape[d])
+                {
+                    culprit = i;
+                    return $"input '{_inputNames[i]}' has shape {Shape(shape)} but input '{_inputNames[first.Input]}' has shape {Shape(inputs[first.Input].Shape)}: "
+                        + $"the graph names dimension {d} of '{_inputNames[i]}' and dimension {first.Dimension} of '{_inputNames[first.Input]}' both '{names[d]}', so they must be the same size ({shape[d]} vs {size}).";
+                }
+            }
+        }
+
+        culprit = -1;
+        return null;
+    }
+
     /// <summary>Runs the graph on one tensor per input (in the graph's input order) and returns the outputs asked for.</summary>
-    /// <exception cref="InvalidInputException">ONNX Runtime refused the values (e.g. a dimension the graph's operators cannot take).</exception>
+    /// <exception cref="InvalidInputException">
+    /// ONNX Runtime refused the values (e.g. a dimension the graph's operators cannot take). Its own message (node names,
+    /// source files) is not for clients: it goes to the service's log, ONNX Runtime's logger writes it there.
+    /// </exception>
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyList<JsonTensor> inputs, string[] outputs)
     {
         var values = new OrtValue[inputs.Count];
@@ -84,9 +135,11 @@ public sealed class OnnxModel : IDisposable
 
             return _session.Run(_run, _inputNames, values, outputs);
         }
-        catch (OnnxRuntimeException ex)
+        catch (OnnxRuntimeException)
         {
-            throw new InvalidInputException("inputs", $"ONNX Runtime cannot run the model on these values: {ex.Message}");
+            var shapes = string.Join(", ", inputs.Select((t, i) => $"'{_inputNames[i]}' {Shape(t.Shape)}"));
+            throw new InvalidInputException("inputs", $"the model cannot run on inputs of these shapes ({shapes}): an operator of its graph refused them. "
+                + $"The graph takes {string.Join(", ", Graph.Inputs.Select(i => $"'{i.Name}' [{string.Join(", ", i.Shape)}]"))} (-1 = any size, but the graph may need sizes that fit together).");
         }
         finally
         {
@@ -96,6 +149,8 @@ public sealed class OnnxModel : IDisposable
             }
         }
     }
+
+    private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
 
     internal ResponseBuffer RentResponse() => _responses.Get();
 

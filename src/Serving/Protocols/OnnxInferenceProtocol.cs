@@ -24,6 +24,7 @@ internal static class OnnxInferenceProtocol
         }
 
         var tensors = new JsonTensor?[graphInputs.Count];
+        var positions = new int[graphInputs.Count];
         var index = 0;
         foreach (var input in inputs.EnumerateArray())
         {
@@ -65,6 +66,7 @@ internal static class OnnxInferenceProtocol
             }
 
             tensors[position] = OnnxTensors.Data(data, shape, graphInput.ElementType, $"{field}.data");
+            positions[position] = index - 1;
         }
 
         for (var i = 0; i < tensors.Length; i++)
@@ -75,7 +77,13 @@ internal static class OnnxInferenceProtocol
             }
         }
 
-        var rows = tensors[0]!.Shape.Length > 0 ? (int)Math.Min(tensors[0]!.Shape[0], int.MaxValue) : 1;
+        if (onnx.SharedDimensionProblem(tensors!, out var culprit) is { } disagree)
+        {
+            throw new InvalidInputException($"inputs[{positions[culprit]}].shape", disagree);
+        }
+
+        // Every input's first dimension counts against the limit, not only the first input's.
+        var rows = (int)Math.Min(tensors.Max(t => t!.Shape.Length > 0 ? t.Shape[0] : 1), int.MaxValue);
         if (rows > maxBatch)
         {
             throw new InvalidInputException("inputs", $"hold {rows} rows, more than {maxBatch} (Serving:Limits:MaxBatchSize).");

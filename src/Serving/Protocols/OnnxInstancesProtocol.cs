@@ -63,6 +63,11 @@ internal static class OnnxInstancesProtocol
             }
         }
 
+        if (onnx.SharedDimensionProblem(tensors, out var culprit) is { } disagree)
+        {
+            throw new InvalidInputException($"instances[0].{inputs[culprit].Name}", disagree);
+        }
+
         using var results = onnx.Run(tensors, onnx.AllOutputs);
         Write(output, modelName, lease.Generation.Version, onnx, results, count, requestId);
         return count;

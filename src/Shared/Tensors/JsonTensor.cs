@@ -53,10 +53,25 @@ public sealed class JsonTensor
     {
         var values = new List<JsonElement>();
         Flatten(data, values);
-        var size = shape.Aggregate(1L, (a, b) => a * b);
-        if (size != values.Count)
+        // Multiplied without overflowing: dimensions like [1, 2^62, 4] wrap a long to 0, which empty data would match.
+        var size = 1L;
+        var overflows = false;
+        foreach (var dim in shape)
         {
-            throw new TensorInputException(field, $"shape [{string.Join(", ", shape)}] holds {size} values but data has {values.Count}.");
+            overflows |= dim != 0 && size > long.MaxValue / dim;
+            size = overflows ? size : size * dim;
+        }
+
+        if (shape.Contains(0))
+        {
+            (size, overflows) = (0, false);
+        }
+
+        if (overflows || size != values.Count)
+        {
+            throw new TensorInputException(field, overflows
+                ? $"shape [{string.Join(", ", shape)}] holds more values than data has ({values.Count})."
+                : $"shape [{string.Join(", ", shape)}] holds {size} values but data has {values.Count}.");
         }
 
         return new JsonTensor(elementType, shape, Convert(values, elementType, field, i => $"{field}[{i}]"));

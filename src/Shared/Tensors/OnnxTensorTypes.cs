@@ -36,6 +36,12 @@ public static class OnnxTensorTypes
         }
     }
 
+    /// <summary>Why a graph without inputs or outputs cannot be served (a request sends one tensor per input and is answered from the outputs), or null.</summary>
+    public static string? EmptyGraphProblem(IReadOnlyList<OnnxTensor> inputs, IReadOnlyList<OnnxTensor> outputs) =>
+        inputs.Count == 0 ? "the graph has no inputs; the service answers requests that send one tensor per input."
+        : outputs.Count == 0 ? "the graph has no outputs; the service answers a request with the graph's outputs."
+        : null;
+
     public static string ElementName(TensorElementType type, string what) => type switch
     {
         TensorElementType.Float => "float",

@@ -19,6 +19,11 @@ internal sealed record OnnxFileHeader(OnnxProducer Producer, long IrVersion, IRe
     /// <exception cref="OnnxImportException">The bytes are not an ONNX model.</exception>
     public static OnnxFileHeader Read(byte[] bytes, string file)
     {
+        if (bytes.Length == 0)
+        {
+            throw new OnnxImportException($"{file} is not an ONNX model: the file is empty.");
+        }
+
         ModelProto model;
         try
         {

@@ -20,6 +20,12 @@ internal static class OnnxImportCheck
             throw new OnnxImportException($"{file}: {opsets}");
         }
 
+        // Before ONNX Runtime sees the file: it would read such data from the working directory.
+        if (OnnxExternalData.Find(onnx) is { } external)
+        {
+            throw new OnnxImportException($"{file}: {external}");
+        }
+
         InferenceSession session;
         try
         {
@@ -44,7 +50,12 @@ internal static class OnnxImportCheck
                 throw new OnnxImportException($"{file}: {ex.Message}", ex);
             }
 
-            var sample = samplePath is null ? OnnxSample.FromShapes(inputs) : OnnxSample.FromFile(samplePath, inputs);
+            if (OnnxTensorTypes.EmptyGraphProblem(inputs, outputs) is { } empty)
+            {
+                throw new OnnxImportException($"{file}: {empty}");
+            }
+
+            var sample = samplePath is null ? OnnxSample.FromShapes(inputs, file) : OnnxSample.FromFile(samplePath, inputs);
             RunSample(session, OnnxSample.Tensors(sample, inputs, samplePath ?? "the sample built from the input shapes"), inputs, outputs, file);
             classOutput = labels is null ? null : ClassOutput(outputs, labels, file);
             return new OnnxGraph

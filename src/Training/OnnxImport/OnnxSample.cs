@@ -63,7 +63,18 @@ internal static class OnnxSample
     }
 
     /// <summary>Zeros (false, empty strings) in every input's shape, each dynamic dimension 1.</summary>
-    public static JsonElement FromShapes(IReadOnlyList<OnnxTensor> inputs) => ZeroSample.Of(inputs);
+    /// <exception cref="OnnxImportException">An input's shape holds too many values for a sample of zeros.</exception>
+    public static JsonElement FromShapes(IReadOnlyList<OnnxTensor> inputs, string file)
+    {
+        try
+        {
+            return ZeroSample.Of(inputs, "give a sample with --sample");
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new OnnxImportException($"{file}: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>The sample as tensors, each checked against its input's element type and shape.</summary>
     public static IReadOnlyList<JsonTensor> Tensors(JsonElement sample, IReadOnlyList<OnnxTensor> inputs, string source)
