@@ -69,7 +69,7 @@ public sealed class HostileOnnxImportTests : IDisposable
             graph = Graph($"g{level}", [Node("If", ["b"], ["y"], [GraphAttribute("then_branch", graph), GraphAttribute("else_branch", leaf)])], [Tensor("x", FloatType, "N", 1L), Tensor("b", BoolType)], [Tensor("y", FloatType, "N", 1L)]);
         }
 
-        Refused(await ImportAsync(Write("deep.onnx", Model(graph))), "deep.onnx: it does not parse as an ONNX ModelProto (its messages nest deeper than 100 levels");
+        Refused(await ImportAsync(Write("deep.onnx", Model(graph))), "deep.onnx: it does not parse as an ONNX ModelProto (Protocol message had too many levels of nesting");
     }
 
     public static TheoryData<string, byte[], string> NotModels => new()
