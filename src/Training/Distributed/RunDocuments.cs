@@ -62,6 +62,8 @@ public sealed record TrialMessage(string RunId, int Trial, int Rung, double Frac
 
 /// <summary><c>runs/&lt;run-id&gt;/trials/&lt;n&gt;.json</c>: a trial's metrics (or why it has none), written once by the worker that finished it first.</summary>
 /// <param name="Attempt">Which delivery of the message this was (above 1 when a worker died or failed on it before).</param>
+/// <param name="Options">The trainer options the trial ran with (absent in records of older workers), checked by the coordinator against its plan.</param>
+/// <param name="MaxRows">The row sample the trial trained on, when its candidate had one.</param>
 public sealed record TrialRecord(
     int Trial,
     int Rung,
@@ -72,7 +74,9 @@ public sealed record TrialRecord(
     double Seconds,
     string? Error,
     string Worker,
-    long Attempt);
+    long Attempt,
+    IReadOnlyDictionary<string, JsonElement>? Options = null,
+    long? MaxRows = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]

@@ -109,7 +109,7 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
             var candidate = new TrainerCandidate(TrainerCatalog.Find(trial.Trainer, evaluator.Spec.Task, evaluator.Spec.SourcePath), trial.Options, trial.MaxRows);
             var result = evaluator.Run(new TrialRequest(trial.Trial, candidate, trial.Rung, trial.Fraction));
             var record = new TrialRecord(trial.Trial, trial.Rung, trial.Fraction, trial.Trainer, result.CrossValidation, result.Holdout,
-                Math.Round(result.Duration.TotalSeconds, 3), null, _name, message.DequeueCount);
+                Math.Round(result.Duration.TotalSeconds, 3), null, _name, message.DequeueCount, trial.Options, trial.MaxRows);
             var created = await files.TryCreateAsync(path, JsonSerializer.SerializeToUtf8Bytes(record, RunJsonContext.Default.TrialRecord), cancellationToken);
             log.WriteLine($"trial {trial.RunId}/{trial.Trial}: {(created ? "recorded" : "already recorded by another worker")} ({result.Duration.TotalSeconds:F1} s)");
             await lease.DeleteAsync(cancellationToken);
@@ -142,7 +142,7 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
     /// <summary>Records the trial as failed (create-only: a late success stays) and moves its message to the poison queue.</summary>
     private async Task GiveUpAsync(TrialMessage trial, QueueMessage message, MessageLease lease, string error, CancellationToken cancellationToken)
     {
-        var record = new TrialRecord(trial.Trial, trial.Rung, trial.Fraction, trial.Trainer, null, null, 0, error, _name, message.DequeueCount);
+        var record = new TrialRecord(trial.Trial, trial.Rung, trial.Fraction, trial.Trainer, null, null, 0, error, _name, message.DequeueCount, trial.Options, trial.MaxRows);
         await files.TryCreateAsync(RunPaths.Trial(trial.RunId, trial.Trial), JsonSerializer.SerializeToUtf8Bytes(record, RunJsonContext.Default.TrialRecord), cancellationToken);
         await queues.CallAsync("move a message to", () => queues.Poison.SendMessageAsync(message.Body, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken));
         await lease.DeleteAsync(cancellationToken);

@@ -147,4 +147,71 @@ public sealed class HostileQueueTests(HostileQueueFixture fixture) : IClassFixtu
             return null;
         }
     }
+
+    public static TheoryData<string, string?> Records => new()
+    {
+        { "not json", "is not a trial record" },
+        { "null", "is not a trial record (it holds null)" },
+        { "{}", "records another trial than the one planned (trial 0, not 2, fraction 0, not 1, trainer (none), not LbfgsMaximumEntropy)" },
+        { Record(trainer: "FastTree"), "records another trial than the one planned (trainer FastTree, not LbfgsMaximumEntropy)" },
+        { Record(trial: 1), "records another trial than the one planned (trial 1, not 2)" },
+        { Record(rung: 1, fraction: "0.5"), "records another trial than the one planned (rung 1, not 0, fraction 0.5, not 1)" },
+        { Record(options: """{"L2Regularization":1000}"""), "records another trial than the one planned (other trainer options)" },
+        { Record(metrics: """{"SomeOtherMetric":{"mean":0.9,"stdDev":0}}"""), "has neither an error nor the main metric" },
+        { Record(metrics: """{"MacroAccuracy":null,"MicroAccuracy":null}"""), "has neither an error nor the main metric" },
+        { Record(metrics: null), "has neither an error nor the main metric" },
+        { Record(metrics: """{"MacroAccuracy":{"mean":"NaN","stdDev":"NaN"},"MicroAccuracy":{"mean":"NaN","stdDev":"NaN"}}"""), null },
+        { Record(options: null), null },
+        { Record(), null },
+    };
+
+    private static string Record(int trial = 2, int rung = 0, string fraction = "1", string trainer = "LbfgsMaximumEntropy", string? options = """{"L2Regularization":1}""",
+        string? metrics = """{"MacroAccuracy":{"mean":0.9,"stdDev":0.01},"MicroAccuracy":{"mean":0.9,"stdDev":0.01}}""") =>
+        $$"""{"trial":{{trial}},"rung":{{rung}},"fraction":{{fraction}},"trainer":"{{trainer}}","seconds":1,"worker":"w","attempt":1{{(options is null ? "" : $",\"options\":{options}")}}{{(metrics is null ? "" : $",\"crossValidation\":{metrics}")}}}""";
+
+    [Theory]
+    [MemberData(nameof(Records))]
+    public async Task A_trial_file_that_is_not_this_trials_record_fails_that_trial_naming_the_file(string content, string? error)
+    {
+        var files = RunFiles.Open(_store.Path);
+        var trials = SearchPlan.For(fixture.Evaluator.Spec).FirstRung();
+        trials.Select(t => t.Candidate.Options["L2Regularization"].GetDouble()).Should().Equal(0.1, 1, 10);
+        foreach (var trial in trials)
+        {
+            var record = trial.Number == 2 ? content : Record(trial: trial.Number, options: $$"""{"L2Regularization":{{trial.Candidate.Options["L2Regularization"]}}}""");
+            (await files.TryCreateAsync(RunPaths.Trial("run-1", trial.Number), Encoding.UTF8.GetBytes(record), CancellationToken.None)).Should().BeTrue();
+        }
+
+        var executor = new QueueTrialExecutor(TrialQueues.Connect(fixture.NewQueueUri()), files, "run-1", fixture.Evaluator, SilentProgress.Instance);
+        var results = await executor.RunAsync(trials, deadline: null, CancellationToken.None);
+
+        results.Select(r => r.Trial).Should().Equal(1, 2, 3);
+        results.Where(r => r.Trial != 2).Should().OnlyContain(r => r.Error == null);
+        if (error is null)
+        {
+            results[1].Error.Should().BeNull();
+            results[1].Rank("MacroAccuracy").Should().BeOneOf(0.9, double.NegativeInfinity);
+        }
+        else
+        {
+            results[1].Error.Should().StartWith($"{_store.Path}/runs/run-1/trials/2.json ").And.Contain(error);
+        }
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("""{"runId":"run-1","spec":"a string","dataSha256":"x"}""")]
+    public async Task A_resumed_run_whose_plan_is_not_one_is_a_store_error_naming_it(string plan)
+    {
+        var files = RunFiles.Open(_store.Path);
+        await files.TryCreateAsync(RunPaths.Plan("run-1"), Encoding.UTF8.GetBytes(plan), CancellationToken.None);
+        var executor = new QueueTrialExecutor(TrialQueues.Connect(fixture.NewQueueUri()), files, "run-1", fixture.Evaluator, SilentProgress.Instance);
+
+        var run = () => executor.RunAsync(SearchPlan.For(fixture.Evaluator.Spec).FirstRung(), null, CancellationToken.None);
+
+        (await run.Should().ThrowAsync<ModelStoreException>()).Which.Message.Should()
+            .StartWith($"{_store.Path}/runs/run-1/plan.json: run run-1 has a plan that is not one (").And.EndWith("give a new --run-id.");
+    }
 }
