@@ -107,4 +107,24 @@ public sealed class HostileFeedbackTests(TrainedModelsFixture fixture)
         unmonitored.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await unmonitored.Content.ReadAsStringAsync()).Should().Contain($"Serving:Monitoring:Models:{TrainedModels.Iris}:LogPercent");
     }
+
+    [Fact]
+    public async Task Predictions_of_a_version_that_gets_no_more_traffic_still_leave_the_join_window_at_its_age()
+    {
+        await using var app = MonitoringApp.Create(Models, null,
+            ("Serving:Monitoring:Models:house-prices:LogPercent", "100"),
+            ("Serving:Monitoring:JoinWindowAge", "00:00:01"),
+            ("Serving:Monitoring:FlushInterval", "00:00:00.2"));
+        var client = await app.ReadyClientAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            using var predicted = await client.PostAsync("/models/house-prices/predict", ServingApp.Instances(TrainedModels.Instance(Models.HousePricesMain)));
+            predicted.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        await Eventually.TrueAsync(() => app.Registry().Versions(TrainedModels.HousePrices).SingleOrDefault()?.Logged == 3, TimeSpan.FromSeconds(30), "the rows to be monitored");
+
+        // No more predictions and no feedback, as for a version reloaded away: nothing else would ever touch its window.
+        await Eventually.TrueAsync(() => app.Registry().Versions(TrainedModels.HousePrices).Single().Joins.Count == 0, TimeSpan.FromSeconds(30), "the predictions to expire");
+    }
 }
