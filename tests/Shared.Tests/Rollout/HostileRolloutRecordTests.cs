@@ -66,4 +66,34 @@ public sealed class HostileRolloutRecordTests : IDisposable
             .WithMessage($"*house/rollout.json: invalid rollout record: *{field}*");
         await FluentActions.Awaiting(() => _rollouts.StepAsync("house", "test", DateTimeOffset.UtcNow)).Should().ThrowAsync<InvalidRolloutException>();
     }
+
+    [Fact]
+    public async Task Replicas_reading_while_another_writes_see_one_whole_record_or_the_next_never_a_torn_one()
+    {
+        var record = await _rollouts.WriteAsync(
+            RolloutTransitions.Start("house", "production", "v1", "v2", RolloutMode.Canary, [50, 100], TimeSpan.FromMinutes(1), null, new RolloutCriteria(), "test", DateTimeOffset.UtcNow),
+            null);
+        using var writing = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var reads = 0;
+            while (!writing.IsCancellationRequested || reads == 0)
+            {
+                var seen = await _rollouts.ReadAsync("house");
+                seen!.Id.Should().Be(record.Id);
+                reads++;
+            }
+
+            return reads;
+        })).ToList();
+
+        for (var i = 0; i < 100; i++)
+        {
+            record = await _rollouts.WriteAsync(i % 2 == 0 ? RolloutTransitions.Pause(record, "writer", DateTimeOffset.UtcNow) : RolloutTransitions.Resume(record, "writer", DateTimeOffset.UtcNow), record);
+        }
+
+        await writing.CancelAsync();
+        (await Task.WhenAll(readers)).Should().OnlyContain(reads => reads > 0);
+        (await _rollouts.ReadAsync("house"))!.History.Should().HaveCount(101);
+    }
 }
