@@ -127,4 +127,41 @@ public sealed class HostileFeedbackTests(TrainedModelsFixture fixture)
         // No more predictions and no feedback, as for a version reloaded away: nothing else would ever touch its window.
         await Eventually.TrueAsync(() => app.Registry().Versions(TrainedModels.HousePrices).Single().Joins.Count == 0, TimeSpan.FromSeconds(30), "the predictions to expire");
     }
+
+    [Fact]
+    public async Task Feedback_racing_the_predictions_it_names_joins_each_prediction_exactly_once()
+    {
+        await using var app = MonitoringApp.Create(Models, null, ("Serving:Monitoring:Models:house-prices:LogPercent", "100"));
+        var client = await app.ReadyClientAsync();
+        var instance = TrainedModels.Instance(Models.HousePricesMain);
+        var ids = Enumerable.Range(0, 4).SelectMany(t => Enumerable.Range(0, 25).Select(i => $"t{t}-{i}")).ToList();
+        var joined = 0;
+
+        async Task<int> FeedbackAsync(IEnumerable<string> named)
+        {
+            using var response = await client.PostAsJsonAsync("/models/house-prices/feedback", new { items = named.Select(id => new { id, label = 20.5 }) });
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            return (await response.Content.ReadFromJsonAsync<FeedbackResponse>())!.Joined;
+        }
+
+        // Four callers predict and send the truth at once, while the rows are still on their way to the join window.
+        await Task.WhenAll(ids.Chunk(25).Select(chunk => Task.Run(async () =>
+        {
+            foreach (var id in chunk)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/models/house-prices/predict") { Content = ServingApp.Instances(instance) };
+                request.Headers.Add("X-Request-Id", id);
+                using var predicted = await client.SendAsync(request);
+                predicted.StatusCode.Should().Be(HttpStatusCode.OK);
+                Interlocked.Add(ref joined, await FeedbackAsync([id]));
+            }
+        })));
+
+        await Eventually.TrueAsync(() => app.Registry().Versions(TrainedModels.HousePrices).Single().Logged == ids.Count, TimeSpan.FromSeconds(30), "every row to be monitored");
+        joined += await FeedbackAsync(ids);
+        joined += await FeedbackAsync(ids);
+
+        joined.Should().Be(ids.Count, "each prediction joins once, whichever request came first");
+        app.Registry().Versions(TrainedModels.HousePrices).Single().FeedbackJoined.Should().Be(ids.Count);
+    }
 }
