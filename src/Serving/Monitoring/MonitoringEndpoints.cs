@@ -12,6 +12,9 @@ namespace MLPipeline.Serving.Monitoring;
 /// <summary><c>POST /models/{name}/feedback</c> (ground truth for monitored predictions) and <c>GET /models/{name}/monitoring</c>.</summary>
 public static class MonitoringEndpoints
 {
+    /// <summary>The longest feedback label taken, in characters (a number's text, or a class name).</summary>
+    public const int MaxLabelLength = 1024;
+
     public static IServiceCollection AddMonitoring(this IServiceCollection services)
     {
         services.AddSingleton<MonitoringRegistry>();
@@ -145,6 +148,13 @@ public static class MonitoringEndpoints
             if (!item.TryGetProperty("label", out var label) || label.ValueKind is JsonValueKind.Null or JsonValueKind.Object or JsonValueKind.Array)
             {
                 throw new InvalidInputException($"items[{index}].label", "is missing; send the true value: a number or a class name.");
+            }
+
+            // A label is a number or a class name; it is kept in the feedback log whether or not its id is known, so one
+            // the size of a whole body would let a flood of unknown ids fill the log's row budget with megabytes each.
+            if ((label.ValueKind == JsonValueKind.String ? label.GetString()!.Length : label.GetRawText().Length) > MaxLabelLength)
+            {
+                throw new InvalidInputException($"items[{index}].label", $"is longer than {MaxLabelLength} characters: send a number or one of the model's class names.");
             }
 
             read.Add((id.GetString()!, label));

@@ -27,6 +27,7 @@ public sealed class PredictionLog : IHostedService, IDisposable
     private readonly Lazy<IModelStore> _store;
     private long _sequence;
     private long _waitingRows;
+    private DateTimeOffset _nextExpiry;
     private Task _loops = Task.CompletedTask;
 
     public PredictionLog(MonitoringRegistry registry, ServingStore servingStore, ILogger<PredictionLog> logger)
@@ -112,6 +113,7 @@ public sealed class PredictionLog : IHostedService, IDisposable
                 }
             }
 
+            ExpireJoinWindows();
             lock (_lock)
             {
                 var due = DateTimeOffset.UtcNow - _options.FlushInterval;
@@ -123,6 +125,25 @@ public sealed class PredictionLog : IHostedService, IDisposable
         }
 
         _files.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// Drops predictions older than the join window's age from every version, at most once a second: a version that no
+    /// longer serves (reloaded, rolled back, removed) gets no more rows or feedback, which were the only calls that did.
+    /// </summary>
+    private void ExpireJoinWindows()
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (now < _nextExpiry)
+        {
+            return;
+        }
+
+        _nextExpiry = now + TimeSpan.FromSeconds(1);
+        foreach (var version in _registry.AllVersions)
+        {
+            version.Joins.Expire(now);
+        }
     }
 
     private PendingFile PendingFor(string model, string? version, DateTimeOffset time)

@@ -5,6 +5,9 @@ namespace MLPipeline.Shared.Rollout;
 /// <summary>Checks a rollout record field by field: a record from the store that breaks any rule is not followed.</summary>
 public static class RolloutValidation
 {
+    private static readonly DateTimeOffset EarliestStepStart = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestStepStart = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static IReadOnlyList<string> Problems(RolloutRecord record, string model)
     {
         var problems = new List<string>();
@@ -33,6 +36,7 @@ public static class RolloutValidation
         Require(record.Weight is >= 0 and <= 100, "weight: between 0 and 100");
         Require(!record.IsActive || (record.Step < steps.Count && record.Weight == steps[record.Step]), "weight: a running or paused rollout has its step's weight");
         Require(record.StepTime > TimeSpan.Zero && record.StepTime <= TimeSpan.FromDays(30), "stepTime: more than zero and at most 30 days");
+        Require(record.StepStartedUtc >= EarliestStepStart && record.StepStartedUtc <= LatestStepStart, "stepStartedUtc: a time between the years 2000 and 9000");
         Require(record.StickyHeader is null || (record.StickyHeader.Length is > 0 and <= 100 && record.StickyHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')),
             "stickyHeader: a header name (letters, digits, '-', '_')");
         var criteria = record.Criteria;
@@ -42,18 +46,28 @@ public static class RolloutValidation
         }
         else
         {
+            // NaN fails every comparison below; an infinite limit is refused like the CLI refuses it (Infinity x 0 is NaN in the judge).
             Require(criteria.MinRequests is >= 1 and <= 10_000_000, "criteria.minRequests: between 1 and 10,000,000");
             Require(criteria.MaxErrorRate is null or >= 0 and <= 1, "criteria.maxErrorRate: between 0 and 1");
             Require(criteria.MaxErrorRateOverStable is null or >= 0 and <= 1, "criteria.maxErrorRateOverStable: between 0 and 1");
-            Require(criteria.MaxLatencyRatio is null or > 0, "criteria.maxLatencyRatio: more than 0");
-            Require(criteria.LatencySlackMs >= 0, "criteria.latencySlackMs: at least 0");
+            Require(criteria.MaxLatencyRatio is null or > 0 and < double.PositiveInfinity, "criteria.maxLatencyRatio: a finite number more than 0");
+            Require(criteria.LatencySlackMs is >= 0 and < double.PositiveInfinity, "criteria.latencySlackMs: a finite number, at least 0");
             Require(criteria.MinAgreement is null or >= 0 and <= 1, "criteria.minAgreement: between 0 and 1");
-            Require(criteria.MaxScoreShift is null or >= 0, "criteria.maxScoreShift: at least 0");
-            Require(criteria.MaxQualityDrop is null or >= 0, "criteria.maxQualityDrop: at least 0");
+            Require(criteria.MaxScoreShift is null or >= 0 and < double.PositiveInfinity, "criteria.maxScoreShift: a finite number, at least 0");
+            Require(criteria.MaxQualityDrop is null or >= 0 and < double.PositiveInfinity, "criteria.maxQualityDrop: a finite number, at least 0");
             Require(criteria.MinQualityLabels >= 1, "criteria.minQualityLabels: at least 1");
         }
 
         Require(record.History is not null, "history: missing");
+        if (record.History is not null)
+        {
+            for (var i = 0; i < record.History.Count; i++)
+            {
+                var entry = record.History[i];
+                Require(entry is not null && entry.By is not null && entry.Reason is not null && Enum.IsDefined(entry.Action),
+                    $"history[{i}]: a transition with atUtc, by, action, fromWeight, toWeight and reason");
+            }
+        }
         return problems;
     }
 

@@ -9,12 +9,13 @@ public static class StepTime
     public static TimeSpan Parse(string text, string option)
     {
         var value = text.Trim();
+        // NaN, infinities and numbers beyond TimeSpan's range (1e300h) are no duration either (TimeSpan throws on them).
         TimeSpan? parsed = value.Length > 1 && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
             ? char.ToLowerInvariant(value[^1]) switch
             {
-                's' => TimeSpan.FromSeconds(number),
-                'm' => TimeSpan.FromMinutes(number),
-                'h' => TimeSpan.FromHours(number),
+                's' => Seconds(number),
+                'm' => Seconds(number * 60),
+                'h' => Seconds(number * 3600),
                 _ => null,
             }
             : TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) ? span : null;
@@ -22,4 +23,7 @@ public static class StepTime
             ? duration
             : throw new ArgumentException($"{option} '{text}' is not a duration: use e.g. 90s, 5m, 2h or 00:05:00.");
     }
+
+    private static TimeSpan? Seconds(double seconds) =>
+        double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds / 2 ? TimeSpan.FromSeconds(seconds) : null;
 }

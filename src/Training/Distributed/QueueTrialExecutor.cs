@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MLPipeline.Shared.Store;
 using MLPipeline.Training.Cli;
+using MLPipeline.Training.Evaluation;
 using MLPipeline.Training.Runs;
 using MLPipeline.Training.Search;
 using MLPipeline.Training.Specs;
@@ -36,7 +38,7 @@ public sealed class QueueTrialExecutor(TrialQueues queues, RunFiles files, strin
             {
                 var trial = trials[i];
                 var message = new TrialMessage(runId, trial.Number, trial.Rung, trial.Fraction, trial.Candidate.Definition.Name, trial.Candidate.Options, trial.Candidate.MaxRows);
-                await queues.Trials.SendMessageAsync(JsonSerializer.Serialize(message, TrialMessageJsonContext.Default.TrialMessage), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
+                await queues.CallAsync("send a trial to", () => queues.Trials.SendMessageAsync(JsonSerializer.Serialize(message, TrialMessageJsonContext.Default.TrialMessage), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken));
             }
         }
 
@@ -77,19 +79,94 @@ public sealed class QueueTrialExecutor(TrialQueues queues, RunFiles files, strin
     {
         for (var i = 0; i < trials.Count; i++)
         {
-            if (results[i] is null && await files.ReadAsync(RunPaths.Trial(runId, trials[i].Number), cancellationToken) is { } bytes)
+            var path = RunPaths.Trial(runId, trials[i].Number);
+            if (results[i] is null && await files.ReadAsync(path, cancellationToken) is { } bytes)
             {
-                var record = JsonSerializer.Deserialize(bytes, RunJsonContext.Default.TrialRecord)!;
-                results[i] = new CandidateResult(trials[i].Candidate, record.CrossValidation, record.Holdout, TimeSpan.FromSeconds(record.Seconds))
-                {
-                    Trial = record.Trial,
-                    Rung = record.Rung,
-                    Fraction = record.Fraction,
-                    Error = record.Error,
-                };
+                results[i] = Result(trials[i], bytes, $"{files.Location}/{path}");
             }
         }
     }
+
+    /// <summary>
+    /// The trial's result from its file, or the trial failed with the reason when the file is not a record of this very
+    /// trial (torn, edited, or written for another configuration by a replayed or forged message): it is create-only, so
+    /// it cannot be written again, and the search goes on with the other trials.
+    /// </summary>
+    private CandidateResult Result(TrialRequest trial, byte[] bytes, string file)
+    {
+        TrialRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize(bytes, RunJsonContext.Default.TrialRecord);
+        }
+        catch (JsonException ex)
+        {
+            return Failed(trial, $"{file} is not a trial record ({ex.Message})");
+        }
+
+        if (record is null)
+        {
+            return Failed(trial, $"{file} is not a trial record (it holds null)");
+        }
+
+        if (Mismatch(trial, record) is { } mismatch)
+        {
+            return Failed(trial, $"{file} records another trial than the one planned ({mismatch}); its result is not used");
+        }
+
+        var metric = MetricNames.MainMetric(local.Spec.Task);
+        var hasMetric = record.CrossValidation is { } folds ? folds.TryGetValue(metric, out var summary) && summary is not null : record.Holdout?.ContainsKey(metric) == true;
+        if (record.Error is null && !hasMetric)
+        {
+            return Failed(trial, $"{file} has neither an error nor the main metric {metric}");
+        }
+
+        return new CandidateResult(trial.Candidate, record.CrossValidation, record.Holdout, TimeSpan.FromSeconds(double.IsFinite(record.Seconds) && record.Seconds >= 0 ? record.Seconds : 0))
+        {
+            Trial = record.Trial,
+            Rung = record.Rung,
+            Fraction = record.Fraction,
+            Error = record.Error,
+        };
+    }
+
+    private static string? Mismatch(TrialRequest trial, TrialRecord record)
+    {
+        var candidate = trial.Candidate;
+        var problems = new List<string>();
+        if (record.Trial != trial.Number)
+        {
+            problems.Add($"trial {record.Trial}, not {trial.Number}");
+        }
+
+        if (record.Rung != trial.Rung)
+        {
+            problems.Add($"rung {record.Rung}, not {trial.Rung}");
+        }
+
+        if (record.Fraction != trial.Fraction)
+        {
+            problems.Add($"fraction {record.Fraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not {trial.Fraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        if (!string.Equals(record.Trainer, candidate.Definition.Name, StringComparison.Ordinal))
+        {
+            problems.Add($"trainer {record.Trainer ?? "(none)"}, not {candidate.Definition.Name}");
+        }
+
+        // Records of older workers carry no options: they are checked on the rest.
+        if (record.Options is { } options
+            && (options.Count != candidate.Options.Count || record.MaxRows != candidate.MaxRows
+                || candidate.Options.Any(o => !options.TryGetValue(o.Key, out var value) || !JsonElement.DeepEquals(value, o.Value))))
+        {
+            problems.Add("other trainer options");
+        }
+
+        return problems.Count == 0 ? null : string.Join(", ", problems);
+    }
+
+    private static CandidateResult Failed(TrialRequest trial, string error) =>
+        new(trial.Candidate, null, null, TimeSpan.Zero) { Trial = trial.Number, Rung = trial.Rung, Fraction = trial.Fraction, Error = error };
 
     /// <summary>The plan is written once; a restarted coordinator must bring the same spec and data.</summary>
     private async Task EnsurePlanAsync(CancellationToken cancellationToken)
@@ -109,7 +186,7 @@ public sealed class QueueTrialExecutor(TrialQueues queues, RunFiles files, strin
         }
         else
         {
-            var existing = JsonSerializer.Deserialize(await files.ReadAsync(RunPaths.Plan(runId), cancellationToken) ?? [], RunJsonContext.Default.RunPlan)!;
+            var existing = await ExistingPlanAsync(cancellationToken);
             if (existing.DataSha256 != plan.DataSha256 || !JsonNode.DeepEquals(JsonNode.Parse(existing.Spec.GetRawText()), JsonNode.Parse(plan.Spec.GetRawText())))
             {
                 throw new SpecException($"{spec.SourcePath}: run {runId} already exists in {files.Location} with another spec or data (data SHA-256 {existing.DataSha256}); give a new --run-id.");
@@ -119,6 +196,22 @@ public sealed class QueueTrialExecutor(TrialQueues queues, RunFiles files, strin
         }
 
         _planChecked = true;
+    }
+
+    /// <summary>The plan a run id already has; one that is gone, torn or edited is a store error naming it (the run cannot be resumed).</summary>
+    private async Task<RunPlan> ExistingPlanAsync(CancellationToken cancellationToken)
+    {
+        var file = $"{files.Location}/{RunPaths.Plan(runId)}";
+        try
+        {
+            var bytes = await files.ReadAsync(RunPaths.Plan(runId), cancellationToken) ?? throw new JsonException("the file disappeared while it was read");
+            var plan = JsonSerializer.Deserialize(bytes, RunJsonContext.Default.RunPlan) ?? throw new JsonException("it holds null");
+            return plan.Spec.ValueKind == JsonValueKind.Object && plan.DataSha256 is not null ? plan : throw new JsonException("it has no spec or data SHA-256");
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelStoreException($"{file}: run {runId} has a plan that is not one ({ex.Message}); give a new --run-id.", ex);
+        }
     }
 
     /// <summary>The spec as read, with data.path made absolute so a worker anywhere finds the same data.</summary>

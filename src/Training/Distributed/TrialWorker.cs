@@ -35,12 +35,13 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await queues.CreateIfMissingAsync(cancellationToken);
+        queues.Undecodable = text => log.WriteLine($"worker {_name}: {text}");
         log.WriteLine($"worker {_name}: taking trials from {queues.Display}, results to {files.Location}");
         var recorded = 0;
         var idleSince = DateTimeOffset.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {
-            QueueMessage? message = await queues.Trials.ReceiveMessageAsync(options.VisibilityTimeout, cancellationToken);
+            QueueMessage? message = await queues.CallAsync("take a message from", async () => (await queues.Trials.ReceiveMessageAsync(options.VisibilityTimeout, cancellationToken)).Value);
             if (message is null)
             {
                 if (DateTimeOffset.UtcNow - idleSince >= options.IdleExit)
@@ -66,18 +67,23 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
 
     private async Task<bool> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {
-        await using var lease = new MessageLease(queues.Trials, message, options.VisibilityTimeout);
+        await using var lease = new MessageLease(queues, message, options.VisibilityTimeout);
         TrialMessage trial;
         try
         {
-            trial = JsonSerializer.Deserialize(message.Body.ToString(), TrialMessageJsonContext.Default.TrialMessage)
-                ?? throw new JsonException("empty message");
+            trial = JsonSerializer.Deserialize(message.Body.ToMemory().Span, TrialMessageJsonContext.Default.TrialMessage)
+                ?? throw new JsonException("the message holds null");
         }
         catch (JsonException ex)
         {
-            log.WriteLine($"worker {_name}: message {message.MessageId} is not a trial ({ex.Message}); moved to the poison queue");
-            await queues.Poison.SendMessageAsync(message.Body.ToString(), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken);
-            await lease.DeleteAsync(cancellationToken);
+            await PoisonAsync(message, lease, $"is not a trial ({ex.Message})", cancellationToken);
+            return false;
+        }
+
+        if (trial.Problem() is { } problem)
+        {
+            // Nothing is recorded: a run id or trial number that is not one must not become a store path.
+            await PoisonAsync(message, lease, $"is not a trial this worker may run: {problem}", cancellationToken);
             return false;
         }
 
@@ -103,7 +109,7 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
             var candidate = new TrainerCandidate(TrainerCatalog.Find(trial.Trainer, evaluator.Spec.Task, evaluator.Spec.SourcePath), trial.Options, trial.MaxRows);
             var result = evaluator.Run(new TrialRequest(trial.Trial, candidate, trial.Rung, trial.Fraction));
             var record = new TrialRecord(trial.Trial, trial.Rung, trial.Fraction, trial.Trainer, result.CrossValidation, result.Holdout,
-                Math.Round(result.Duration.TotalSeconds, 3), null, _name, message.DequeueCount);
+                Math.Round(result.Duration.TotalSeconds, 3), null, _name, message.DequeueCount, trial.Options, trial.MaxRows);
             var created = await files.TryCreateAsync(path, JsonSerializer.SerializeToUtf8Bytes(record, RunJsonContext.Default.TrialRecord), cancellationToken);
             log.WriteLine($"trial {trial.RunId}/{trial.Trial}: {(created ? "recorded" : "already recorded by another worker")} ({result.Duration.TotalSeconds:F1} s)");
             await lease.DeleteAsync(cancellationToken);
@@ -116,21 +122,29 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
             {
                 await GiveUpAsync(trial, message, lease, $"failed {options.MaxAttempts} time(s): {ex.Message}", cancellationToken);
             }
-            else
+            else if (!await lease.ReleaseAsync(options.RetryDelay, cancellationToken))
             {
-                await lease.ReleaseAsync(options.RetryDelay, cancellationToken);
+                log.WriteLine($"trial {trial.RunId}/{trial.Trial}: its message was gone when put back (deleted, or taken by another worker)");
             }
 
             return false;
         }
     }
 
+    /// <summary>Moves a message that names no trial to the poison queue, as it came, for inspection.</summary>
+    private async Task PoisonAsync(QueueMessage message, MessageLease lease, string problem, CancellationToken cancellationToken)
+    {
+        log.WriteLine($"worker {_name}: message {message.MessageId} {problem}; moved to the poison queue {queues.Poison.Name}");
+        await queues.CallAsync("move a message to", () => queues.Poison.SendMessageAsync(message.Body, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken));
+        await lease.DeleteAsync(cancellationToken);
+    }
+
     /// <summary>Records the trial as failed (create-only: a late success stays) and moves its message to the poison queue.</summary>
     private async Task GiveUpAsync(TrialMessage trial, QueueMessage message, MessageLease lease, string error, CancellationToken cancellationToken)
     {
-        var record = new TrialRecord(trial.Trial, trial.Rung, trial.Fraction, trial.Trainer, null, null, 0, error, _name, message.DequeueCount);
+        var record = new TrialRecord(trial.Trial, trial.Rung, trial.Fraction, trial.Trainer, null, null, 0, error, _name, message.DequeueCount, trial.Options, trial.MaxRows);
         await files.TryCreateAsync(RunPaths.Trial(trial.RunId, trial.Trial), JsonSerializer.SerializeToUtf8Bytes(record, RunJsonContext.Default.TrialRecord), cancellationToken);
-        await queues.Poison.SendMessageAsync(message.Body.ToString(), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken);
+        await queues.CallAsync("move a message to", () => queues.Poison.SendMessageAsync(message.Body, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken));
         await lease.DeleteAsync(cancellationToken);
         log.WriteLine($"trial {trial.RunId}/{trial.Trial}: recorded as failed, message moved to {queues.Poison.Name} ({error})");
     }

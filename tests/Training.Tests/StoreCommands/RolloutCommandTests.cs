@@ -128,6 +128,19 @@ public sealed class RolloutCommandTests : IDisposable
     [InlineData(ExitCodes.BadUsageOrSpec, "--min-agreement 'most'", "rollout", "start", "house", "--candidate", "v2", "--min-agreement", "most")]
     [InlineData(ExitCodes.BadUsageOrSpec, "criteria.minQualityLabels: at least 1", "rollout", "start", "house", "--candidate", "v2", "--min-quality-labels", "0")]
     [InlineData(ExitCodes.StoreError, "has no rollout", "rollout", "status", "house")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "--step-time '1e300h' is not a duration", "rollout", "start", "house", "--candidate", "v2", "--step-time", "1e300h")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "--step-time 'NaNs' is not a duration", "rollout", "start", "house", "--candidate", "v2", "--step-time", "NaNs")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "--step-time '-5m' is not a duration", "rollout", "start", "house", "--candidate", "v2", "--step-time", "-5m")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "stepTime: more than zero and at most 30 days", "rollout", "start", "house", "--candidate", "v2", "--step-time", "60.00:00:00")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "steps: every weight between 1 and 100 percent", "rollout", "start", "house", "--candidate", "v2", "--steps", "0,100")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "'99999999999' is not a whole percent", "rollout", "start", "house", "--candidate", "v2", "--steps", "5,99999999999")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "steps: between 1 and 20 weights", "rollout", "start", "house", "--candidate", "v2", "--steps", ",")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "--max-error-rate 'NaN' is not a number", "rollout", "start", "house", "--candidate", "v2", "--max-error-rate", "NaN")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "criteria.maxErrorRate: between 0 and 1", "rollout", "start", "house", "--candidate", "v2", "--max-error-rate", "2")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "criteria.minRequests", "rollout", "start", "house", "--candidate", "v2", "--min-requests", "-1")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "stickyHeader", "rollout", "start", "house", "--candidate", "v2", "--sticky-header", "X User")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "nothing to roll out", "rollout", "start", "house", "--candidate", "@production")]
+    [InlineData(ExitCodes.BadUsageOrSpec, "sideways", "rollout", "start", "house", "--candidate", "v2", "--mode", "sideways")]
     public async Task Bad_requests_exit_with_their_documented_code_and_say_why(int code, string message, params string[] args)
     {
         var result = await Run([.. args, "--store", _store]);
