@@ -68,10 +68,12 @@ public sealed class PredictPipeline(ServingMetrics metrics, ModelResolver resolv
             var output = lease.Response.Start();
             var rows = protocol.Run(body.Memory, lease, name, requestId, limits.MaxBatchSize, output);
             output.Flush();
-            if (monitoring.IsActive && lease.Generation.Onnx is null && monitoring.For(slot.Name) is { } monitor)
+            if (monitoring.IsActive && lease.Generation.Onnx is null && monitoring.For(name) is { } monitor)
             {
                 // Copies the monitored rows off the engine and queues them; never waits. (An imported ONNX model has no
-                // ML.NET engine whose rows could be copied: it is not monitored yet.)
+                // ML.NET engine whose rows could be copied: it is not monitored yet.) Under the model's name, not the
+                // slot's: a version loaded on demand has a slot of its own ("name:version"), and is monitored as the
+                // version of its model that it is.
                 monitor.Observe(requestId, lease.Generation, lease.Engine.Rows, lease.Engine.Outputs, Stopwatch.GetElapsedTime(started));
             }
 

@@ -74,6 +74,25 @@ public sealed class FeedbackQualityTests(TrainedModelsFixture fixture)
         report.GetProperty("feedbackUnknown").GetInt64().Should().Be(1);
     }
 
+    [Fact]
+    public async Task A_version_loaded_on_demand_is_monitored_under_its_model_and_its_feedback_joins()
+    {
+        using var logs = new TempFolder("monitoring-on-demand-");
+        await using var app = MonitoringApp.Create(Models, logs.Path, ("Serving:Monitoring:DefaultLogPercent", "100"));
+        var client = await app.ReadyClientAsync();
+        var other = Models.HousePricesOther.Version;
+        app.Pool.Find(TrainedModels.HousePrices)!.Current!.Version.Should().NotBe(other, "the version asked for is not the one served");
+
+        using var response = await client.PostAsync($"/models/{TrainedModels.HousePrices}/versions/{other}/predict", ServingApp.Instances(TrainedModels.Instance(Models.HousePricesOther)));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var id = (await ServingApp.JsonAsync(response)).GetProperty("predictions")[0].GetProperty("id").GetString()!;
+
+        await Eventually.TrueAsync(() => app.Registry().Versions(TrainedModels.HousePrices).Any(v => v.Manifest.Version == other && v.Logged == 1), TimeSpan.FromSeconds(30), "the on-demand version's row to be monitored under its model");
+        using var feedback = await client.PostAsJsonAsync($"/models/{TrainedModels.HousePrices}/feedback", new { items = new[] { new { id, label = 24.0 } } });
+        feedback.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await feedback.Content.ReadFromJsonAsync<FeedbackResponse>())!.Joined.Should().Be(1);
+    }
+
     /// <summary>ML.NET's evaluators on the served answers and the true labels.</summary>
     private static Dictionary<string, double> Offline(ModelManifest manifest, List<(string Id, JsonElement Prediction, string Label)> answers)
     {
