@@ -26,6 +26,12 @@ public sealed class MonitoringOptions
     /// </summary>
     public int QueueCapacity { get; set; } = 20_000;
 
+    /// <summary>
+    /// Bytes those rows may hold in memory at most (64 MiB; at least 1 MiB), counted beside the rows: a row of long texts
+    /// weighs as much as thousands of rows of numbers. Beyond it rows are dropped (and counted).
+    /// </summary>
+    public long QueueBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Rows per log file at most.</summary>
     public int BatchRows { get; set; } = 1_000;
 
@@ -80,6 +86,11 @@ public sealed class MonitoringOptions
             {
                 yield return $"{Section}:{key} must be at least 1.";
             }
+        }
+
+        if (QueueBytes < 1024 * 1024)
+        {
+            yield return $"{Section}:QueueBytes must be at least 1048576 (1 MiB).";
         }
 
         if (FlushInterval <= TimeSpan.Zero || JoinWindowAge <= TimeSpan.Zero)

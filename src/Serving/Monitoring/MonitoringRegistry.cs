@@ -31,8 +31,12 @@ public sealed class MonitoringRegistry
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails at once instead of dropping silently.
             SingleReader = true,
         });
-        _createMonitor = model => Options.LogPercentOf(model) is > 0 and var percent ? new ModelMonitor(model, percent, _queue.Writer, Dropped) : null;
+        Budget = new LogMemoryBudget(Options.QueueBytes);
+        _createMonitor = model => Options.LogPercentOf(model) is > 0 and var percent ? new ModelMonitor(model, percent, TryEnqueue, Dropped) : null;
     }
+
+    /// <summary>The bytes of monitored rows held between the request path and the store.</summary>
+    public LogMemoryBudget Budget { get; }
 
     public MonitoringOptions Options { get; }
 
@@ -42,6 +46,23 @@ public sealed class MonitoringRegistry
     internal ChannelReader<ObservedPrediction> Queue => _queue.Reader;
 
     internal void CompleteQueue() => _queue.Writer.TryComplete();
+
+    /// <summary>Queues a row if it fits the queue and the memory budget; the log gives its bytes back once it has gathered it.</summary>
+    private bool TryEnqueue(ObservedPrediction prediction)
+    {
+        if (!Budget.TryTake(prediction.Bytes))
+        {
+            return false;
+        }
+
+        if (_queue.Writer.TryWrite(prediction))
+        {
+            return true;
+        }
+
+        Budget.Give(prediction.Bytes);
+        return false;
+    }
 
     /// <summary>The model's monitor, or null when the model is not monitored.</summary>
     public ModelMonitor? For(string model) => _monitors.GetOrAdd(model, _createMonitor);

@@ -9,8 +9,9 @@ namespace MLPipeline.Serving.Monitoring;
 /// <summary>
 /// The background half of monitoring. One loop takes monitored rows off the queue, updates their version's windows
 /// (feedback joins, drift) and gathers them into JSON Lines files per (model, version, hour); a file is handed to the
-/// store writer when it has <c>BatchRows</c> rows or its oldest row waited <c>FlushInterval</c>. A second loop writes
-/// files to the store, one at a time; when the rows waiting for the store would pass <c>QueueCapacity</c>, whole files are
+/// store writer when it has <c>BatchRows</c> rows, an eighth of <c>QueueBytes</c>, or its oldest row waited
+/// <c>FlushInterval</c>. A second loop writes files to the store, one at a time; when the rows waiting for the store
+/// would pass <c>QueueCapacity</c>, or their bytes <c>QueueBytes</c> (<see cref="LogMemoryBudget"/>), whole files are
 /// dropped and counted, so a slow or hanging store never reaches the request path and memory stays bounded. Stopping drains both: every row
 /// still queued is written before the host's shutdown timeout.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class PredictionLog : IHostedService, IDisposable
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly Lazy<IModelStore> _store;
+    private readonly long _maxFileBytes;
     private long _sequence;
     private long _waitingRows;
     private DateTimeOffset _nextExpiry;
@@ -39,6 +41,10 @@ public sealed class PredictionLog : IHostedService, IDisposable
         Replica = _options.Replica ?? DefaultReplica();
         _files = Channel.CreateUnbounded<PendingFile>(new UnboundedChannelOptions { SingleReader = true });
         _store = new(() => _options.Store is { Length: > 0 } location ? ModelStoreFactory.Open(location) : _servingStore.Store);
+
+        // A file being gathered is written out before it holds a large share of the budget, so a few rows of long texts
+        // do not sit in one file up to BatchRows.
+        _maxFileBytes = Math.Max(64 * 1024, _options.QueueBytes / 8);
     }
 
     /// <summary>This replica's name in log file names.</summary>
@@ -106,7 +112,8 @@ public sealed class PredictionLog : IHostedService, IDisposable
                 {
                     var file = PendingFor(prediction.Model, prediction.Version, prediction.Time);
                     file.Append(w => RecordJson.WritePrediction(w, prediction, Replica));
-                    if (file.Rows >= _options.BatchRows)
+                    _registry.Budget.Give(prediction.Bytes);
+                    if (file.Rows >= _options.BatchRows || file.Content.Length >= _maxFileBytes)
                     {
                         Emit(file);
                     }
@@ -162,10 +169,20 @@ public sealed class PredictionLog : IHostedService, IDisposable
     {
         _pending.Remove((file.Model, file.Version, file.Hour));
         file.Complete();
-        if (Interlocked.Add(ref _waitingRows, file.Rows) > _options.QueueCapacity || !_files.Writer.TryWrite(file))
+        if (Interlocked.Add(ref _waitingRows, file.Rows) > _options.QueueCapacity)
         {
             Interlocked.Add(ref _waitingRows, -file.Rows);
             Lost(file, "the store is behind by more than Serving:Monitoring:QueueCapacity rows");
+        }
+        else if (!_registry.Budget.TryTake(file.Content.Length))
+        {
+            Interlocked.Add(ref _waitingRows, -file.Rows);
+            Lost(file, "the rows waiting for the store hold more than Serving:Monitoring:QueueBytes");
+        }
+        else if (!_files.Writer.TryWrite(file))
+        {
+            new WaitingFile(this, file).Dispose();
+            Lost(file, "the log has stopped");
         }
     }
 
@@ -173,7 +190,7 @@ public sealed class PredictionLog : IHostedService, IDisposable
     {
         await foreach (var file in _files.Reader.ReadAllAsync(CancellationToken.None))
         {
-            using var leaving = new WaitingRows(this, file.Rows);
+            using var leaving = new WaitingFile(this, file);
             if (_abort.IsCancellationRequested)
             {
                 Lost(file, "the service stopped before the store answered");
@@ -230,10 +247,14 @@ public sealed class PredictionLog : IHostedService, IDisposable
         _logger.LogWarning("{Rows} logged predictions of {Model}:{Version} were dropped: {Reason}", file.Rows, file.Model, file.Version, reason);
     }
 
-    /// <summary>Gives a file's rows back to the budget once it is written or lost.</summary>
-    private readonly struct WaitingRows(PredictionLog log, int rows) : IDisposable
+    /// <summary>Gives a file's rows and bytes back to the budgets once it is written or lost.</summary>
+    private readonly struct WaitingFile(PredictionLog log, PendingFile file) : IDisposable
     {
-        public void Dispose() => Interlocked.Add(ref log._waitingRows, -rows);
+        public void Dispose()
+        {
+            Interlocked.Add(ref log._waitingRows, -file.Rows);
+            log._registry.Budget.Give(file.Content.Length);
+        }
     }
 
     private static string DefaultReplica()

@@ -85,22 +85,8 @@ public sealed class PredictionLogTests(TrainedModelsFixture fixture, AzuriteFixt
     [Fact]
     public async Task A_store_that_never_answers_does_not_hold_predictions_its_rows_are_dropped_and_counted()
     {
-        // A blob endpoint that accepts connections and never says a word.
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var held = new ConcurrentBag<Socket>();
-        using var stop = new CancellationTokenSource();
-        _ = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                held.Add(await silent.AcceptSocketAsync(stop.Token));
-            }
-        });
-        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        var hanging = $"http://127.0.0.1:{port}/devstoreaccount1/logs?sv=2024-11-04&sr=c&sp=racwl&se=2099-01-01T00%3A00%3A00Z&sig=c2lnbmF0dXJl";
-
-        var app = MonitoringApp.Create(Models, hanging,
+        await using var silent = SilentBlobEndpoint.Start();
+        var app = MonitoringApp.Create(Models, silent.ContainerUrl,
             ("Serving:Monitoring:Models:house-prices:LogPercent", "100"),
             ("Serving:Monitoring:BatchRows", "10"),
             ("Serving:Monitoring:QueueCapacity", "20"),
@@ -119,16 +105,85 @@ public sealed class PredictionLogTests(TrainedModelsFixture fixture, AzuriteFixt
             // Every request was answered while the store held its first write: nothing was written, the rest was dropped
             // (at most two budgets of rows are still held: the file being written and the one waiting).
             await Eventually.TrueAsync(() => app.Dropped(TrainedModels.HousePrices) >= requests - 40, TimeSpan.FromSeconds(30), "the rows beyond the budget to be dropped");
-            held.Should().NotBeEmpty();
+            silent.Accepted.Should().BeTrue();
             var version = app.Registry().Versions(TrainedModels.HousePrices).Single();
             version.Written.Should().Be(0);
             version.Dropped.Should().Be((long)app.Dropped(TrainedModels.HousePrices));
         }
+    }
 
-        await stop.CancelAsync();
-        foreach (var socket in held)
+    [Fact]
+    public async Task Rows_of_long_texts_waiting_for_a_store_that_never_answers_stay_within_the_byte_budget()
+    {
+        await using var silent = SilentBlobEndpoint.Start();
+        var app = MonitoringApp.Create(Models, silent.ContainerUrl,
+            ("Serving:Monitoring:Models:house-prices:LogPercent", "100"),
+            ("Serving:Monitoring:QueueBytes", "1048576"),
+            ("Serving:Monitoring:FlushInterval", "00:00:00.2"),
+            ("shutdownTimeoutSeconds", "1"));
+        await using (app)
         {
-            socket.Dispose();
+            var client = await app.ReadyClientAsync();
+
+            // 200 rows of 100,000 characters: 20 MB of text in rows, far under the row budget (QueueCapacity 20,000), and a
+            // category the model has never seen, which it still answers.
+            var instance = TrainedModels.Instance(Models.HousePricesMain);
+            instance["CHAS"] = new string('x', 100_000);
+            const int requests = 200;
+            for (var i = 0; i < requests; i++)
+            {
+                using var response = await client.PostAsync("/models/house-prices/predict", ServingApp.Instances(instance));
+                response.StatusCode.Should().Be(HttpStatusCode.OK);
+                app.Registry().Budget.Held.Should().BeLessThanOrEqualTo(1024 * 1024);
+            }
+
+            // At most the budget's worth of rows (about five of these) is still held; the rest was dropped and counted.
+            await Eventually.TrueAsync(() => app.Dropped(TrainedModels.HousePrices) >= requests - 10, TimeSpan.FromSeconds(30), "the rows beyond the byte budget to be dropped");
+            app.Registry().Versions(TrainedModels.HousePrices).Single().Written.Should().Be(0);
+        }
+    }
+
+    /// <summary>A blob endpoint that accepts connections and never says a word: a store that hangs.</summary>
+    private sealed class SilentBlobEndpoint : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly ConcurrentBag<Socket> _held = [];
+        private readonly CancellationTokenSource _stop = new();
+
+        private SilentBlobEndpoint()
+        {
+        }
+
+        public string ContainerUrl { get; private set; } = "";
+
+        public bool Accepted => !_held.IsEmpty;
+
+        public static SilentBlobEndpoint Start()
+        {
+            var endpoint = new SilentBlobEndpoint();
+            endpoint._listener.Start();
+            var port = ((IPEndPoint)endpoint._listener.LocalEndpoint).Port;
+            endpoint.ContainerUrl = $"http://127.0.0.1:{port}/devstoreaccount1/logs?sv=2024-11-04&sr=c&sp=racwl&se=2099-01-01T00%3A00%3A00Z&sig=c2lnbmF0dXJl";
+            _ = Task.Run(async () =>
+            {
+                while (!endpoint._stop.IsCancellationRequested)
+                {
+                    endpoint._held.Add(await endpoint._listener.AcceptSocketAsync(endpoint._stop.Token));
+                }
+            });
+            return endpoint;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            foreach (var socket in _held)
+            {
+                socket.Dispose();
+            }
+
+            _listener.Dispose();
+            _stop.Dispose();
         }
     }
 
