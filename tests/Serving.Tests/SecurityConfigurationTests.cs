@@ -43,6 +43,7 @@ public sealed class SecurityConfigurationTests(TrainedModelsFixture fixture)
         { ["Serving:Limits:MaxConcurrentRequests=-1"], "Serving:Limits:MaxConcurrentRequests must not be negative" },
         { ["Serving:Ui:OidcClientId=11111111-2222-3333-4444-555555555555"], "Serving:Ui:OidcClientId needs Serving:Jwt:Authority" },
         { ["Serving:Ui:StoreRefresh=00:00:00"], "Serving:Ui:SignInLifetime and Serving:Ui:StoreRefresh must be positive" },
+        { ["Serving:Monitoring:QueueBytes=65536"], "Serving:Monitoring:QueueBytes must be at least 1048576" },
     };
 
     /// <summary>
