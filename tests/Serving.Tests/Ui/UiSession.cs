@@ -37,14 +37,20 @@ public sealed class UiSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Clicks and returns the response the navigation ends on (after redirects), once the page it loads is shown.</summary>
+    /// <summary>Clicks and returns the response the navigation ends on (after redirects), once the page is at its address.</summary>
+    /// <remarks>
+    /// The page's address and its document's state are polled rather than waited for through the load event
+    /// (<c>WaitForURLAsync</c>): on a busy machine that event could be reported before the wait began, and the wait then
+    /// saw only the later network-idle one until it timed out.
+    /// </remarks>
     public async Task<IResponse> ClickAndNavigateAsync(string selector)
     {
         var response = await Page.RunAndWaitForResponseAsync(
             () => Page.ClickAsync(selector),
             r => r.Request.IsNavigationRequest && r.Request.Frame == Page.MainFrame && r.Status is < 300 or >= 400);
         await response.FinishedAsync();
-        await Page.WaitForURLAsync(response.Url);
+        await Assertions.Expect(Page).ToHaveURLAsync(response.Url, new() { Timeout = 30_000 });
+        await Page.WaitForFunctionAsync("document.readyState === 'complete'");
         return response;
     }
 
