@@ -181,7 +181,7 @@ public sealed class PredictionLog : IHostedService, IDisposable
         }
         else if (!_files.Writer.TryWrite(file))
         {
-            new WaitingFile(this, file).Dispose();
+            GiveBack(file);
             Lost(file, "the log has stopped");
         }
     }
@@ -247,14 +247,17 @@ public sealed class PredictionLog : IHostedService, IDisposable
         _logger.LogWarning("{Rows} logged predictions of {Model}:{Version} were dropped: {Reason}", file.Rows, file.Model, file.Version, reason);
     }
 
-    /// <summary>Gives a file's rows and bytes back to the budgets once it is written or lost.</summary>
+    /// <summary>Gives a file's rows and bytes back to the budgets (it is written, or lost).</summary>
+    private void GiveBack(PendingFile file)
+    {
+        Interlocked.Add(ref _waitingRows, -file.Rows);
+        _registry.Budget.Give(file.Content.Length);
+    }
+
+    /// <summary><see cref="GiveBack"/> once the file is written or lost, whatever happens in between.</summary>
     private readonly struct WaitingFile(PredictionLog log, PendingFile file) : IDisposable
     {
-        public void Dispose()
-        {
-            Interlocked.Add(ref log._waitingRows, -file.Rows);
-            log._registry.Budget.Give(file.Content.Length);
-        }
+        public void Dispose() => log.GiveBack(file);
     }
 
     private static string DefaultReplica()

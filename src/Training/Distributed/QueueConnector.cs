@@ -39,17 +39,19 @@ public sealed record TrialQueues(QueueClient Trials, QueueClient Poison, string 
 
         var name = builder.QueueName;
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        QueueClient? poison = null;
-        Action<string>? undecodable = null;
+        TrialQueues? made = null;
 
         // A message that is not base64 (written by another tool) would make every receive throw, on every worker, for
         // as long as it exists: it goes to the poison queue as it came instead, and the receive goes on without it.
+        // (The handler belongs to the options the clients are made with, so it finds them through `made`.)
         options.MessageDecodingFailed += async args =>
         {
-            if (args.ReceivedMessage is not { } message || poison is null)
+            if (args.ReceivedMessage is not { } message || made is null)
             {
                 return;
             }
+
+            var poison = made.Poison;
 
             if (args.IsRunningSynchronously)
             {
@@ -62,18 +64,12 @@ public sealed record TrialQueues(QueueClient Trials, QueueClient Poison, string 
                 await args.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, args.CancellationToken);
             }
 
-            undecodable?.Invoke($"message {message.MessageId} is not a trial (not base64); moved to the poison queue {poison.Name}");
+            made.Undecodable?.Invoke($"message {message.MessageId} is not a trial (not base64); moved to the poison queue {poison.Name}");
         };
         options.Retry.MaxRetries = 3;
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
         var service = new QueueUriBuilder(uri) { QueueName = "", Sas = null, Query = null }.ToUri();
-        TrialQueues Made(QueueClient trials, QueueClient poisonQueue)
-        {
-            poison = poisonQueue;
-            var queues = new TrialQueues(trials, poisonQueue, display);
-            undecodable = text => queues.Undecodable?.Invoke(text);
-            return queues;
-        }
+        TrialQueues Made(QueueClient trials, QueueClient poison) => made = new TrialQueues(trials, poison, display);
 
         if (sas is not null)
         {

@@ -135,6 +135,12 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
     private async Task PoisonAsync(QueueMessage message, MessageLease lease, string problem, CancellationToken cancellationToken)
     {
         log.WriteLine($"worker {_name}: message {message.MessageId} {problem}; moved to the poison queue {queues.Poison.Name}");
+        await MoveToPoisonAsync(message, lease, cancellationToken);
+    }
+
+    /// <summary>The message as it came to the poison queue (kept until someone looks), and off the trial queue.</summary>
+    private async Task MoveToPoisonAsync(QueueMessage message, MessageLease lease, CancellationToken cancellationToken)
+    {
         await queues.CallAsync("move a message to", () => queues.Poison.SendMessageAsync(message.Body, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken));
         await lease.DeleteAsync(cancellationToken);
     }
@@ -144,8 +150,7 @@ public sealed class TrialWorker(TrialQueues queues, RunFiles files, WorkerOption
     {
         var record = new TrialRecord(trial.Trial, trial.Rung, trial.Fraction, trial.Trainer, null, null, 0, error, _name, message.DequeueCount, trial.Options, trial.MaxRows);
         await files.TryCreateAsync(RunPaths.Trial(trial.RunId, trial.Trial), JsonSerializer.SerializeToUtf8Bytes(record, RunJsonContext.Default.TrialRecord), cancellationToken);
-        await queues.CallAsync("move a message to", () => queues.Poison.SendMessageAsync(message.Body, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken));
-        await lease.DeleteAsync(cancellationToken);
+        await MoveToPoisonAsync(message, lease, cancellationToken);
         log.WriteLine($"trial {trial.RunId}/{trial.Trial}: recorded as failed, message moved to {queues.Poison.Name} ({error})");
     }
 
